@@ -1,0 +1,67 @@
+# The two commands a newcomer needs: `make demo` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= integriteit.conf.dev
+
+.PHONY: install demo serve test test-fast lint format bench totp messages chromium clean
+
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.lock -r requirements-dev.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+var/keys.json: | $(VENV)/.installed
+	$(PY) manage.py generate_keys --if-missing
+
+# Installs, migrates, loads demo data on SQLite and serves http://$(HOST):$(PORT).
+demo: install var/keys.json
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (reporters: /melden/ and /postbus/; staff: /account/inloggen/)"
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+totp:
+	@$(PY) manage.py totp_code $(USER)
+
+# Debian's Chromium for the browser tests; never a browser download.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || { echo "chromium could not be installed" >&2; exit 1; }
+
+# All tests, on SQLite unless DATABASE_URL points at PostgreSQL.
+test: install chromium
+	$(PY) manage.py makemigrations --check --dry-run --settings=integriteit.conf.test
+	$(VENV)/bin/ruff check src bench
+	$(VENV)/bin/ruff format --check src bench
+	$(PY) -m pytest -n 2 --dist loadfile -q
+
+lint: install
+	$(VENV)/bin/ruff check src bench
+	$(VENV)/bin/ruff format --check src bench
+	$(VENV)/bin/mypy src
+
+format: install
+	$(VENV)/bin/ruff format src bench
+	$(VENV)/bin/ruff check --fix src bench
+
+messages: install
+	cd src/integriteit && ../../$(PY) ../../manage.py makemessages -l nl --no-obsolete --ignore '*/tests/*' && ../../$(PY) ../../manage.py compilemessages -l nl
+
+bench: install var/keys.json
+	$(PY) bench/submissions.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var/test-db*.sqlite3

@@ -1,0 +1,168 @@
+"""Demo organisations and people: two ministries with units and one person for every role."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from integriteit.organisations.constants import Sector
+from integriteit.organisations.models import Organisation, Unit
+
+from .constants import Role
+from .models import RoleAssignment, User
+
+DEMO_PASSWORD = "demo-Integriteit-2026"  # noqa: S105 - printed for the demo on purpose
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first_name: str
+    last_name: str
+    organisation: str
+    unit: str | None
+    roles: tuple[Role, ...]
+    leads: str | None = None
+
+
+ORGANISATIONS = {
+    "bzk": ("Ministerie van Binnenlandse Zaken en Koninkrijksrelaties", "BZK"),
+    "fin": ("Ministerie van Financiën", "FIN"),
+}
+# (organisation, unit, parent unit)
+UNITS = [
+    ("bzk", "DG Overheidsorganisatie", None),
+    ("bzk", "Directie Ambtenaar en Organisatie", "DG Overheidsorganisatie"),
+    ("bzk", "Team Integriteit en Ethiek", "Directie Ambtenaar en Organisatie"),
+    ("bzk", "Directie Bedrijfsvoering", None),
+    ("fin", "DG Fiscaliteit", None),
+    ("fin", "Directie Douane en Accijnzen", "DG Fiscaliteit"),
+]
+PEOPLE = [
+    DemoPerson(
+        "coordinator",
+        "Ilse",
+        "de Coördinator",
+        "bzk",
+        "Directie Bedrijfsvoering",
+        (Role.COORDINATOR,),
+    ),
+    DemoPerson(
+        "employee", "Esra", "Medewerker", "bzk", "Team Integriteit en Ethiek", (Role.EMPLOYEE,)
+    ),
+    DemoPerson(
+        "manager",
+        "Mark",
+        "Leidinggevende",
+        "bzk",
+        "Directie Ambtenaar en Organisatie",
+        (Role.MANAGER,),
+        leads="Team Integriteit en Ethiek",
+    ),
+    DemoPerson(
+        "director",
+        "Dirk",
+        "Directeur",
+        "bzk",
+        "DG Overheidsorganisatie",
+        (Role.MANAGER,),
+        leads="Directie Ambtenaar en Organisatie",
+    ),
+    DemoPerson(
+        "adviser",
+        "Vera",
+        "Vertrouwenspersoon",
+        "bzk",
+        "Directie Bedrijfsvoering",
+        (Role.CONFIDENTIAL_ADVISER,),
+    ),
+    DemoPerson(
+        "guide",
+        "Paul",
+        "Procesbegeleider",
+        "bzk",
+        "Directie Bedrijfsvoering",
+        (Role.PROCESS_GUIDE,),
+    ),
+    DemoPerson(
+        "investigator",
+        "Olga",
+        "Onderzoeker",
+        "bzk",
+        "Directie Bedrijfsvoering",
+        (Role.INVESTIGATOR,),
+    ),
+    DemoPerson(
+        "authority",
+        "Bram",
+        "Bevoegd Gezag",
+        "bzk",
+        "DG Overheidsorganisatie",
+        (Role.COMPETENT_AUTHORITY,),
+    ),
+    DemoPerson(
+        "bzk-coordinator", "Rijk", "Brede Coördinator", "bzk", None, (Role.BZK_COORDINATOR,)
+    ),
+    DemoPerson("auditor", "Anne", "Auditor", "bzk", None, (Role.AUDITOR,)),
+    DemoPerson("admin", "Bea", "Beheerder", "bzk", None, (Role.ADMINISTRATOR,)),
+    DemoPerson(
+        "coordinator-fin",
+        "Femke",
+        "Coördinator Financiën",
+        "fin",
+        "DG Fiscaliteit",
+        (Role.COORDINATOR,),
+    ),
+    DemoPerson(
+        "employee-fin",
+        "Fons",
+        "Medewerker Financiën",
+        "fin",
+        "Directie Douane en Accijnzen",
+        (Role.EMPLOYEE,),
+    ),
+]
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[DemoPerson, TOTPDevice]]:
+    organisations = {}
+    for slug, (name, abbreviation) in ORGANISATIONS.items():
+        organisations[slug], _ = Organisation.objects.update_or_create(
+            slug=slug, defaults={"name": name, "abbreviation": abbreviation, "sector": Sector.RIJK}
+        )
+    units: dict[tuple[str, str], Unit] = {}
+    for slug, name, parent in UNITS:
+        units[(slug, name)], _ = Unit.objects.update_or_create(
+            organisation=organisations[slug],
+            name=name,
+            defaults={"parent": units[(slug, parent)] if parent else None},
+        )
+    created = []
+    for person in PEOPLE:
+        user, new = User.objects.get_or_create(
+            username=person.username,
+            defaults={
+                "first_name": person.first_name,
+                "last_name": person.last_name,
+                "email": f"{person.username}@integriteit.example",
+                "unit": units[(person.organisation, person.unit)] if person.unit else None,
+            },
+        )
+        if new:
+            user.set_password(DEMO_PASSWORD)
+            if Role.ADMINISTRATOR in person.roles:
+                user.is_staff = user.is_superuser = True
+            user.save()
+        for role in person.roles:
+            RoleAssignment.objects.get_or_create(
+                user=user,
+                organisation=organisations[person.organisation],
+                role=role,
+                unit=units[(person.organisation, person.leads)] if person.leads else None,
+            )
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+        created.append((person, device))
+    return created

@@ -1,0 +1,25 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from integriteit.access.rules import can_read_audit_trail
+from integriteit.accounts.decorators import staff_required
+
+from .models import AuditEntry
+from .services import verify_chain
+
+
+@staff_required
+def trail(request):
+    """The audit trail for auditors: who did what to which object when; never contents."""
+    if not can_read_audit_trail(request.user):
+        raise Http404
+    entries = AuditEntry.objects.order_by("-sequence")
+    object_id = request.GET.get("object", "").strip()
+    if object_id:
+        entries = entries.filter(object_id=object_id)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    chain = verify_chain() if request.GET.get("verify") else None
+    return render(
+        request, "audit/trail.html", {"page": page, "chain": chain, "object_id": object_id}
+    )

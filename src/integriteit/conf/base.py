@@ -1,0 +1,244 @@
+"""Settings shared by every environment.
+
+Every value that differs between installations comes from the environment; each variable is
+read here, in one place, and documented in docs/configuration.md.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONCE, NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+SRC_DIR = BASE_DIR / "src" / "integriteit"
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    return env(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+SECRET_KEY = env("SECRET_KEY")
+DEBUG = env_bool("DEBUG")
+ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "integriteit.ui",
+    "integriteit.crypto",
+    "integriteit.deadlines",
+    "integriteit.access",
+    "integriteit.audit",
+    "integriteit.organisations",
+    "integriteit.accounts",
+    "integriteit.reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "integriteit.ui.middleware.ReporterPrivacyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "integriteit.urls"
+WSGI_APPLICATION = "integriteit.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+                "integriteit.ui.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: embedded SQLite by default, PostgreSQL (psycopg 3) with DATABASE_URL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'integriteit.sqlite3'}"),
+        conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# A shared cache (the database) so that throttling holds across application processes.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "integriteit_cache",
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "reports:queue"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Login throttling (Open Zaak's defaults): 5 failures lock the username for 5 minutes.
+# Axes keys on the username only, so no client address is needed or stored.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 5 / 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_IPWARE_META_PRECEDENCE_ORDER: list[str] = []
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+# axes.W006 asks for the client address as a lockout key; we deliberately never use addresses
+# (SECURITY.md), and lock per username instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+OTP_TOTP_ISSUER = "Integriteit"
+
+# Language: Dutch first, English available (message ids in English, Dutch in locale/nl/).
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Europe/Amsterdam"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [
+    (
+        "nlds/rhc-components",
+        BASE_DIR / "node_modules/@rijkshuisstijl-community/components-css/dist",
+    ),
+    ("nlds/rhc-tokens", BASE_DIR / "node_modules/@rijkshuisstijl-community/design-tokens/dist"),
+    ("nlds/utrecht", BASE_DIR / "node_modules/@utrecht/component-library-css/dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# Encrypted attachments are written here (ciphertext only); see docs/security.md.
+UPLOAD_ROOT = Path(env("UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")))
+ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ATTACHMENT_MAX_COUNT = int(env("ATTACHMENT_MAX_COUNT", "10"))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_COUNT
+
+# Keys live outside the database (docs/decisions/0003-envelope-encryption.md).
+# KEY_FILE holds the key-encryption keys, the receipt-code pepper and the audit key.
+INTEGRITEIT_KEY_FILE = env("INTEGRITEIT_KEY_FILE", str(BASE_DIR / "var" / "keys.json"))
+INTEGRITEIT_KEYS_JSON = env("INTEGRITEIT_KEYS")  # alternative: the same JSON in the environment
+
+# Receipt codes: argon2id at least at OWASP's minimum (19 MiB, 2 iterations).
+RECEIPT_ARGON2_MEMORY_KIB = int(env("RECEIPT_ARGON2_MEMORY_KIB", "19456"))
+RECEIPT_ARGON2_TIME_COST = int(env("RECEIPT_ARGON2_TIME_COST", "2"))
+# Mailbox login throttling, without an account or a client address to key on.
+MAILBOX_FAILURES_PER_CODE = int(env("MAILBOX_FAILURES_PER_CODE", "5"))
+MAILBOX_FAILURES_GLOBAL_PER_MINUTE = int(env("MAILBOX_FAILURES_GLOBAL_PER_MINUTE", "60"))
+
+# Deadlines (RULES R3, R4) and when they count as "near".
+ACKNOWLEDGEMENT_DAYS = 7
+FEEDBACK_MONTHS = 3
+ACKNOWLEDGEMENT_NEAR_DAYS = int(env("ACKNOWLEDGEMENT_NEAR_DAYS", "2"))
+FEEDBACK_NEAR_DAYS = int(env("FEEDBACK_NEAR_DAYS", "14"))
+DRAFT_REPORT_LIFETIME_HOURS = int(env("DRAFT_REPORT_LIFETIME_HOURS", "24"))
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "meldpunt@integriteit.example")
+
+# Security defaults in one place (Open Zaak style).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_AGE = 60 * 60 * 8
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "connect-src": [SELF],
+    }
+}
+
+# Logs: structured (structlog), and never a client address, user agent or referrer
+# (docs/security.md: "Nothing that identifies a reporter").
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # The development server's access log prints the client address: silence it.
+        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "pikepdf": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Take the write lock at BEGIN so concurrent writers queue instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )

@@ -1,0 +1,8 @@
+"""Local development and the demo: embedded SQLite, mails printed to the console."""
+
+from .base import *  # noqa: F403
+from .base import env, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env("SECRET_KEY", "demo-only-secret-key-do-not-use-in-production")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

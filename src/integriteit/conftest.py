@@ -1,0 +1,38 @@
+"""Fixtures shared by every app's tests."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from integriteit import testing
+from integriteit.crypto.keys import keyring, new_key_document, write_key_file
+
+
+def pytest_configure(config):
+    path = Path(settings.INTEGRITEIT_KEY_FILE)
+    if not path.exists():
+        write_key_file(path, new_key_document())
+    keyring.cache_clear()
+    Path(settings.BASE_DIR / "var").mkdir(exist_ok=True)
+
+
+@pytest.fixture
+def people(db):
+    """The demo organisations and one person per role, by username (see accounts/demo.py)."""
+    return testing.load_people()
+
+
+@pytest.fixture
+def staff_client(client):
+    """A client for a user who logged in with password and second factor."""
+
+    def login(user):
+        return testing.verified_client(user)
+
+    return login
+
+
+@pytest.fixture
+def make_report(people):
+    return testing.make_report

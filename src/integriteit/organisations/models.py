@@ -1,0 +1,58 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .constants import Sector
+
+
+class Organisation(models.Model):
+    """A ministry, agency or other public body: the owner of reports and cases."""
+
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), unique=True, help_text=_("Used in /melden/<slug>/."))
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    # Defensie has its own integrity system outside BZK's coordination (seed 001, note 1).
+    outside_bzk_coordination = models.BooleanField(_("outside BZK coordination"), default=False)
+    is_active = models.BooleanField(_("accepts reports"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A directorate, department or team; units nest, which gives the line of management."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="units", verbose_name=_("organisation")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        unique_together = [("organisation", "name")]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.abbreviation or self.organisation.name})"
+
+    def ancestors_and_self(self) -> list["Unit"]:
+        chain: list[Unit] = []
+        unit: Unit | None = self
+        while unit is not None and unit not in chain:
+            chain.append(unit)
+            unit = unit.parent
+        return chain

@@ -1,0 +1,100 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    INTEGRITY_VIOLATION = "integrity_violation", _("Suspected integrity violation")
+    WRONGDOING = "wrongdoing", _("Suspected wrongdoing of public interest (misstand)")
+    UNDESIRABLE_BEHAVIOUR = "undesirable_behaviour", _("Undesirable behaviour")
+    HANDLING_COMPLAINT = (
+        "handling_complaint",
+        _("Complaint about the handling of an earlier report"),
+    )
+
+
+class ViolationTypeCode(models.TextChoices):
+    """The nine official types of integrity violation (seed 001 §2.1; RULES R14)."""
+
+    FINANCIAL = "financial", _("Financial violations")
+    POSITION = "position", _("Misuse of position and conflict of interest")
+    INFORMATION = (
+        "information",
+        _("Leaking, misusing, withholding or improperly handling information"),
+    )
+    COMMUNICATION = "communication", _("Inappropriate communication")
+    POWERS = "powers", _("Misuse of powers")
+    FORCE = "force", _("Misuse of the power to use force")
+    BEHAVIOUR = "behaviour", _("Undesirable behaviour")
+    RESOURCES = "resources", _("Misuse of company resources and breach of rules")
+    PRIVATE_LIFE = "private_life", _("Inappropriate conduct in private life")
+
+
+class Channel(models.TextChoices):
+    """Who received the report (RULES R1)."""
+
+    ONLINE = "online", _("Online form")
+    MANAGER = "manager", _("Via a manager")
+    COORDINATOR = "coordinator", _("Via the integrity coordinator")
+    CONFIDENTIAL_ADVISER = "confidential_adviser", _("Via a confidential adviser")
+
+
+class Form(models.TextChoices):
+    """How the report was made (RULES R2)."""
+
+    WRITTEN = "written", _("Written")
+    ORAL = "oral", _("Oral (phone or voice message)")
+    MEETING = "meeting", _("In a meeting")
+
+
+class Relation(models.TextChoices):
+    """Who may report (RULES R1)."""
+
+    EMPLOYEE = "employee", _("Employee")
+    FORMER_EMPLOYEE = "former_employee", _("Former employee")
+    CONTRACTOR = "contractor", _("Contractor or supplier")
+    AGENCY_WORKER = "agency_worker", _("Agency worker or temporary staff")
+    INTERN = "intern", _("Intern or trainee")
+    APPLICANT = "applicant", _("Applicant")
+    OTHER = "other", _("Other")
+
+
+class RaisedBefore(models.TextChoices):
+    NO = "no", _("No")
+    YES = "yes", _("Yes")
+    UNKNOWN = "unknown", _("I would rather not say")
+
+
+class Phase(models.TextChoices):
+    """Where a report stands; issue 3 extends this into the full process of seed 002."""
+
+    RECEIVED = "received", _("Received")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ASSESSMENT = "assessment", _("Intake and assessment")
+
+
+class Sender(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    STAFF = "staff", _("Meldpunt")
+
+
+class MessageKind(models.TextChoices):
+    ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of receipt")
+    QUESTION = "question", _("Question")
+    MESSAGE = "message", _("Message")
+    REPLY = "reply", _("Reply")
+
+
+class ExclusionReason(models.TextChoices):
+    NAMED = "named", _("Named as involved in the report")
+    LINE_ABOVE_NAMED = "line_above_named", _("Manager above a person named in the report")
+
+
+class MetadataHandling(models.TextChoices):
+    REMOVED = "removed", _("Metadata removed")
+    NOT_REMOVABLE = "not_removable", _("Metadata could not be removed")
+
+
+class DeadlineFilter(models.TextChoices):
+    ACK_OVERDUE = "ack_overdue", _("Acknowledgement overdue")
+    ACK_NEAR = "ack_near", _("Acknowledgement due soon")
+    FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback overdue")

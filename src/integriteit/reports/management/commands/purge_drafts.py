@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from integriteit.reports.services import purge_stale_drafts
+
+
+class Command(BaseCommand):
+    help = "Remove report drafts that were never submitted (idempotent; safe to run often)."
+
+    def handle(self, *args, **options):
+        count = purge_stale_drafts()
+        self.stdout.write(f"Removed {count} stale draft(s).")

@@ -1,0 +1,190 @@
+"""Reports, their encrypted contents, the mailbox and attachments.
+
+Only non-identifying metadata is stored in the clear (reference, organisation, kind, types, phase,
+dates): lists and filters run on it. Everything a reporter writes, who they are, whom they name,
+messages and files are sealed with the report's data key (integriteit.crypto).
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from integriteit.organisations.models import Organisation
+
+from .constants import (
+    Channel,
+    ExclusionReason,
+    Form,
+    Kind,
+    MessageKind,
+    MetadataHandling,
+    Phase,
+    Relation,
+    Sender,
+    ViolationTypeCode,
+)
+
+
+class ViolationType(models.Model):
+    code = models.CharField(max_length=32, unique=True, choices=ViolationTypeCode.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("violation type")
+        verbose_name_plural = _("violation types")
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class ReportQuerySet(models.QuerySet):
+    def submitted(self):
+        return self.filter(submitted_at__isnull=False)
+
+    def drafts(self):
+        return self.filter(submitted_at__isnull=True)
+
+
+class Report(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference"), max_length=20, unique=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("organisation"),
+    )
+    kind = models.CharField(_("kind of report"), max_length=32, choices=Kind.choices)
+    reported_types = models.ManyToManyField(
+        ViolationType, blank=True, related_name="+", verbose_name=_("types named by the reporter")
+    )
+    classified_kind = models.CharField(
+        _("classified kind"), max_length=32, choices=Kind.choices, blank=True
+    )
+    classified_types = models.ManyToManyField(
+        ViolationType, blank=True, related_name="+", verbose_name=_("classified types")
+    )
+    channel = models.CharField(_("channel"), max_length=32, choices=Channel.choices)
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    relation = models.CharField(
+        _("relation to the organisation"), max_length=32, choices=Relation.choices
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=True)
+    meeting_requested = models.BooleanField(_("meeting requested"), default=False)
+    route_around_line = models.BooleanField(
+        _("keep the line above named persons out"), default=False
+    )
+    phase = models.CharField(
+        _("phase"), max_length=32, choices=Phase.choices, default=Phase.RECEIVED
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    classified_at = models.DateTimeField(_("classified"), null=True, blank=True)
+    acknowledgement_due = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
+    feedback_due = models.DateTimeField(_("feedback due"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+
+    receipt_lookup = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    receipt_hash = models.CharField(max_length=200, blank=True)
+
+    wrapped_key = models.BinaryField()
+    kek_version = models.CharField(max_length=16)
+    sealed_content = models.BinaryField()
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "phase", "received_at"]),
+            models.Index(fields=["acknowledgement_due"]),
+            models.Index(fields=["feedback_due"]),
+        ]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class ReporterIdentity(models.Model):
+    """Who the reporter is: its own sealed record, read only through the access rules (R7)."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="identity")
+    sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"identity of {self.report_id}"
+
+
+class ReportExclusion(models.Model):
+    """A person kept out of a report. The person is an opaque keyed tag, so the table does not
+    reveal who was named (docs/decisions/0004-exclusions.md)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exclusions")
+    person_tag = models.CharField(max_length=64, db_index=True)
+    reason = models.CharField(max_length=32, choices=ExclusionReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("report", "person_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.reason} on {self.report_id}"
+
+
+class Message(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    sender = models.CharField(max_length=16, choices=Sender.choices)
+    kind = models.CharField(max_length=32, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sealed_body = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk}"
+
+
+class Attachment(models.Model):
+    """A file sealed on disk at UPLOAD_ROOT; its name is sealed in the database."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    sender = models.CharField(max_length=16, choices=Sender.choices)
+    sealed_name = models.BinaryField()
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    metadata = models.CharField(max_length=16, choices=MetadataHandling.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"attachment {self.pk}"

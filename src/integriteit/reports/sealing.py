@@ -1,0 +1,106 @@
+"""Reading and writing the sealed parts of a report. Callers pass plain Python values; only this
+module knows how they are laid out and bound (record id + field) under the report's data key."""
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from integriteit.crypto.envelope import Sealer, WrappedKey
+
+from .models import Attachment, Message, Report
+
+
+@dataclass
+class Content:
+    description: str = ""
+    occurred_when: str = ""
+    occurred_where: str = ""
+    involved_text: str = ""
+    involved_staff: list[dict[str, Any]] = field(default_factory=list)
+    raised_before: str = ""
+    raised_with: str = ""
+    minutes: str = ""
+
+
+@dataclass
+class Identity:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name or self.email or self.phone)
+
+
+def _owner(report: Report) -> str:
+    return f"report:{report.pk}"
+
+
+def new_sealer(report: Report) -> Sealer:
+    sealer, wrapped = Sealer.new(_owner(report))
+    report.wrapped_key = wrapped.ciphertext
+    report.kek_version = wrapped.kek_version
+    return sealer
+
+
+def sealer_for(report: Report) -> Sealer:
+    wrapped = WrappedKey(bytes(report.wrapped_key), report.kek_version)
+    return Sealer.from_wrapped(wrapped, _owner(report))
+
+
+def seal_content(sealer: Sealer, report: Report, content: Content) -> None:
+    report.sealed_content = sealer.seal_text("report", "content", json.dumps(asdict(content)))
+
+
+def open_content(report: Report, sealer: Sealer | None = None) -> Content:
+    sealer = sealer or sealer_for(report)
+    return Content(**json.loads(sealer.open_text("report", "content", report.sealed_content)))
+
+
+def seal_identity(sealer: Sealer, identity: Identity) -> bytes:
+    return sealer.seal_text("identity", "identity", json.dumps(asdict(identity)))
+
+
+def open_identity(report: Report, sealer: Sealer | None = None) -> Identity:
+    record = getattr(report, "identity", None)
+    if record is None:
+        return Identity()
+    sealer = sealer or sealer_for(report)
+    return Identity(**json.loads(sealer.open_text("identity", "identity", record.sealed)))
+
+
+def seal_message_body(sealer: Sealer, message: Message, body: str) -> None:
+    message.sealed_body = sealer.seal_text(f"message:{message.pk}", "body", body)
+
+
+def open_message_body(message: Message, sealer: Sealer) -> str:
+    return sealer.open_text(f"message:{message.pk}", "body", message.sealed_body)
+
+
+def attachment_path(attachment: Attachment) -> Path:
+    key = str(attachment.pk)
+    return Path(settings.UPLOAD_ROOT) / key[:2] / key
+
+
+def write_attachment(sealer: Sealer, attachment: Attachment, name: str, content: bytes) -> None:
+    attachment.sealed_name = sealer.seal_text(f"attachment:{attachment.pk}", "name", name)
+    path = attachment_path(attachment)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(sealer.seal(f"attachment:{attachment.pk}", "content", content))
+
+
+def open_attachment_name(attachment: Attachment, sealer: Sealer) -> str:
+    return sealer.open_text(f"attachment:{attachment.pk}", "name", attachment.sealed_name)
+
+
+def read_attachment(attachment: Attachment, sealer: Sealer) -> bytes:
+    blob = attachment_path(attachment).read_bytes()
+    return sealer.open(f"attachment:{attachment.pk}", "content", blob)
+
+
+def delete_attachment_file(attachment: Attachment) -> None:
+    attachment_path(attachment).unlink(missing_ok=True)

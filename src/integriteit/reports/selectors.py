@@ -1,0 +1,145 @@
+"""All reads of reports. Staff reads start from the access rules; the reporter's reads start
+from the report her receipt code opened. Contents are decrypted here and nowhere else."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from integriteit.access.rules import Action, can, reports_visible_to
+from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
+
+from .constants import DeadlineFilter
+from .models import Attachment, Report
+from .sealing import open_attachment_name, open_content, open_message_body, sealer_for
+
+# Free-text search decrypts the reports a user may see; past this many it stops and says so.
+SEARCH_DECRYPT_LIMIT = 5000
+
+
+def report_for(user, report_id, action: Action = Action.VIEW) -> Report:
+    """The report if the user may perform `action` on it. Otherwise 404, never 403: a person
+    without access cannot tell whether the report exists (SYSTEM.md "Need to know")."""
+    report = reports_visible_to(user).filter(pk=report_id).first()
+    if report is None or not can(user, action, report):
+        raise Http404
+    return report
+
+
+@dataclass
+class QueueResult:
+    reports: QuerySet[Report]
+    search_truncated: bool = False
+
+
+def queue(user, filters: dict) -> QueueResult:
+    reports = reports_visible_to(user).select_related("organisation")
+    now = timezone.now()
+    if filters.get("organisation"):
+        reports = reports.filter(organisation=filters["organisation"])
+    if filters.get("phase"):
+        reports = reports.filter(phase=filters["phase"])
+    if filters.get("kind"):
+        reports = reports.filter(
+            Q(classified_kind=filters["kind"]) | Q(classified_kind="", kind=filters["kind"])
+        )
+    deadline = filters.get("deadline")
+    if deadline == DeadlineFilter.ACK_OVERDUE:
+        reports = reports.filter(acknowledged_at__isnull=True, acknowledgement_due__lt=now)
+    elif deadline == DeadlineFilter.ACK_NEAR:
+        near = now + timedelta(days=settings.ACKNOWLEDGEMENT_NEAR_DAYS)
+        reports = reports.filter(
+            acknowledged_at__isnull=True,
+            acknowledgement_due__gte=now,
+            acknowledgement_due__lte=near,
+        )
+    elif deadline == DeadlineFilter.FEEDBACK_OVERDUE:
+        reports = reports.filter(feedback_due__lt=now)
+    reports = reports.order_by("acknowledged_at", "acknowledgement_due", "-received_at")
+    query = (filters.get("q") or "").strip()
+    if not query:
+        return QueueResult(reports)
+    return _search(reports, query)
+
+
+def _search(reports: QuerySet[Report], query: str) -> QueueResult:
+    by_reference = reports.filter(reference__icontains=query)
+    if by_reference.exists():
+        return QueueResult(by_reference)
+    needle = query.casefold()
+    matches, truncated = [], False
+    candidates = reports.only("pk", "wrapped_key", "kek_version", "sealed_content")
+    for index, report in enumerate(candidates.iterator(chunk_size=500)):
+        if index >= SEARCH_DECRYPT_LIMIT:
+            truncated = True
+            break
+        content = open_content(report)
+        haystack = " ".join(
+            [
+                content.description,
+                content.occurred_where,
+                content.involved_text,
+                content.raised_with,
+            ]
+        ).casefold()
+        if needle in haystack:
+            matches.append(report.pk)
+    return QueueResult(reports.filter(pk__in=matches), truncated)
+
+
+@dataclass
+class TimelineMessage:
+    sender: str
+    sender_label: str
+    kind_label: str
+    created_at: datetime
+    body: str
+    attachments: list[tuple[Attachment, str]]
+    author: str
+
+
+def messages_of(report: Report, *, for_staff: bool) -> list[TimelineMessage]:
+    sealer = sealer_for(report)
+    result = []
+    for message in report.messages.select_related("author").prefetch_related("attachments"):
+        result.append(
+            TimelineMessage(
+                sender=message.sender,
+                sender_label=message.get_sender_display(),
+                kind_label=message.get_kind_display(),
+                created_at=message.created_at,
+                body=open_message_body(message, sealer),
+                attachments=[
+                    (a, open_attachment_name(a, sealer)) for a in message.attachments.all()
+                ],
+                author=str(message.author) if (for_staff and message.author) else "",
+            )
+        )
+    return result
+
+
+def report_attachments(
+    report: Report, *, without_message: bool = True
+) -> list[tuple[Attachment, str]]:
+    sealer = sealer_for(report)
+    attachments = report.attachments.all()
+    if without_message:
+        attachments = attachments.filter(message__isnull=True)
+    return [(a, open_attachment_name(a, sealer)) for a in attachments]
+
+
+def deadlines_of(report: Report, now: datetime | None = None) -> list[Deadline]:
+    now = now or timezone.now()
+    if report.received_at is None:
+        return []
+    return [
+        acknowledgement_deadline(report.received_at, report.acknowledged_at, now),
+        feedback_deadline(report.received_at, report.acknowledged_at, None, now),
+    ]
+
+
+def content_of(report: Report):
+    return open_content(report)

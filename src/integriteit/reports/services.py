@@ -1,0 +1,375 @@
+"""All writes of the reporting channel, each one transaction with its audit entry."""
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from integriteit.access.rules import Action, can
+from integriteit.accounts.models import User
+from integriteit.accounts.selectors import line_above
+from integriteit.audit.services import REPORTER, Actor, record
+from integriteit.crypto.tokens import person_tag
+from integriteit.deadlines.services import acknowledgement_due, feedback_due
+from integriteit.organisations.models import Organisation
+
+from . import receipts, throttle
+from .attachments import CleanFile
+from .constants import Channel, ExclusionReason, Form, Kind, MessageKind, Phase, Sender
+from .models import Attachment, Message, Report, ReporterIdentity, ReportExclusion, ViolationType
+from .sealing import (
+    Content,
+    Identity,
+    delete_attachment_file,
+    new_sealer,
+    seal_content,
+    seal_identity,
+    seal_message_body,
+    sealer_for,
+    write_attachment,
+)
+
+REFERENCE_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
+
+
+class TransitionRefused(Exception):
+    """An action is not possible in the report's current state; the message says why."""
+
+
+@dataclass
+class ReportInput:
+    organisation: Organisation
+    kind: str
+    relation: str
+    content: Content
+    identity: Identity
+    violation_types: Sequence[str] = ()
+    involved_staff: Sequence[User] = ()
+    route_around_line: bool = False
+    meeting_requested: bool = False
+    channel: str = Channel.ONLINE
+    form: str = Form.WRITTEN
+    received_at: datetime | None = None
+    files: Sequence[CleanFile] = field(default_factory=list)
+
+
+def _new_reference() -> str:
+    year = timezone.now().year
+    return f"{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def _apply_input(report: Report, data: ReportInput) -> None:
+    report.organisation = data.organisation
+    report.kind = data.kind
+    report.relation = data.relation
+    report.is_anonymous = data.identity.is_empty
+    report.route_around_line = data.route_around_line
+    report.meeting_requested = data.meeting_requested
+    report.channel = data.channel
+    report.form = data.form
+    data.content.involved_staff = [
+        {"id": person.pk, "name": str(person), "unit": str(person.unit or "")}
+        for person in data.involved_staff
+    ]
+
+
+def _store_sealed(report: Report, data: ReportInput) -> None:
+    sealer = sealer_for(report)
+    seal_content(sealer, report, data.content)
+    report.save()
+    report.reported_types.set(ViolationType.objects.filter(code__in=data.violation_types))
+    ReporterIdentity.objects.filter(report=report).delete()
+    if not data.identity.is_empty:
+        ReporterIdentity.objects.create(report=report, sealed=seal_identity(sealer, data.identity))
+    _add_files(report, data.files, Sender.REPORTER, message=None)
+
+
+def _create(report: Report, data: ReportInput) -> None:
+    """Insert a new report under a fresh data key and a unique reference."""
+    seal_content(new_sealer(report), report, data.content)
+    for _attempt in range(5):
+        report.reference = _new_reference()
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+            return
+        except IntegrityError:
+            continue
+    raise IntegrityError("Could not allocate a unique reference.")
+
+
+def _add_files(
+    report: Report, files: Iterable[CleanFile], sender: str, message: Message | None
+) -> list[Attachment]:
+    existing = report.attachments.count()
+    files = list(files)
+    if existing + len(files) > settings.ATTACHMENT_MAX_COUNT:
+        raise ValidationError(
+            _("A report can have at most %(max)d attachments.")
+            % {"max": settings.ATTACHMENT_MAX_COUNT}
+        )
+    sealer = sealer_for(report)
+    stored = []
+    for clean in files:
+        attachment = Attachment(
+            report=report,
+            message=message,
+            sender=sender,
+            content_type=clean.content_type,
+            size=len(clean.content),
+            metadata=clean.metadata,
+        )
+        write_attachment(sealer, attachment, clean.name, clean.content)
+        attachment.save()
+        stored.append(attachment)
+    return stored
+
+
+@transaction.atomic
+def save_draft(draft: Report | None, data: ReportInput) -> Report:
+    """Create or update the reporter's draft: sealed, invisible to everyone until submitted."""
+    if draft is not None and draft.is_submitted:
+        raise TransitionRefused(_("This report has already been submitted."))
+    report = draft or Report()
+    _apply_input(report, data)
+    if draft is None:
+        _create(report, data)
+    _store_sealed(report, data)
+    return report
+
+
+@transaction.atomic
+def remove_draft_attachment(draft: Report, attachment_id) -> None:
+    if draft.is_submitted:
+        raise TransitionRefused(_("This report has already been submitted."))
+    attachment = draft.attachments.filter(pk=attachment_id).first()
+    if attachment is not None:
+        delete_attachment_file(attachment)
+        attachment.delete()
+
+
+def _record_exclusions(report: Report, staff: Sequence[User], around_line: bool) -> None:
+    tags: dict[str, str] = {}
+    for person in staff:
+        tags[person_tag(person.pk)] = ExclusionReason.NAMED
+        if around_line:
+            for manager in line_above(person):
+                tags.setdefault(person_tag(manager.pk), ExclusionReason.LINE_ABOVE_NAMED)
+    ReportExclusion.objects.bulk_create(
+        [ReportExclusion(report=report, person_tag=tag, reason=why) for tag, why in tags.items()]
+    )
+
+
+def _mark_received(
+    report: Report, received_at: datetime, receipt: tuple[str, str], staff: Sequence[User]
+) -> None:
+    report.submitted_at = timezone.now()
+    report.received_at = received_at
+    report.acknowledgement_due = acknowledgement_due(received_at)  # RULES R3
+    report.feedback_due = feedback_due(received_at, None)  # RULES R4
+    report.phase = Phase.RECEIVED
+    report.receipt_lookup, report.receipt_hash = receipt
+    report.save()
+    _record_exclusions(report, staff, report.route_around_line)
+
+
+def _new_receipt() -> tuple[str, tuple[str, str]]:
+    """A receipt code (shown once, never stored) and what is stored: lookup key and hash."""
+    code = receipts.generate()
+    return code, (receipts.lookup_key(code), receipts.hash_code(code))
+
+
+def _named_staff(report: Report) -> list[User]:
+    from .sealing import open_content
+
+    ids = [person["id"] for person in open_content(report).involved_staff]
+    return list(User.objects.filter(pk__in=ids).select_related("unit"))
+
+
+def submit_draft(draft: Report) -> str:
+    """Submit the reporter's draft; returns the receipt code, which is shown once and not kept.
+
+    The receipt code's argon2 hash is computed before the transaction opens, so the deliberate
+    cost of hashing does not hold database locks.
+    """
+    code, receipt = _new_receipt()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=draft.pk)
+        if report.is_submitted:
+            raise TransitionRefused(_("This report has already been submitted."))
+        _mark_received(report, timezone.now(), receipt, _named_staff(report))
+        record(
+            REPORTER,
+            "report.submitted",
+            "report",
+            report.pk,
+            {"reference": report.reference, "channel": report.channel},
+        )
+    draft.refresh_from_db()
+    return code
+
+
+@transaction.atomic
+def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
+    """Staff register a report received orally, by a manager or by a confidential adviser
+    (RULES R1–R2). The receipt code is shown once to pass on to the reporter."""
+    from integriteit.access.rules import organisations_user_can_register_for
+
+    if not organisations_user_can_register_for(user).filter(pk=data.organisation.pk).exists():
+        raise PermissionDenied
+    received_at = data.received_at or timezone.now()
+    if received_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationError(_("The date of receipt cannot be in the future."))
+    code, receipt = _new_receipt()
+    report = Report(registered_by=user)
+    _apply_input(report, data)
+    _create(report, data)
+    _store_sealed(report, data)
+    _mark_received(report, received_at, receipt, data.involved_staff)
+    record(
+        Actor.of(user),
+        "report.registered",
+        "report",
+        report.pk,
+        {"reference": report.reference, "channel": report.channel, "form": report.form},
+    )
+    return report, code
+
+
+def _notify_named_reporter(report: Report) -> None:
+    """E-mail only says there is news and where to look: never contents or names (SECURITY.md)."""
+    from .sealing import open_identity
+
+    identity = open_identity(report)
+    if not identity.email:
+        return
+    send_mail(
+        subject=_("News about your report %(reference)s") % {"reference": report.reference},
+        message=_(
+            "There is a new message about your report %(reference)s.\n\n"
+            "Read it in your mailbox at %(url)s with your receipt code.\n"
+            "This e-mail contains no details of your report, for your safety."
+        )
+        % {"reference": report.reference, "url": f"{settings.SITE_URL}/postbus/"},
+        from_email=None,
+        recipient_list=[identity.email],
+    )
+
+
+def _require(user: User, action: Action, report: Report) -> None:
+    if not can(user, action, report):
+        raise PermissionDenied
+
+
+def _post_message(report: Report, sender: str, kind: str, body: str, author=None) -> Message:
+    message = Message(report=report, sender=sender, kind=kind, author=author)
+    seal_message_body(sealer_for(report), message, body)
+    message.save()
+    return message
+
+
+@transaction.atomic
+def acknowledge(user: User, report: Report, text: str) -> Message:
+    """One action: record the acknowledgement, post it to the mailbox, mail a named reporter."""
+    _require(user, Action.ACKNOWLEDGE, report)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.acknowledged_at is not None:
+        raise TransitionRefused(_("This report has already been acknowledged."))
+    now = timezone.now()
+    report.acknowledged_at = now
+    report.feedback_due = feedback_due(report.received_at, now)  # RULES R4
+    report.phase = Phase.ACKNOWLEDGED
+    report.save(update_fields=["acknowledged_at", "feedback_due", "phase"])
+    message = _post_message(report, Sender.STAFF, MessageKind.ACKNOWLEDGEMENT, text, user)
+    record(Actor.of(user), "report.acknowledged", "report", report.pk)
+    transaction.on_commit(lambda: _notify_named_reporter(report))
+    return message
+
+
+@transaction.atomic
+def send_staff_message(
+    user: User, report: Report, text: str, files: Sequence[CleanFile] = (), is_question=True
+) -> Message:
+    _require(user, Action.MESSAGE, report)
+    kind = MessageKind.QUESTION if is_question else MessageKind.MESSAGE
+    message = _post_message(report, Sender.STAFF, kind, text, user)
+    _add_files(report, files, Sender.STAFF, message)
+    record(Actor.of(user), "message.sent", "report", report.pk, {"message": str(message.pk)})
+    transaction.on_commit(lambda: _notify_named_reporter(report))
+    return message
+
+
+@transaction.atomic
+def reporter_reply(report: Report, text: str, files: Sequence[CleanFile] = ()) -> Message:
+    if not report.is_submitted:
+        raise TransitionRefused(_("This report has not been submitted."))
+    message = _post_message(report, Sender.REPORTER, MessageKind.REPLY, text)
+    _add_files(report, files, Sender.REPORTER, message)
+    record(REPORTER, "message.received", "report", report.pk, {"message": str(message.pk)})
+    return message
+
+
+@transaction.atomic
+def classify(user: User, report: Report, kind: str, type_codes: Sequence[str]) -> Report:
+    _require(user, Action.CLASSIFY, report)
+    if report.acknowledged_at is None:
+        raise TransitionRefused(_("Acknowledge the report before classifying it."))
+    if kind == Kind.INTEGRITY_VIOLATION and not type_codes:
+        raise TransitionRefused(_("Choose at least one type of integrity violation."))
+    report.classified_kind = kind
+    report.classified_at = timezone.now()
+    report.phase = Phase.ASSESSMENT
+    report.save(update_fields=["classified_kind", "classified_at", "phase"])
+    report.classified_types.set(ViolationType.objects.filter(code__in=type_codes))
+    record(
+        Actor.of(user),
+        "report.classified",
+        "report",
+        report.pk,
+        {"kind": kind, "types": sorted(type_codes)},
+    )
+    return report
+
+
+def record_read(user: User, report: Report, what: str, detail: dict | None = None) -> None:
+    """Reads of case contents are audited too (SECURITY.md "Audit")."""
+    record(Actor.of(user), f"{what}.read", "report", report.pk, detail)
+
+
+class MailboxLocked(Exception):
+    """Too many failed attempts: the same answer for everyone, whatever was entered."""
+
+
+def open_mailbox(entered_code: str) -> Report | None:
+    """The report that belongs to a receipt code, or None. Raises MailboxLocked when throttled."""
+    code = receipts.normalise(entered_code)
+    lookup = receipts.lookup_key(code) if code else None
+    if throttle.is_blocked(lookup):
+        raise MailboxLocked
+    report = Report.objects.submitted().filter(receipt_lookup=lookup).first() if lookup else None
+    if report is None or not receipts.verify(report.receipt_hash, code or ""):
+        if report is None:
+            receipts.burn_equal_time(entered_code)
+        throttle.record_failure(lookup)
+        return None
+    throttle.clear(lookup or "")
+    record(REPORTER, "mailbox.opened", "report", report.pk)
+    return report
+
+
+@transaction.atomic
+def purge_stale_drafts(now: datetime | None = None) -> int:
+    """Drafts never submitted are removed after DRAFT_REPORT_LIFETIME_HOURS, files included."""
+    cutoff = (now or timezone.now()) - timedelta(hours=settings.DRAFT_REPORT_LIFETIME_HOURS)
+    stale = Report.objects.drafts().filter(created_at__lt=cutoff)
+    for attachment in Attachment.objects.filter(report__in=stale):
+        delete_attachment_file(attachment)
+    count, _detail = stale.delete()
+    return count

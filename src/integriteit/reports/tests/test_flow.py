@@ -1,0 +1,67 @@
+"""The reporting channel end to end through the Django test client."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from integriteit.audit.models import AuditEntry
+from integriteit.reports.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_report(client, people, **extra):
+    data = {
+        "kind": "integrity_violation",
+        "violation_types": ["financial"],
+        "description": "De leidinggevende laat facturen dubbel betalen.",
+        "raised_before": "no",
+        "relation": "employee",
+        "anonymous": "1",
+        **extra,
+    }
+    return client.post("/melden/bzk/", data)
+
+
+def test_anonymous_report_mailbox_and_acknowledgement(client, people, staff_client):
+    response = _post_report(client, people, involved_staff=[people["manager"].pk])
+    assert response.status_code == 302 and response["Location"] == "/melden/controleren/"
+    summary = client.get("/melden/controleren/")
+    assert "dubbel betalen" in summary.content.decode()
+    assert client.post("/melden/versturen/").status_code == 302
+    received = client.get("/melden/ontvangen/").content.decode()
+    code = re.search(r'id="receipt-code">([^<]+)<', received).group(1)
+    # Shown once: a reload does not show it again.
+    assert code not in client.get("/melden/ontvangen/", follow=True).content.decode()
+
+    report = Report.objects.get()
+    assert report.receipt_hash and code.replace("-", "") not in report.receipt_hash
+
+    coordinator = staff_client(people["coordinator"])
+    assert report.reference in coordinator.get("/behandeling/").content.decode()
+    coordinator.post(f"/behandeling/{report.pk}/ontvangst/", {"text": "Ontvangen, dank u."})
+    report.refresh_from_db()
+    assert report.acknowledged_at is not None and report.phase == "acknowledged"
+
+    reporter = type(client)()
+    assert reporter.post("/postbus/", {"code": code.lower()}).status_code == 302
+    page = reporter.get("/postbus/berichten/").content.decode()
+    assert "Ontvangen, dank u." in page
+    assert not mail.outbox  # anonymous: nobody to e-mail
+    assert AuditEntry.objects.filter(action="report.acknowledged").exists()
+
+
+def test_named_reporter_gets_mail_without_contents(
+    people, staff_client, make_report, django_capture_on_commit_callbacks
+):
+    report, _code = make_report(name="Sara Melder", email="sara@example.org", description="Geheim feit")
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client(people["coordinator"]).post(
+            f"/behandeling/{report.pk}/ontvangst/", {"text": "Dank voor uw melding."}
+        )
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["sara@example.org"]
+    assert "Geheim feit" not in message.body and "Dank voor uw melding" not in message.body
+    assert report.reference in message.subject

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import mailbox, reporter, staff
+
+app_name = "reports"
+
+urlpatterns = [
+    path("melden/", reporter.start, name="start"),
+    path("melden/controleren/", reporter.check, name="check"),
+    path("melden/versturen/", reporter.submit, name="submit"),
+    path("melden/ontvangen/", reporter.received, name="received"),
+    path("melden/<slug:slug>/", reporter.report, name="report"),
+    path("postbus/", mailbox.login, name="mailbox_login"),
+    path("postbus/berichten/", mailbox.mailbox, name="mailbox"),
+    path("postbus/bijlage/<uuid:attachment_id>/", mailbox.attachment, name="mailbox_attachment"),
+    path("postbus/sluiten/", mailbox.logout, name="mailbox_logout"),
+    path("behandeling/", staff.queue, name="queue"),
+    path("behandeling/registreren/", staff.register, name="register"),
+    path("behandeling/geregistreerd/", staff.registered, name="registered"),
+    path("behandeling/<uuid:report_id>/", staff.detail, name="detail"),
+    path("behandeling/<uuid:report_id>/ontvangst/", staff.acknowledge, name="acknowledge"),
+    path("behandeling/<uuid:report_id>/bericht/", staff.send_message, name="message"),
+    path("behandeling/<uuid:report_id>/classificeren/", staff.classify, name="classify"),
+    path(
+        "behandeling/<uuid:report_id>/bijlage/<uuid:attachment_id>/",
+        staff.attachment,
+        name="attachment",
+    ),
+]

@@ -1,0 +1,91 @@
+"""/postbus/: the reporter's mailbox, opened with the receipt code and nothing else."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from .. import services
+from ..forms import MailboxLoginForm, MessageForm
+from ..models import Report
+from ..selectors import deadlines_of, messages_of, report_attachments
+from .common import attachment_response
+
+MAILBOX_KEY = "mailbox_report"
+MAILBOX_IDLE_SECONDS = 30 * 60
+
+
+def _mailbox_report(request) -> Report | None:
+    report_id = request.session.get(MAILBOX_KEY)
+    if not report_id:
+        return None
+    return Report.objects.submitted().filter(pk=report_id).first()
+
+
+@require_http_methods(["GET", "POST"])
+def login(request):
+    form = MailboxLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.open_mailbox(form.cleaned_data["code"])
+        except services.MailboxLocked:
+            form.add_error(
+                None,
+                _(
+                    "Too many attempts. For your safety the mailbox is closed for a while. Try again in 15 minutes."
+                ),
+            )
+        else:
+            if report is None:
+                form.add_error("code", _("This receipt code is not known. Check it and try again."))
+            else:
+                request.session.cycle_key()
+                request.session[MAILBOX_KEY] = str(report.pk)
+                request.session.set_expiry(MAILBOX_IDLE_SECONDS)
+                return redirect("reports:mailbox")
+    return render(request, "reports/mailbox_login.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def mailbox(request):
+    report = _mailbox_report(request)
+    if report is None:
+        return redirect("reports:mailbox_login")
+    form = MessageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.reporter_reply(
+                report, form.cleaned_data["text"], form.cleaned_data["attachments"]
+            )
+            messages.success(request, _("Your message has been sent."))
+            return redirect("reports:mailbox")
+        messages.error(request, _("Your message was not sent. See the messages below."))
+    return render(
+        request,
+        "reports/mailbox.html",
+        {
+            "report": report,
+            "form": form,
+            "timeline": messages_of(report, for_staff=False),
+            "own_files": report_attachments(report),
+            "deadlines": deadlines_of(report),
+        },
+    )
+
+
+def attachment(request, attachment_id):
+    report = _mailbox_report(request)
+    if report is None:
+        raise Http404
+    found = report.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    return attachment_response(found)
+
+
+@require_POST
+def logout(request):
+    request.session.flush()
+    messages.info(request, _("You have closed your mailbox."))
+    return redirect("reports:mailbox_login")

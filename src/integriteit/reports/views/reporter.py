@@ -1,0 +1,165 @@
+"""The reporter's path: no login, no JavaScript needed, nothing identifying kept (SECURITY.md)."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from integriteit.organisations.selectors import active_organisations
+
+from .. import services
+from ..attachments import metadata_removable
+from ..constants import Kind, RaisedBefore, Relation, ViolationTypeCode
+from ..forms import OrganisationChoiceForm, ReportForm
+from ..models import Report
+from ..receipts import display
+from ..sealing import Content, Identity, open_content, open_identity
+from ..selectors import report_attachments
+
+DRAFT_KEY = "report_draft"
+RECEIPT_KEY = "report_receipt"
+
+
+def start(request):
+    """/melden/: what happens with a report, who sees it, and where to report."""
+    form = OrganisationChoiceForm(request.GET or None, queryset=active_organisations())
+    if request.GET and form.is_valid():
+        return redirect("reports:report", slug=form.cleaned_data["organisation"].slug)
+    return render(
+        request, "reports/start.html", {"form": form, "organisations": active_organisations()}
+    )
+
+
+def _draft(request) -> Report | None:
+    draft_id = request.session.get(DRAFT_KEY)
+    if not draft_id:
+        return None
+    return Report.objects.drafts().filter(pk=draft_id).first()
+
+
+def input_from(form, organisation) -> services.ReportInput:
+    data = form.cleaned_data
+    return services.ReportInput(
+        organisation=organisation,
+        kind=data["kind"],
+        relation=data["relation"],
+        violation_types=data["violation_types"],
+        involved_staff=list(data["involved_staff"]),
+        route_around_line=data["route_around_line"],
+        meeting_requested=data["meeting_requested"],
+        content=Content(
+            description=data["description"],
+            occurred_when=data["occurred_when"],
+            occurred_where=data["occurred_where"],
+            involved_text=data["involved_text"],
+            raised_before=data["raised_before"],
+            raised_with=data["raised_with"],
+            minutes=data.get("minutes", ""),
+        ),
+        identity=Identity(name=data["name"], email=data["email"], phone=data["phone"]),
+        files=data["attachments"],
+    )
+
+
+def _initial_from(draft: Report) -> dict:
+    content, identity = open_content(draft), open_identity(draft)
+    return {
+        "kind": draft.kind,
+        "violation_types": list(draft.reported_types.values_list("code", flat=True)),
+        "description": content.description,
+        "occurred_when": content.occurred_when,
+        "occurred_where": content.occurred_where,
+        "involved_text": content.involved_text,
+        "involved_staff": [person["id"] for person in content.involved_staff],
+        "route_around_line": draft.route_around_line,
+        "raised_before": content.raised_before,
+        "raised_with": content.raised_with,
+        "relation": draft.relation,
+        "anonymous": "1" if identity.is_empty else "0",
+        "name": identity.name,
+        "email": identity.email,
+        "phone": identity.phone,
+        "meeting_requested": draft.meeting_requested,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def report(request, slug):
+    """/melden/<organisation>/: the report form; a valid form becomes a sealed draft."""
+    organisation = get_object_or_404(active_organisations(), slug=slug)
+    draft = _draft(request)
+    if draft is not None and draft.organisation_id != organisation.pk:
+        draft = None
+    if request.method == "POST":
+        form = ReportForm(request.POST, request.FILES, organisation=organisation)
+        if form.is_valid():
+            draft = services.save_draft(draft, input_from(form, organisation))
+            request.session[DRAFT_KEY] = str(draft.pk)
+            return redirect("reports:check")
+        messages.error(request, _("Some answers need your attention. See the messages below."))
+    else:
+        form = ReportForm(
+            initial=_initial_from(draft) if draft else None, organisation=organisation
+        )
+    return render(
+        request,
+        "reports/report_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "draft_files": report_attachments(draft) if draft else [],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def check(request):
+    """Summary before submitting: everything entered, who receives it, which files keep metadata."""
+    draft = _draft(request)
+    if draft is None:
+        messages.info(request, _("There is no report to check. Start a new report."))
+        return redirect("reports:start")
+    if request.method == "POST" and "remove_file" in request.POST:
+        services.remove_draft_attachment(draft, request.POST["remove_file"])
+        return redirect("reports:check")
+    files = report_attachments(draft)
+    content = open_content(draft)
+    return render(
+        request,
+        "reports/check.html",
+        {
+            "draft": draft,
+            "content": content,
+            "identity": open_identity(draft),
+            "kind_label": Kind(draft.kind).label,
+            "relation_label": Relation(draft.relation).label,
+            "raised_before_label": RaisedBefore(content.raised_before).label,
+            "type_labels": [
+                ViolationTypeCode(code).label
+                for code in draft.reported_types.values_list("code", flat=True)
+            ],
+            "files": [(a, name, metadata_removable(name)) for a, name in files],
+        },
+    )
+
+
+@require_POST
+def submit(request):
+    draft = _draft(request)
+    if draft is None:
+        messages.info(request, _("There is no report to submit. Start a new report."))
+        return redirect("reports:start")
+    code = services.submit_draft(draft)
+    request.session.pop(DRAFT_KEY, None)
+    request.session[RECEIPT_KEY] = {"code": display(code), "reference": draft.reference}
+    return HttpResponseRedirect(reverse("reports:received"))
+
+
+def received(request):
+    """Shows the receipt code once: it is removed from the session as the page is rendered."""
+    receipt = request.session.pop(RECEIPT_KEY, None)
+    if receipt is None:
+        return redirect("reports:mailbox_login")
+    return render(request, "reports/received.html", {"receipt": receipt})

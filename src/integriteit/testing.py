@@ -1,0 +1,71 @@
+"""Helpers for tests (imported by conftest and browser tests; not used by the application)."""
+
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from integriteit.accounts.demo import load_demo
+from integriteit.accounts.models import User
+from integriteit.organisations.models import Organisation
+from integriteit.reports import services
+from integriteit.reports.attachments import CleanFile, clean
+from integriteit.reports.constants import Kind, Relation
+from integriteit.reports.models import Report
+from integriteit.reports.sealing import Content, Identity
+
+
+def load_people() -> dict[str, User]:
+    load_demo()
+    return {user.username: user for user in User.objects.all()}
+
+
+def device_of(user: User) -> TOTPDevice:
+    return TOTPDevice.objects.get(user=user, confirmed=True)
+
+
+def current_code(user: User) -> str:
+    device = device_of(user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def verified_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
+    session.save()
+    return client
+
+
+def make_report(
+    organisation: str = "bzk",
+    *,
+    description: str = "Er worden bonnen vervalst bij inkoop.",
+    kind: str = Kind.INTEGRITY_VIOLATION,
+    types: tuple[str, ...] = ("financial",),
+    involved: tuple[User, ...] = (),
+    route_around_line: bool = False,
+    name: str = "",
+    email: str = "",
+    files: tuple[tuple[str, bytes], ...] = (),
+) -> tuple[Report, str]:
+    """Submit a report as a reporter would; returns it with its receipt code."""
+    cleaned: list[CleanFile] = [clean(file_name, data) for file_name, data in files]
+    draft = services.save_draft(
+        None,
+        services.ReportInput(
+            organisation=Organisation.objects.get(slug=organisation),
+            kind=kind,
+            relation=Relation.EMPLOYEE,
+            violation_types=types,
+            involved_staff=list(involved),
+            route_around_line=route_around_line,
+            content=Content(description=description, raised_before="no"),
+            identity=Identity(name=name, email=email),
+            files=cleaned,
+        ),
+    )
+    code = services.submit_draft(draft)
+    draft.refresh_from_db()
+    return draft, code

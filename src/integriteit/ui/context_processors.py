@@ -1,0 +1,10 @@
+from integriteit.access.rules import can_read_audit_trail, is_staff_member
+
+
+def site(request):
+    user = getattr(request, "user", None)
+    staff = bool(user and is_staff_member(user))
+    return {
+        "is_staff_workspace": staff,
+        "can_read_audit": bool(staff and can_read_audit_trail(user)),
+    }

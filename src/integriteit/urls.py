@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+from integriteit.ui.views import healthz
+
+# Administrators reach the admin only after the second factor, like everyone else.
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "Integriteit – beheer"
+
+urlpatterns = [path("healthz", healthz, name="healthz")]
+
+# Dutch has no prefix, so /melden/ and /postbus/ stay stable; English lives under /en/.
+urlpatterns += i18n_patterns(
+    path("", include("integriteit.ui.urls")),
+    path("", include("integriteit.reports.urls")),
+    path("", include("integriteit.audit.urls")),
+    path("account/", include("integriteit.accounts.urls")),
+    path("beheer/", admin.site.urls),
+    prefix_default_language=False,
+)
