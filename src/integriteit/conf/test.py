@@ -1,5 +1,6 @@
 """Test settings: SQLite by default, PostgreSQL when DATABASE_URL is set (CI runs both)."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -23,7 +24,10 @@ RECEIPT_ARGON2_TIME_COST = 1
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the plaintext test can read what reaches the disk.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+    # INTEGRITEIT_TEST_DB lets several test runs share one checkout without sharing a file.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("INTEGRITEIT_TEST_DB", str(BASE_DIR / "var" / "test-db.sqlite3"))
+    }
 
 # Serve static files straight from the finders (no collectstatic needed for browser tests).
 WHITENOISE_USE_FINDERS = True
