@@ -9,7 +9,7 @@ from integriteit.ui.views import healthz
 admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "Integriteit – beheer"
 
-urlpatterns = [path("healthz", healthz, name="healthz")]
+urlpatterns: list = [path("healthz", healthz, name="healthz")]
 
 # Dutch has no prefix, so /melden/ and /postbus/ stay stable; English lives under /en/.
 urlpatterns += i18n_patterns(

@@ -12,7 +12,7 @@ class RoleAssignmentInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         ("Integriteit", {"fields": ("unit", "job_title")}),
     )
     list_display = ["username", "first_name", "last_name", "unit", "is_active"]

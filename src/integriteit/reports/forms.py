@@ -1,10 +1,14 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from integriteit.accounts.models import User
 from integriteit.accounts.selectors import staff_of
+from integriteit.organisations.models import Organisation
 
 from .attachments import ALLOWED_EXTENSIONS, AttachmentRejected, CleanFile, clean
 from .constants import (
@@ -143,7 +147,7 @@ class ReportForm(StyledFormMixin, forms.Form):
             "The people you choose are kept out of the handling of your report: they will not see "
             "it. Hold Ctrl (or Cmd) to choose more than one."
         ),
-        queryset=None,
+        queryset=User.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
@@ -206,11 +210,16 @@ class ReportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["involved_staff"].queryset = staff_of(organisation)
+        self.involved_staff_field.queryset = staff_of(organisation)
         self._style()
 
+    @property
+    def involved_staff_field(self) -> forms.ModelMultipleChoiceField:
+        return cast(forms.ModelMultipleChoiceField, self.fields["involved_staff"])
+
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == Kind.INTEGRITY_VIOLATION and not data.get("violation_types"):
             self.add_error("violation_types", _("Choose at least one kind of integrity violation."))
         if data.get("kind") != Kind.INTEGRITY_VIOLATION:
@@ -258,18 +267,21 @@ class RegisterReportForm(ReportForm):
         return value
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("form") in {Form.ORAL, Form.MEETING} and not data.get("minutes", "").strip():
             self.add_error("minutes", _("Oral reports and meetings need minutes (RULES R2)."))
         return data
 
 
 class OrganisationChoiceForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = queryset
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = queryset
         self.fields["organisation"].widget.attrs["class"] = "utrecht-select"
 
 
@@ -333,7 +345,8 @@ class ClassifyForm(StyledFormMixin, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("kind") == Kind.INTEGRITY_VIOLATION and not data.get("types"):
             self.add_error("types", _("Choose at least one type of integrity violation."))
         return data
@@ -356,10 +369,13 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
         label=_("Deadline"), choices=[("", _("All")), *DeadlineFilter.choices], required=False
     )
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=None, required=False, empty_label=_("All")
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("All"),
     )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
         self._style()

@@ -58,7 +58,9 @@ def seal_content(sealer: Sealer, report: Report, content: Content) -> None:
 
 def open_content(report: Report, sealer: Sealer | None = None) -> Content:
     sealer = sealer or sealer_for(report)
-    return Content(**json.loads(sealer.open_text("report", "content", report.sealed_content)))
+    return Content(
+        **json.loads(sealer.open_text("report", "content", bytes(report.sealed_content)))
+    )
 
 
 def seal_identity(sealer: Sealer, identity: Identity) -> bytes:
@@ -70,7 +72,7 @@ def open_identity(report: Report, sealer: Sealer | None = None) -> Identity:
     if record is None:
         return Identity()
     sealer = sealer or sealer_for(report)
-    return Identity(**json.loads(sealer.open_text("identity", "identity", record.sealed)))
+    return Identity(**json.loads(sealer.open_text("identity", "identity", bytes(record.sealed))))
 
 
 def seal_message_body(sealer: Sealer, message: Message, body: str) -> None:
@@ -78,7 +80,7 @@ def seal_message_body(sealer: Sealer, message: Message, body: str) -> None:
 
 
 def open_message_body(message: Message, sealer: Sealer) -> str:
-    return sealer.open_text(f"message:{message.pk}", "body", message.sealed_body)
+    return sealer.open_text(f"message:{message.pk}", "body", bytes(message.sealed_body))
 
 
 def attachment_path(attachment: Attachment) -> Path:
@@ -94,7 +96,7 @@ def write_attachment(sealer: Sealer, attachment: Attachment, name: str, content:
 
 
 def open_attachment_name(attachment: Attachment, sealer: Sealer) -> str:
-    return sealer.open_text(f"attachment:{attachment.pk}", "name", attachment.sealed_name)
+    return sealer.open_text(f"attachment:{attachment.pk}", "name", bytes(attachment.sealed_name))
 
 
 def read_attachment(attachment: Attachment, sealer: Sealer) -> bytes:

@@ -283,6 +283,7 @@ def acknowledge(user: User, report: Report, text: str) -> Message:
     if report.acknowledged_at is not None:
         raise TransitionRefused(_("This report has already been acknowledged."))
     now = timezone.now()
+    assert report.received_at is not None  # only submitted reports are visible
     report.acknowledged_at = now
     report.feedback_due = feedback_due(report.received_at, now)  # RULES R4
     report.phase = Phase.ACKNOWLEDGED

@@ -150,7 +150,7 @@ def send_message(request, report_id):
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(e) for e in error))
     else:
         try:
             services.send_staff_message(
@@ -169,7 +169,7 @@ def classify(request, report_id):
     form = ClassifyForm(request.POST)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(e) for e in error))
     else:
         try:
             services.classify(

@@ -12,6 +12,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.checked} entries."))
             return
         broken = result.first_broken
+        assert broken is not None
         raise CommandError(
             f"Audit chain broken at entry #{broken.sequence} (id {broken.pk}, "
             f"{broken.timestamp:%Y-%m-%d %H:%M:%S}, {broken.action}): {result.reason}. "
