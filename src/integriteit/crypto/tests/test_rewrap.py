@@ -1,0 +1,86 @@
+"""KEK rotation: `generate_keys --rotate` then `rewrap_keys` moves every data key to the new KEK."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from integriteit.audit.models import AuditEntry
+from integriteit.audit.services import verify_chain
+from integriteit.crypto.envelope import DecryptionError
+from integriteit.crypto.keys import keyring, write_key_file
+from integriteit.reports.models import Report
+from integriteit.reports.sealing import open_content, open_identity
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def key_file():
+    """The shared key file, restored afterwards: other tests in this process use it."""
+    path = Path(settings.INTEGRITEIT_KEY_FILE)
+    original = path.read_text()
+    keyring.cache_clear()
+    yield path
+    write_key_file(path, original)
+    keyring.cache_clear()
+
+
+def _rewrap() -> str:
+    out = StringIO()
+    call_command("rewrap_keys", batch_size=2, stdout=out)
+    return out.getvalue()
+
+
+def test_rotate_rewrap_and_remove_old_kek(key_file, make_report):
+    reports = [
+        make_report(description=f"Geheime melding nummer {n}", name="Kees Melder")[0]
+        for n in range(5)
+    ]
+    old_version = keyring().current_kek
+    assert {r.kek_version for r in reports} == {old_version}
+
+    call_command("generate_keys", rotate=True, stdout=StringIO())
+    keyring.cache_clear()
+    new_version = keyring().current_kek
+    assert new_version != old_version
+
+    output = _rewrap()
+    assert "Re-wrapped 5" in output
+    assert set(Report.objects.values_list("kek_version", flat=True)) == {new_version}
+    entries = AuditEntry.objects.filter(action="keys.rewrapped")
+    assert sum(e.detail["count"] for e in entries) == 5
+    assert entries.count() == 3  # batches of 2, 2 and 1
+    assert all(e.actor_label == "system" for e in entries)
+
+    # Idempotent: a second run finds nothing to do and writes no entry.
+    assert "Re-wrapped 0" in _rewrap()
+    assert AuditEntry.objects.filter(action="keys.rewrapped").count() == 3
+
+    # The old KEK can now go: every report still opens with only the new one.
+    document = json.loads(key_file.read_text())
+    document["keks"] = {new_version: document["keks"][new_version]}
+    write_key_file(key_file, json.dumps(document))
+    keyring.cache_clear()
+    assert list(keyring().keks) == [new_version]
+    for report in Report.objects.all():
+        assert open_identity(report).name == "Kees Melder"
+    descriptions = {open_content(r).description for r in Report.objects.all()}
+    assert descriptions == {f"Geheime melding nummer {n}" for n in range(5)}
+    assert verify_chain().intact
+
+
+def test_without_rewrap_old_kek_cannot_be_removed(key_file, make_report):
+    report, _code = make_report(description="Nog onder de oude sleutel")
+    call_command("generate_keys", rotate=True, stdout=StringIO())
+    keyring.cache_clear()
+    document = json.loads(key_file.read_text())
+    current = document["current_kek"]
+    document["keks"] = {current: document["keks"][current]}
+    write_key_file(key_file, json.dumps(document))
+    keyring.cache_clear()
+    with pytest.raises(DecryptionError):
+        open_content(Report.objects.get(pk=report.pk))
