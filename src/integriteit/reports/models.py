@@ -86,6 +86,9 @@ class Report(models.Model):
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     classified_at = models.DateTimeField(_("classified"), null=True, blank=True)
+    minutes_approved_at = models.DateTimeField(
+        _("minutes approved by the reporter"), null=True, blank=True
+    )
     acknowledgement_due = models.DateTimeField(_("acknowledgement due"), null=True, blank=True)
     feedback_due = models.DateTimeField(_("feedback due"), null=True, blank=True)
     registered_by = models.ForeignKey(

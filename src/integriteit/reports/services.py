@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integriteit.access.rules import Action, can
+from integriteit.access.rules import Action, can, organisations_user_can_register_for
 from integriteit.accounts.models import User
 from integriteit.accounts.selectors import line_above
 from integriteit.audit.services import REPORTER, Actor, record
@@ -29,6 +29,8 @@ from .sealing import (
     Identity,
     delete_attachment_file,
     new_sealer,
+    open_content,
+    open_identity,
     seal_content,
     seal_identity,
     seal_message_body,
@@ -187,8 +189,6 @@ def _new_receipt() -> tuple[str, tuple[str, str]]:
 
 
 def _named_staff(report: Report) -> list[User]:
-    from .sealing import open_content
-
     ids = [person["id"] for person in open_content(report).involved_staff]
     return list(User.objects.filter(pk__in=ids).select_related("unit"))
 
@@ -220,8 +220,6 @@ def submit_draft(draft: Report) -> str:
 def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
     """Staff register a report received orally, by a manager or by a confidential adviser
     (RULES R1–R2). The receipt code is shown once to pass on to the reporter."""
-    from integriteit.access.rules import organisations_user_can_register_for
-
     if not organisations_user_can_register_for(user).filter(pk=data.organisation.pk).exists():
         raise PermissionDenied
     received_at = data.received_at or timezone.now()
@@ -245,8 +243,6 @@ def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
 
 def _notify_named_reporter(report: Report) -> None:
     """E-mail only says there is news and where to look: never contents or names (SECURITY.md)."""
-    from .sealing import open_identity
-
     identity = open_identity(report)
     if not identity.email:
         return
@@ -315,6 +311,20 @@ def reporter_reply(report: Report, text: str, files: Sequence[CleanFile] = ()) -
     _add_files(report, files, Sender.REPORTER, message)
     record(REPORTER, "message.received", "report", report.pk, {"message": str(message.pk)})
     return message
+
+
+@transaction.atomic
+def approve_minutes(report: Report) -> None:
+    """The reporter signs off the minutes of an oral report or meeting (RULES R2)."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not open_content(report).minutes:
+        raise TransitionRefused(_("This report has no minutes to approve."))
+    if report.minutes_approved_at is not None:
+        raise TransitionRefused(_("You already approved the minutes."))
+    report.minutes_approved_at = timezone.now()
+    report.save(update_fields=["minutes_approved_at"])
+    _post_message(report, Sender.REPORTER, MessageKind.MESSAGE, _("I approve the minutes."))
+    record(REPORTER, "minutes.approved", "report", report.pk)
 
 
 @transaction.atomic

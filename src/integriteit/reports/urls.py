@@ -13,6 +13,7 @@ urlpatterns = [
     path("postbus/", mailbox.login, name="mailbox_login"),
     path("postbus/berichten/", mailbox.mailbox, name="mailbox"),
     path("postbus/bijlage/<uuid:attachment_id>/", mailbox.attachment, name="mailbox_attachment"),
+    path("postbus/verslag-akkoord/", mailbox.approve_minutes, name="mailbox_approve_minutes"),
     path("postbus/sluiten/", mailbox.logout, name="mailbox_logout"),
     path("behandeling/", staff.queue, name="queue"),
     path("behandeling/registreren/", staff.register, name="register"),

@@ -55,7 +55,9 @@ def test_anonymous_report_mailbox_and_acknowledgement(client, people, staff_clie
 def test_named_reporter_gets_mail_without_contents(
     people, staff_client, make_report, django_capture_on_commit_callbacks
 ):
-    report, _code = make_report(name="Sara Melder", email="sara@example.org", description="Geheim feit")
+    report, _code = make_report(
+        name="Sara Melder", email="sara@example.org", description="Geheim feit"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         staff_client(people["coordinator"]).post(
             f"/behandeling/{report.pk}/ontvangst/", {"text": "Dank voor uw melding."}
@@ -65,3 +67,39 @@ def test_named_reporter_gets_mail_without_contents(
     assert message.to == ["sara@example.org"]
     assert "Geheim feit" not in message.body and "Dank voor uw melding" not in message.body
     assert report.reference in message.subject
+
+
+def test_oral_report_minutes_are_approved_by_the_reporter(people, staff_client):
+    coordinator = staff_client(people["coordinator"])
+    response = coordinator.post(
+        "/behandeling/registreren/",
+        {
+            "channel": "coordinator",
+            "form": "oral",
+            "received_on": "2026-11-20",
+            "minutes": "Melder vertelde per telefoon over vervalste declaraties.",
+            "kind": "integrity_violation",
+            "violation_types": ["financial"],
+            "description": "Vervalste declaraties",
+            "raised_before": "no",
+            "relation": "employee",
+            "anonymous": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = coordinator.get("/behandeling/geregistreerd/").content.decode()
+    code = re.search(r'id="receipt-code">([^<]+)<', page).group(1)
+    report = Report.objects.get()
+    assert report.channel == "coordinator" and report.form == "oral"
+    assert report.received_at.date().isoformat() == "2026-11-20"
+
+    reporter = type(coordinator)()
+    reporter.post("/postbus/", {"code": code})
+    assert "vervalste declaraties" in reporter.get("/postbus/berichten/").content.decode()
+    reporter.post("/postbus/verslag-akkoord/")
+    report.refresh_from_db()
+    assert report.minutes_approved_at is not None
+    assert AuditEntry.objects.filter(action="minutes.approved").count() == 1
+    # Approving twice is refused and changes nothing.
+    reporter.post("/postbus/verslag-akkoord/")
+    assert AuditEntry.objects.filter(action="minutes.approved").count() == 1

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .. import services
 from ..forms import MailboxLoginForm, MessageForm
 from ..models import Report
-from ..selectors import deadlines_of, messages_of, report_attachments
+from ..selectors import content_of, deadlines_of, messages_of, report_attachments
 from .common import attachment_response
 
 MAILBOX_KEY = "mailbox_report"
@@ -70,6 +70,7 @@ def mailbox(request):
             "timeline": messages_of(report, for_staff=False),
             "own_files": report_attachments(report),
             "deadlines": deadlines_of(report),
+            "minutes": content_of(report).minutes,
         },
     )
 
@@ -82,6 +83,19 @@ def attachment(request, attachment_id):
     if found is None:
         raise Http404
     return attachment_response(found)
+
+
+@require_POST
+def approve_minutes(request):
+    report = _mailbox_report(request)
+    if report is None:
+        return redirect("reports:mailbox_login")
+    try:
+        services.approve_minutes(report)
+        messages.success(request, _("Thank you. You approved the minutes."))
+    except services.TransitionRefused as error:
+        messages.error(request, str(error))
+    return redirect("reports:mailbox")
 
 
 @require_POST
