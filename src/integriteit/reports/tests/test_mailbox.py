@@ -1,0 +1,196 @@
+"""The reporter's mailbox: opened with the receipt code only, throttled without accounts or
+addresses, and scoped strictly to the one report the code belongs to (SECURITY.md)."""
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
+
+from integriteit.audit.models import AuditEntry
+from integriteit.reports import receipts, throttle
+from integriteit.reports.constants import Sender
+from integriteit.reports.models import Attachment, Message
+from integriteit.reports.views.mailbox import MAILBOX_IDLE_SECONDS, MAILBOX_KEY
+
+pytestmark = pytest.mark.django_db
+
+UNKNOWN = "This receipt code is not known. Check it and try again."
+LOCKED = (
+    "Too many attempts. For your safety the mailbox is closed for a while. Try again in 15 minutes."
+)
+
+
+def nl(text: str) -> str:
+    """What the page shows for a message, in the default language, HTML-escaped."""
+    with translation.override("nl"):
+        return escape(translation.gettext(text))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _wrong_code(code: str) -> str:
+    """Well-formed, differs from `code` in the first character."""
+    return ("1" if code[0] != "1" else "2") + code[1:]
+
+
+def _login(client: Client, code: str):
+    return client.post("/postbus/", {"code": code})
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda code: receipts.display(code),
+        lambda code: receipts.display(code).lower(),
+        lambda code: code,
+        lambda code: code.lower(),
+        lambda code: receipts.display(code).replace("-", " "),
+    ],
+)
+def test_login_with_right_code(make_report, variant):
+    report, code = make_report()
+    client = Client()
+    response = _login(client, variant(code))
+    assert response.status_code == 302 and response["Location"] == "/postbus/berichten/"
+    assert client.session[MAILBOX_KEY] == str(report.pk)
+    page = client.get("/postbus/berichten/")
+    assert page.status_code == 200 and report.reference in page.content.decode()
+    assert AuditEntry.objects.filter(action="mailbox.opened", object_id=str(report.pk)).exists()
+
+
+def test_unknown_code_gives_plain_error_and_no_session(make_report):
+    _report, code = make_report()
+    client = Client()
+    response = _login(client, _wrong_code(code))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert nl(UNKNOWN) in body
+    assert "almost" not in body.lower() and "bijna" not in body.lower()
+    assert MAILBOX_KEY not in client.session
+    assert client.get("/postbus/berichten/")["Location"] == "/postbus/"
+    assert not AuditEntry.objects.filter(action="mailbox.opened").exists()
+
+
+def test_near_miss_gets_the_same_answer_as_a_random_code(make_report):
+    _report, code = make_report()
+    near = _login(Client(), _wrong_code(code)).content.decode()
+    far = _login(Client(), receipts.generate()).content.decode()
+    assert nl(UNKNOWN) in near and nl(UNKNOWN) in far
+    for body in (near, far):
+        assert "almost" not in body.lower() and "bijna" not in body.lower()
+
+
+def test_per_code_throttle(make_report, settings):
+    settings.MAILBOX_FAILURES_PER_CODE = 3
+    settings.MAILBOX_FAILURES_GLOBAL_PER_MINUTE = 1000
+    _report, code = make_report()
+    wrong = _wrong_code(code)
+    for _ in range(3):
+        assert nl(UNKNOWN) in _login(Client(), wrong).content.decode()
+    locked = _login(Client(), wrong).content.decode()
+    assert nl(LOCKED) in locked and nl(UNKNOWN) not in locked
+    # The same code written differently is the same code.
+    assert nl(LOCKED) in _login(Client(), receipts.display(wrong).lower()).content.decode()
+    # Another code is not affected by this one's counter.
+    assert nl(UNKNOWN) in _login(Client(), receipts.generate()).content.decode()
+    # When the right code's own counter is full, even the right code gets the same answer.
+    for _ in range(3):
+        throttle.record_failure(receipts.lookup_key(code))
+    client = Client()
+    refused = _login(client, code)
+    assert refused.status_code == 200 and nl(LOCKED) in refused.content.decode()
+    assert MAILBOX_KEY not in client.session
+
+
+def test_global_throttle_blocks_even_the_right_code(make_report, settings):
+    settings.MAILBOX_FAILURES_PER_CODE = 1000
+    settings.MAILBOX_FAILURES_GLOBAL_PER_MINUTE = 4
+    _report, code = make_report()
+    for _ in range(4):
+        _login(Client(), receipts.generate())
+    client = Client()
+    right = _login(client, code)
+    wrong = _login(Client(), receipts.generate())
+    assert right.status_code == 200 and MAILBOX_KEY not in client.session
+    assert nl(LOCKED) in right.content.decode()
+    assert nl(LOCKED) in wrong.content.decode()
+    assert nl(UNKNOWN) not in right.content.decode()
+    # Malformed input counts too, so garbage cannot be used to probe for free.
+    cache.clear()
+    settings.MAILBOX_FAILURES_GLOBAL_PER_MINUTE = 2
+    for _ in range(2):
+        _login(Client(), "OOPS-OOPS-OOPS-UUUU")
+    assert nl(LOCKED) in _login(Client(), code).content.decode()
+
+
+def test_success_clears_the_per_code_counter(make_report, settings):
+    settings.MAILBOX_FAILURES_PER_CODE = 3
+    _report, code = make_report()
+    throttle.record_failure(receipts.lookup_key(code))
+    throttle.record_failure(receipts.lookup_key(code))
+    assert _login(Client(), code).status_code == 302
+    assert cache.get(f"mailbox:failures:{receipts.lookup_key(code)}") is None
+
+
+def test_session_expires_and_logout_closes(make_report):
+    _report, code = make_report()
+    client = Client()
+    anonymous_session = client.session.session_key
+    _login(client, code)
+    assert client.session.session_key != anonymous_session  # key cycled at login
+    assert client.session.get_expiry_age() == MAILBOX_IDLE_SECONDS
+    assert MAILBOX_IDLE_SECONDS <= 30 * 60
+    assert client.get("/postbus/sluiten/").status_code == 405
+    response = client.post("/postbus/sluiten/")
+    assert response.status_code == 302 and response["Location"] == "/postbus/"
+    assert MAILBOX_KEY not in client.session
+    assert client.get("/postbus/berichten/")["Location"] == "/postbus/"
+
+
+def test_reporter_reply_with_attachment(make_report):
+    report, code = make_report()
+    client = Client()
+    _login(client, code)
+    upload = SimpleUploadedFile("aanvulling.txt", b"Nog een detail.", content_type="text/plain")
+    response = client.post("/postbus/berichten/", {"text": "Er is meer.", "attachments": upload})
+    assert response.status_code == 302
+    message = Message.objects.get(report=report)
+    assert message.sender == Sender.REPORTER
+    attachment = Attachment.objects.get(report=report)
+    assert attachment.message == message and attachment.sender == Sender.REPORTER
+    page = client.get("/postbus/berichten/").content.decode()
+    assert "Er is meer." in page and "aanvulling.txt" in page
+    download = client.get(f"/postbus/bijlage/{attachment.pk}/")
+    assert download.status_code == 200 and download.content == b"Nog een detail."
+    assert download["Content-Disposition"].startswith("attachment")
+    assert AuditEntry.objects.filter(action="mailbox.opened", object_id=str(report.pk)).exists()
+    assert AuditEntry.objects.filter(action="message.received", object_id=str(report.pk)).exists()
+
+
+def test_empty_reply_not_stored(make_report):
+    report, code = make_report()
+    client = Client()
+    _login(client, code)
+    response = client.post("/postbus/berichten/", {"text": ""})
+    assert response.status_code == 200
+    assert not Message.objects.filter(report=report).exists()
+
+
+def test_reporter_cannot_download_attachment_of_another_report(make_report):
+    other, _other_code = make_report(files=(("bewijs.txt", b"van een ander"),))
+    mine, code = make_report(files=(("mijn.txt", b"van mij"),))
+    theirs = Attachment.objects.get(report=other)
+    own = Attachment.objects.get(report=mine)
+    client = Client()
+    _login(client, code)
+    assert client.get(f"/postbus/bijlage/{theirs.pk}/").status_code == 404
+    assert client.get(f"/postbus/bijlage/{own.pk}/").content == b"van mij"
+    # Without a mailbox session nothing can be downloaded at all.
+    assert Client().get(f"/postbus/bijlage/{own.pk}/").status_code == 404
