@@ -1,0 +1,622 @@
+#!/usr/bin/env python
+"""Submission benchmark: anonymous reports with one attachment against gunicorn + PostgreSQL.
+
+Run with `make bench` (or `.venv/bin/python bench/submissions.py --help`); docs/benchmarks.md
+explains what is measured and how to read the figures. The script sets up everything itself
+in a temporary directory and a dedicated PostgreSQL database, which it drops afterwards:
+
+1. create the database, a key file, migrate, createcachetable, collectstatic, load_demo;
+2. time the receipt-code hash (argon2id, production parameters) to find the bound of the machine;
+3. start gunicorn (production settings minus Secure cookies: integriteit.conf.bench; no access
+   log, so no client address is ever written) and wait for /healthz;
+4. for every level of concurrent clients, several runs of a fixed number of submissions, each
+   the reporter's real path with its own cookie jar;
+5. stop gunicorn, count the reports in the database and fail when one is lost or duplicated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+ORGANISATION = "bzk"
+STEPS = ("get_form", "post_form", "get_check", "post_submit", "get_received")
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+RECEIPT = re.compile(r'id="receipt-code">\s*([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})\s*<')
+DESCRIPTION = (
+    "Benchmark: bij de afdeling inkoop worden facturen van een leverancier goedgekeurd zonder "
+    "dat de levering is gecontroleerd. Dit gebeurt sinds enkele maanden, elke week."
+)
+
+
+def parse_levels(text: str) -> list[tuple[int, int]]:
+    """'1:20,8:80,32:192' → [(clients, submissions per run), ...]."""
+    levels = []
+    for part in text.split(","):
+        clients, _, count = part.partition(":")
+        levels.append((int(clients), int(count or int(clients) * 6)))
+    return levels
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--levels",
+        default="1:20,8:80,32:192",
+        help="clients:submissions per run, comma-separated (default %(default)s)",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per level (default 3)")
+    parser.add_argument("--warmup", type=int, default=16, help="unmeasured submissions first")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument(
+        "--threads", type=int, default=4, help="gthread threads per worker (default 4)"
+    )
+    parser.add_argument("--hash-samples", type=int, default=20)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"),
+        help="PostgreSQL server (without database name)",
+    )
+    parser.add_argument("--database", default="integriteit_bench")
+    parser.add_argument("--keep-database", action="store_true")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/results/")
+    return parser.parse_args()
+
+
+# --- Measurements ---------------------------------------------------------------------------
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default)."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def summary_ms(seconds: list[float]) -> dict[str, float]:
+    ms = [s * 1000 for s in seconds]
+    return {
+        "p50": round(percentile(ms, 50), 1),
+        "p95": round(percentile(ms, 95), 1),
+        "p99": round(percentile(ms, 99), 1),
+        "max": round(max(ms), 1) if ms else float("nan"),
+    }
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    total: float = 0.0
+    steps: dict[str, float] = field(default_factory=dict)
+    code: str = ""
+    error: str = ""
+
+
+class SubmissionFailed(Exception):
+    pass
+
+
+def tiny_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (48, 32), (200, 30, 60)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def submit_one(client: httpx.Client, attachment: bytes) -> Outcome:
+    """One anonymous report along the reporter's real path, in a fresh cookie jar."""
+    client.cookies.clear()
+    steps: dict[str, float] = {}
+
+    def timed(step, method, url, expect, **kwargs) -> httpx.Response:
+        start = time.perf_counter()
+        response = client.request(method, url, **kwargs)
+        steps[step] = time.perf_counter() - start
+        if response.status_code != expect[0] or (
+            len(expect) > 1 and response.headers.get("location") != expect[1]
+        ):
+            raise SubmissionFailed(
+                f"{step}: {response.status_code} {response.headers.get('location', '')}".strip()
+            )
+        return response
+
+    start = time.perf_counter()
+    try:
+        form = timed("get_form", "GET", f"/melden/{ORGANISATION}/", (200,))
+        token = CSRF_INPUT.search(form.text)
+        if token is None:
+            raise SubmissionFailed("get_form: no CSRF token")
+        timed(
+            "post_form",
+            "POST",
+            f"/melden/{ORGANISATION}/",
+            (302, "/melden/controleren/"),
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "kind": "integrity_violation",
+                "violation_types": "financial",
+                "description": DESCRIPTION,
+                "raised_before": "no",
+                "relation": "employee",
+                "anonymous": "1",
+            },
+            files={"attachments": ("factuur.png", attachment, "image/png")},
+        )
+        check = timed("get_check", "GET", "/melden/controleren/", (200,))
+        token = CSRF_INPUT.search(check.text)
+        if token is None:
+            raise SubmissionFailed("get_check: no CSRF token")
+        timed(
+            "post_submit",
+            "POST",
+            "/melden/versturen/",
+            (302, "/melden/ontvangen/"),
+            data={"csrfmiddlewaretoken": token.group(1)},
+        )
+        received = timed("get_received", "GET", "/melden/ontvangen/", (200,))
+        code = RECEIPT.search(received.text)
+        if code is None:
+            raise SubmissionFailed("get_received: no receipt code")
+    except (SubmissionFailed, httpx.HTTPError) as error:
+        return Outcome(ok=False, error=str(error) or type(error).__name__)
+    return Outcome(ok=True, total=time.perf_counter() - start, steps=steps, code=code.group(1))
+
+
+def run_level(base_url: str, clients: int, submissions: int, attachment: bytes) -> list[Outcome]:
+    """`clients` threads, each with its own httpx.Client, share `submissions` submissions."""
+    remaining = [submissions]
+    lock = threading.Lock()
+    outcomes: list[Outcome] = []
+    barrier = threading.Barrier(clients)
+
+    def client_loop() -> None:
+        with httpx.Client(base_url=base_url, timeout=60, follow_redirects=False) as client:
+            barrier.wait()
+            while True:
+                with lock:
+                    if remaining[0] == 0:
+                        return
+                    remaining[0] -= 1
+                outcome = submit_one(client, attachment)
+                with lock:
+                    outcomes.append(outcome)
+
+    threads = [threading.Thread(target=client_loop) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def measure_run(base_url: str, clients: int, submissions: int, attachment: bytes) -> dict:
+    cpu_start, wall_start = time.process_time(), time.perf_counter()
+    outcomes = run_level(base_url, clients, submissions, attachment)
+    wall = time.perf_counter() - wall_start
+    client_cpu = time.process_time() - cpu_start
+    good = [o for o in outcomes if o.ok]
+    errors: dict[str, int] = {}
+    for outcome in outcomes:
+        if not outcome.ok:
+            errors[outcome.error] = errors.get(outcome.error, 0) + 1
+    return {
+        "clients": clients,
+        "submissions": submissions,
+        "ok": len(good),
+        "failed": len(outcomes) - len(good),
+        "errors": errors,
+        "wall_s": round(wall, 3),
+        "reports_per_s": round(len(good) / wall, 2),
+        "latency_ms": summary_ms([o.total for o in good]),
+        "submit_post_ms": summary_ms([o.steps["post_submit"] for o in good]),
+        "step_p50_ms": {
+            step: round(percentile([o.steps[step] * 1000 for o in good], 50), 1) for step in STEPS
+        },
+        "client_cpu_s": round(client_cpu, 2),
+        "_codes": [o.code for o in good],
+    }
+
+
+def median_of(runs: list[dict], *path: str) -> float:
+    values = []
+    for run in runs:
+        value = run
+        for key in path:
+            value = value[key]
+        values.append(value)
+    return round(statistics.median(values), 2)
+
+
+def level_summary(runs: list[dict]) -> dict:
+    return {
+        "clients": runs[0]["clients"],
+        "submissions_per_run": runs[0]["submissions"],
+        "runs": len(runs),
+        "failed": sum(r["failed"] for r in runs),
+        "reports_per_s": median_of(runs, "reports_per_s"),
+        "latency_ms": {p: median_of(runs, "latency_ms", p) for p in ("p50", "p95", "p99")},
+        "submit_post_ms": {p: median_of(runs, "submit_post_ms", p) for p in ("p50", "p95", "p99")},
+        "step_p50_ms": {step: median_of(runs, "step_p50_ms", step) for step in STEPS},
+    }
+
+
+# --- Environment ----------------------------------------------------------------------------
+
+
+def machine(postgres_url: str) -> dict:
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kib = 0
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal:"):
+            mem_kib = int(line.split()[1])
+    with psycopg.connect(f"{postgres_url}/postgres") as conn:
+        pg_version = conn.execute("SHOW server_version").fetchone()[0]
+    return {
+        "cpu": cpu,
+        "cores": len(os.sched_getaffinity(0)),
+        "memory_gib": round(mem_kib / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgres": pg_version,
+    }
+
+
+def git_commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    )
+    return result.stdout.strip()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def recreate_database(postgres_url: str, name: str, drop_only: bool = False) -> None:
+    with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def time_receipt_hash(env: dict, samples: int) -> dict:
+    """Median time of `receipts.hash_code` with the settings the server uses."""
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from integriteit.reports import receipts
+
+    receipts.hash_code(receipts.generate())  # warm up
+    times = []
+    for _ in range(samples):
+        code = receipts.generate()
+        start = time.perf_counter()
+        receipts.hash_code(code)
+        times.append(time.perf_counter() - start)
+    return {
+        "memory_kib": settings.RECEIPT_ARGON2_MEMORY_KIB,
+        "time_cost": settings.RECEIPT_ARGON2_TIME_COST,
+        "samples": samples,
+        "median_ms": round(statistics.median(times) * 1000, 2),
+    }
+
+
+class Server:
+    """gunicorn with the production WSGI app; no access log (it would hold client addresses)."""
+
+    def __init__(self, env: dict, workers: int, threads: int, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.command = [
+            GUNICORN,
+            "integriteit.wsgi",
+            "--chdir",
+            str(ROOT / "src"),
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--timeout",
+            "60",
+            "--error-logfile",
+            str(log),
+            "--log-level",
+            "warning",
+        ]
+        self.env, self.log = env, log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                sys.exit(f"gunicorn exited:\n{self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        self.stop()
+        sys.exit(f"gunicorn did not answer /healthz within 60 s:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM to the arbiter: graceful shutdown of its workers
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def count_in_database(database_url: str) -> dict:
+    with psycopg.connect(database_url) as conn:
+
+        def one(sql: str) -> int:
+            return conn.execute(sql).fetchone()[0]
+
+        return {
+            "submitted": one("SELECT count(*) FROM reports_report WHERE submitted_at IS NOT NULL"),
+            "drafts": one("SELECT count(*) FROM reports_report WHERE submitted_at IS NULL"),
+            "distinct_receipt_hashes": one(
+                "SELECT count(DISTINCT receipt_lookup) FROM reports_report "
+                "WHERE submitted_at IS NOT NULL"
+            ),
+            "attachments": one("SELECT count(*) FROM reports_attachment"),
+            "audit_submitted": one(
+                "SELECT count(*) FROM audit_auditentry WHERE action = 'report.submitted'"
+            ),
+        }
+
+
+# --- Main -----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    args = arguments()
+    levels = parse_levels(args.levels)
+    workdir = Path(tempfile.mkdtemp(prefix="integriteit-bench-"))
+    database_url = f"{args.postgres}/{args.database}"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "integriteit.conf.bench",
+            "PYTHONPATH": str(ROOT / "src"),
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "SECURE_SSL_REDIRECT": "0",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "INTEGRITEIT_KEY_FILE": str(workdir / "keys.json"),
+            "UPLOAD_ROOT": str(workdir / "uploads"),
+            "BENCH_STATIC_ROOT": str(workdir / "static"),
+            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    info = machine(args.postgres)
+    print(
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, "
+        f"Python {info['python']}, PostgreSQL {info['postgres']}"
+    )
+
+    print(f"Setting up database {args.database} and {workdir} ...", flush=True)
+    recreate_database(args.postgres, args.database)
+    manage(env, "generate_keys")
+    manage(env, "migrate", "--verbosity", "0")
+    manage(env, "createcachetable")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    manage(env, "load_demo")
+
+    receipt_hash = time_receipt_hash(env, args.hash_samples)
+    bound = info["cores"] / (receipt_hash["median_ms"] / 1000)
+    print(
+        f"Receipt hash (argon2id {receipt_hash['memory_kib']} KiB, t={receipt_hash['time_cost']}):"
+        f" median {receipt_hash['median_ms']} ms → bound {bound:.1f} reports/s on "
+        f"{info['cores']} cores",
+        flush=True,
+    )
+
+    attachment = tiny_png()
+    server = Server(env, args.workers, args.threads, workdir / "gunicorn.log")
+    results: list[dict] = []
+    codes: list[str] = []
+    warmup_ok = 0
+    try:
+        server.start()
+        print(
+            f"gunicorn: {args.workers} workers × {args.threads} threads (gthread) at {server.url}"
+        )
+        if args.warmup:
+            warm = run_level(server.url, min(4, args.warmup), args.warmup, attachment)
+            warmup_ok = sum(o.ok for o in warm)
+            codes += [o.code for o in warm if o.ok]
+            print(f"Warm-up: {warmup_ok}/{args.warmup} submissions", flush=True)
+        print(
+            f"{'clients':>7} {'run':>3} {'ok':>4} {'fail':>4} {'rep/s':>6} "
+            f"{'p50':>7} {'p95':>7} {'p99':>7} {'submit p50':>10} {'p99':>7}  (ms)"
+        )
+        for clients, submissions in levels:
+            runs = []
+            for number in range(1, args.runs + 1):
+                run = measure_run(server.url, clients, submissions, attachment)
+                codes += run.pop("_codes")
+                runs.append(run)
+                lat, sub = run["latency_ms"], run["submit_post_ms"]
+                print(
+                    f"{clients:>7} {number:>3} {run['ok']:>4} {run['failed']:>4} "
+                    f"{run['reports_per_s']:>6.1f} {lat['p50']:>7.0f} {lat['p95']:>7.0f} "
+                    f"{lat['p99']:>7.0f} {sub['p50']:>10.0f} {sub['p99']:>7.0f}",
+                    flush=True,
+                )
+                if run["errors"]:
+                    print(f"        errors: {run['errors']}")
+            results.append({"summary": level_summary(runs), "runs": runs})
+    finally:
+        server.stop()
+    log_text = server.log.read_text() if server.log.exists() else ""
+
+    print("\nMedians across runs:")
+    print(f"{'clients':>7} {'rep/s':>6} {'p50':>7} {'p95':>7} {'p99':>7}  submit: p50 p95 p99 (ms)")
+    for level in results:
+        s = level["summary"]
+        lat, sub = s["latency_ms"], s["submit_post_ms"]
+        print(
+            f"{s['clients']:>7} {s['reports_per_s']:>6.1f} {lat['p50']:>7.0f} {lat['p95']:>7.0f} "
+            f"{lat['p99']:>7.0f}  {sub['p50']:.0f} {sub['p95']:.0f} {sub['p99']:.0f}"
+        )
+    top = max(results, key=lambda level: level["summary"]["clients"])["summary"]
+    fraction = top["reports_per_s"] / bound
+    targets = {
+        "clients": top["clients"],
+        "bound_reports_per_s": round(bound, 1),
+        "achieved_reports_per_s": top["reports_per_s"],
+        "fraction_of_bound": round(fraction, 3),
+        "fraction_target": 0.70,
+        "fraction_met": fraction >= 0.70,
+        "p99_ms": top["latency_ms"]["p99"],
+        "p99_target_ms": 1000,
+        "p99_met": top["latency_ms"]["p99"] < 1000,
+    }
+    print(
+        f"\nBound: {info['cores']} cores ÷ {receipt_hash['median_ms']} ms = {bound:.1f} reports/s;"
+        f" at {top['clients']} clients {top['reports_per_s']:.1f} reports/s = {fraction:.0%} "
+        f"(target ≥ 70%: {'met' if targets['fraction_met'] else 'NOT met'}); p99 "
+        f"{top['latency_ms']['p99']:.0f} ms (target < 1000 ms: "
+        f"{'met' if targets['p99_met'] else 'NOT met'})"
+    )
+
+    # Every receipt code a client received must be exactly one submitted report, and no more.
+    counts = count_in_database(database_url)
+    verify = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), "verify_audit_chain"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    successful = len(codes)
+    integrity = {
+        "successful_submissions": successful,
+        "distinct_receipt_codes": len(set(codes)),
+        **counts,
+        "audit_chain": (verify.stdout + verify.stderr).strip(),
+    }
+    integrity["ok"] = (
+        counts["submitted"] == successful
+        and counts["audit_submitted"] == successful
+        and counts["distinct_receipt_hashes"] == successful
+        and len(set(codes)) == successful
+        and verify.returncode == 0
+    )
+    print(
+        f"Database: {counts['submitted']} submitted reports (+{counts['drafts']} drafts), "
+        f"{counts['audit_submitted']} audit entries, for {successful} successful submissions "
+        f"(warm-up included) → {'no report lost or duplicated' if integrity['ok'] else 'MISMATCH'}"
+    )
+    print(integrity["audit_chain"])
+    if log_text.strip():
+        print(f"gunicorn error log (last lines):\n{log_text[-2000:]}")
+
+    if not args.keep_database:
+        recreate_database(args.postgres, args.database, drop_only=True)
+    shutil.rmtree(workdir, ignore_errors=True)  # keys, ciphertext, static files
+
+    document = {
+        "benchmark": "anonymous report submissions with one attachment (bench/submissions.py)",
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "commit": git_commit(),
+        "machine": info,
+        "server": {
+            "command": "gunicorn integriteit.wsgi --worker-class gthread "
+            f"--workers {args.workers} --threads {args.threads} (no access log)",
+            "settings": "integriteit.conf.bench (production without Secure cookies/SSL redirect)",
+            "database": "PostgreSQL on 127.0.0.1, CONN_MAX_AGE 60",
+        },
+        "load": {
+            "path": "GET form, POST form + PNG, GET check, POST submit, GET received",
+            "attachment_bytes": len(attachment),
+            "warmup_submissions": args.warmup,
+            "levels": [{"clients": c, "submissions_per_run": n} for c, n in levels],
+            "runs_per_level": args.runs,
+        },
+        "receipt_hash": receipt_hash,
+        "targets": targets,
+        "levels": results,
+        "integrity": integrity,
+    }
+    if not args.no_write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        out = RESULTS / f"submissions-{datetime.now():%Y-%m-%d}.json"
+        out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        print(f"Written to {out.relative_to(ROOT)}")
+    return 0 if integrity["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
