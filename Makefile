@@ -6,6 +6,7 @@ UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= integriteit.conf.dev
+LINT_PATHS := src $(wildcard bench)
 
 .PHONY: install demo serve test test-fast lint format bench totp messages chromium clean
 
@@ -43,19 +44,20 @@ chromium:
 
 # All tests, on SQLite unless DATABASE_URL points at PostgreSQL.
 test: install chromium
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=integriteit.conf.test
-	$(VENV)/bin/ruff check src bench
-	$(VENV)/bin/ruff format --check src bench
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(PY) -m pytest -n 2 --dist loadfile -q
 
 lint: install
-	$(VENV)/bin/ruff check src bench
-	$(VENV)/bin/ruff format --check src bench
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy src
 
 format: install
-	$(VENV)/bin/ruff format src bench
-	$(VENV)/bin/ruff check --fix src bench
+	$(VENV)/bin/ruff format $(LINT_PATHS)
+	$(VENV)/bin/ruff check --fix $(LINT_PATHS)
 
 messages: install
 	cd src/integriteit && ../../$(PY) ../../manage.py makemessages -l nl --no-obsolete --ignore '*/tests/*' && ../../$(PY) ../../manage.py compilemessages -l nl
