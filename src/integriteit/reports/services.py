@@ -151,7 +151,10 @@ def save_draft(draft: Report | None, data: ReportInput) -> Report:
 def remove_draft_attachment(draft: Report, attachment_id) -> None:
     if draft.is_submitted:
         raise TransitionRefused(_("This report has already been submitted."))
-    attachment = draft.attachments.filter(pk=attachment_id).first()
+    try:
+        attachment = draft.attachments.filter(pk=attachment_id).first()
+    except ValidationError:  # not a UUID: a tampered form, nothing to remove
+        return
     if attachment is not None:
         delete_attachment_file(attachment)
         attachment.delete()
