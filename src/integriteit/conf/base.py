@@ -196,6 +196,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "meldpunt@integriteit.example")
 
 # Security defaults in one place (Open Zaak style).
 SESSION_COOKIE_HTTPONLY = True
+# Flash messages live in the session: no "messages" cookie beyond the session and CSRF cookies
+# (SECURITY.md "Nothing that identifies a reporter").
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Strict"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
