@@ -5,12 +5,20 @@ import zipfile
 
 import pikepdf
 import pytest
+from django.utils import translation
 from PIL import Image, PngImagePlugin
 
 from integriteit.reports.attachments import AttachmentRejected, clean
 from integriteit.reports.constants import MetadataHandling
 
 REPORTER_NAME = "Jan Klokkenluider"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusal reasons are matched in English; the site itself speaks Dutch by default."""
+    with translation.override("en"):
+        yield
 
 
 def _jpeg_with_exif() -> bytes:
