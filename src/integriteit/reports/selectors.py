@@ -71,7 +71,9 @@ def _search(reports: QuerySet[Report], query: str) -> QueueResult:
         return QueueResult(by_reference)
     needle = query.casefold()
     matches, truncated = [], False
-    candidates = reports.only("pk", "wrapped_key", "kek_version", "sealed_content")
+    candidates = reports.select_related(None).only(
+        "pk", "wrapped_key", "kek_version", "sealed_content"
+    )
     for index, report in enumerate(candidates.iterator(chunk_size=500)):
         if index >= SEARCH_DECRYPT_LIMIT:
             truncated = True

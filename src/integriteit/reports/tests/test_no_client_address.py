@@ -75,10 +75,6 @@ def _record_text(record: logging.LogRecord) -> str:
     return "\n".join(parts)
 
 
-def _check_headers(response, responses: list) -> None:
-    responses.append(response)
-
-
 def _assert_headers(response, label: str) -> None:
     cache_control = response.get("Cache-Control", "")
     assert "no-store" in cache_control, f"{label}: Cache-Control is {cache_control!r}"
