@@ -5,7 +5,6 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= integriteit.conf.dev
 LINT_PATHS := src $(wildcard bench)
 
 .PHONY: install demo serve test test-fast lint format bench totp messages chromium clean
@@ -48,7 +47,7 @@ test: install chromium
 	$(PY) manage.py makemigrations --check --dry-run --settings=integriteit.conf.test
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	$(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist loadfile -q
 
 lint: install
 	$(VENV)/bin/ruff check $(LINT_PATHS)
