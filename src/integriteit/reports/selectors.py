@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from integriteit.access.rules import Action, can, reports_visible_to
+from integriteit.audit.services import Actor, record
 from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
 
 from .constants import DeadlineFilter
@@ -58,11 +59,23 @@ def queue(user, filters: dict) -> QueueResult:
         )
     elif deadline == DeadlineFilter.FEEDBACK_OVERDUE:
         reports = reports.filter(feedback_due__lt=now)
-    reports = reports.order_by("acknowledged_at", "acknowledgement_due", "-received_at")
+    # Unacknowledged reports first, the most urgent on top, on SQLite and PostgreSQL alike.
+    reports = reports.order_by(
+        F("acknowledged_at").asc(nulls_first=True), "acknowledgement_due", "-received_at"
+    )
     query = (filters.get("q") or "").strip()
     if not query:
         return QueueResult(reports)
-    return _search(reports, query)
+    result = _search(reports, query)
+    # Free-text search decrypts contents, so it is a read like any other (SECURITY.md "Audit").
+    record(
+        Actor.of(user),
+        "reports.searched",
+        "queue",
+        "",
+        {"matches": result.reports.count(), "truncated": result.search_truncated},
+    )
+    return result
 
 
 def _search(reports: QuerySet[Report], query: str) -> QueueResult:

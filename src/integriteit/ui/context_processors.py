@@ -1,4 +1,8 @@
-from integriteit.access.rules import can_read_audit_trail, is_staff_member
+from integriteit.access.rules import (
+    can_read_audit_trail,
+    is_staff_member,
+    organisations_user_can_register_for,
+)
 
 
 def site(request):
@@ -7,4 +11,5 @@ def site(request):
     return {
         "is_staff_workspace": staff,
         "can_read_audit": bool(staff and can_read_audit_trail(user)),
+        "can_register": bool(staff and organisations_user_can_register_for(user).exists()),
     }

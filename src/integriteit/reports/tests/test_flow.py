@@ -103,3 +103,23 @@ def test_oral_report_minutes_are_approved_by_the_reporter(people, staff_client):
     # Approving twice is refused and changes nothing.
     reporter.post("/postbus/verslag-akkoord/")
     assert AuditEntry.objects.filter(action="minutes.approved").count() == 1
+
+
+def test_free_text_search_finds_and_is_audited(people, staff_client, make_report):
+    wanted, _ = make_report(description="Er verdwijnen laptops uit het magazijn.")
+    other, _ = make_report(description="Iets heel anders.")
+    page = staff_client(people["coordinator"]).get("/behandeling/", {"q": "laptops"})
+    body = page.content.decode()
+    assert wanted.reference in body and other.reference not in body
+    entry = AuditEntry.objects.get(action="reports.searched")
+    assert entry.actor_label == "coordinator" and entry.detail["matches"] == 1
+    assert "laptops" not in str(entry.detail)
+
+
+def test_queue_lists_unacknowledged_reports_first(people, staff_client, make_report):
+    coordinator = staff_client(people["coordinator"])
+    acknowledged, _ = make_report(description="Eerste")
+    coordinator.post(f"/behandeling/{acknowledged.pk}/ontvangst/", {"text": "Ontvangen"})
+    waiting, _ = make_report(description="Tweede")
+    body = coordinator.get("/behandeling/").content.decode()
+    assert body.index(waiting.reference) < body.index(acknowledged.reference)

@@ -52,6 +52,8 @@ def mailbox(request):
     report = _mailbox_report(request)
     if report is None:
         return redirect("reports:mailbox_login")
+    # Any use of the mailbox restarts the idle timer (set_expiry marks the session for saving).
+    request.session.set_expiry(MAILBOX_IDLE_SECONDS)
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():

@@ -1,0 +1,45 @@
+"""Granting a role in the admin enters the audit chain (roles decide who reads reports)."""
+
+import pytest
+
+from integriteit.accounts.models import RoleAssignment
+from integriteit.audit.models import AuditEntry
+from integriteit.organisations.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_role_granted_in_admin_is_audited(people, staff_client):
+    admin_client = staff_client(people["admin"])
+    target = people["employee"]
+    bzk = Organisation.objects.get(slug="bzk")
+    url = f"/beheer/accounts/user/{target.pk}/change/"
+    assert admin_client.get(url).status_code == 200
+    data = {
+        "username": target.username,
+        "first_name": target.first_name,
+        "last_name": target.last_name,
+        "email": target.email,
+        "is_active": "on",
+        "date_joined_0": target.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": target.date_joined.strftime("%H:%M:%S"),
+        "unit": target.unit_id,
+        "job_title": "",
+        "roles-TOTAL_FORMS": "2",
+        "roles-INITIAL_FORMS": "1",
+        "roles-MIN_NUM_FORMS": "0",
+        "roles-MAX_NUM_FORMS": "1000",
+        "roles-0-id": RoleAssignment.objects.get(user=target).pk,
+        "roles-0-user": target.pk,
+        "roles-0-organisation": bzk.pk,
+        "roles-0-role": "employee",
+        "roles-1-user": target.pk,
+        "roles-1-organisation": bzk.pk,
+        "roles-1-role": "coordinator",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert RoleAssignment.objects.filter(user=target, role="coordinator").exists()
+    entry = AuditEntry.objects.get(action="role.granted")
+    assert entry.actor_label == "admin" and entry.object_id == str(target.pk)
+    assert entry.detail["role"] == "coordinator"
