@@ -15,6 +15,7 @@ urlpatterns: list = [path("healthz", healthz, name="healthz")]
 urlpatterns += i18n_patterns(
     path("", include("integriteit.ui.urls")),
     path("", include("integriteit.reports.urls")),
+    path("", include("integriteit.cases.urls")),
     path("", include("integriteit.audit.urls")),
     path("account/", include("integriteit.accounts.urls")),
     path("beheer/", admin.site.urls),

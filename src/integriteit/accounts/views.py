@@ -30,7 +30,7 @@ def _next(request) -> str:
     target = request.session.pop(NEXT_KEY, "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return "reports:queue"
+    return "cases:queue"
 
 
 @login_required

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "integriteit.organisations",
     "integriteit.accounts",
     "integriteit.reports",
+    "integriteit.cases",
 ]
 
 MIDDLEWARE = [
@@ -109,7 +110,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "reports:queue"
+LOGIN_REDIRECT_URL = "cases:queue"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

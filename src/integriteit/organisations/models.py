@@ -14,6 +14,14 @@ class Organisation(models.Model):
     # Defensie has its own integrity system outside BZK's coordination (seed 001, note 1).
     outside_bzk_coordination = models.BooleanField(_("outside BZK coordination"), default=False)
     is_active = models.BooleanField(_("accepts reports"), default=True)
+    # RULES R9 (configurable): personal data removed this many years after closure.
+    retention_years = models.PositiveSmallIntegerField(
+        _("retention of personal data (years after closure)"), default=5
+    )
+    # Seed 004 §6 and seed 002: the reporter is never left without news.
+    interim_feedback_weeks = models.PositiveSmallIntegerField(
+        _("interim feedback every (weeks)"), default=4
+    )
 
     class Meta:
         ordering = ["name"]

@@ -65,11 +65,22 @@ class RaisedBefore(models.TextChoices):
 
 
 class Phase(models.TextChoices):
-    """Where a report stands; issue 3 extends this into the full process of seed 002."""
+    """The reporting process in phases (seed 002 "Het meldproces"); the transitions between them
+    live in integriteit.cases.workflow, the one place that changes a report's phase."""
 
     RECEIVED = "received", _("Received")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ASSESSMENT = "assessment", _("Intake and assessment")
+    FOLLOW_UP_DECISION = "follow_up_decision", _("Decision on follow-up")
+    INVESTIGATION = "investigation", _("Investigation")
+    MEDIATION = "mediation", _("Conversation or mediation")
+    REFERRAL = "referral", _("Referral")
+    NO_FURTHER_ACTION = "no_further_action", _("No further action")
+    DECISION = "decision", _("Decision and measures")
+    FEEDBACK = "feedback", _("Feedback to the reporter")
+    AFTERCARE = "aftercare", _("Aftercare")
+    EVALUATION = "evaluation", _("Evaluation")
+    CLOSED = "closed", _("Closed")
 
 
 class Sender(models.TextChoices):
@@ -79,6 +90,10 @@ class Sender(models.TextChoices):
 
 class MessageKind(models.TextChoices):
     ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of receipt")
+    INTERIM_FEEDBACK = "interim_feedback", _("Interim feedback")
+    FINAL_FEEDBACK = "final_feedback", _("Feedback on the outcome")
+    REFERRAL = "referral", _("Referral")
+    EVALUATION_INVITATION = "evaluation_invitation", _("Invitation to evaluate")
     QUESTION = "question", _("Question")
     MESSAGE = "message", _("Message")
     REPLY = "reply", _("Reply")
@@ -87,6 +102,8 @@ class MessageKind(models.TextChoices):
 class ExclusionReason(models.TextChoices):
     NAMED = "named", _("Named as involved in the report")
     LINE_ABOVE_NAMED = "line_above_named", _("Manager above a person named in the report")
+    HANDLED_ORIGINAL = "handled_original", _("Involved in handling the report complained about")
+    HANDLES_COMPLAINT = "handles_complaint", _("Handles a complaint about this case")
 
 
 class MetadataHandling(models.TextChoices):

@@ -86,6 +86,23 @@ class Report(models.Model):
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     classified_at = models.DateTimeField(_("classified"), null=True, blank=True)
+    feedback_given_at = models.DateTimeField(_("final feedback given"), null=True, blank=True)
+    last_feedback_at = models.DateTimeField(_("last feedback to the reporter"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    retention_until = models.DateTimeField(
+        _("personal data kept until"), null=True, blank=True, db_index=True
+    )
+    personal_data_removed_at = models.DateTimeField(
+        _("personal data removed"), null=True, blank=True
+    )
+    concerns_report = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        verbose_name=_("complaint about the handling of"),
+    )
     minutes_approved_at = models.DateTimeField(
         _("minutes approved by the reporter"), null=True, blank=True
     )

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integriteit.access.rules import Action, can, organisations_user_can_register_for
+from integriteit.access.rules import organisations_user_can_register_for
 from integriteit.accounts.models import User
 from integriteit.accounts.selectors import line_above
 from integriteit.audit.services import REPORTER, Actor, record
@@ -22,7 +22,7 @@ from integriteit.organisations.models import Organisation
 
 from . import receipts, throttle
 from .attachments import CleanFile
-from .constants import Channel, ExclusionReason, Form, Kind, MessageKind, Phase, Sender
+from .constants import Channel, ExclusionReason, Form, MessageKind, Phase, Sender
 from .models import Attachment, Message, Report, ReporterIdentity, ReportExclusion, ViolationType
 from .sealing import (
     Content,
@@ -90,7 +90,7 @@ def _store_sealed(report: Report, data: ReportInput) -> None:
     ReporterIdentity.objects.filter(report=report).delete()
     if not data.identity.is_empty:
         ReporterIdentity.objects.create(report=report, sealed=seal_identity(sealer, data.identity))
-    _add_files(report, data.files, Sender.REPORTER, message=None)
+    add_files(report, data.files, Sender.REPORTER, message=None)
 
 
 def _create(report: Report, data: ReportInput) -> None:
@@ -107,7 +107,7 @@ def _create(report: Report, data: ReportInput) -> None:
     raise IntegrityError("Could not allocate a unique reference.")
 
 
-def _add_files(
+def add_files(
     report: Report, files: Iterable[CleanFile], sender: str, message: Message | None
 ) -> list[Attachment]:
     existing = report.attachments.count()
@@ -158,6 +158,17 @@ def remove_draft_attachment(draft: Report, attachment_id) -> None:
     if attachment is not None:
         delete_attachment_file(attachment)
         attachment.delete()
+
+
+def exclude_people(report: Report, people: Iterable[User], reason: str) -> None:
+    """Keep people out of a report (recorded as opaque tags; docs/decisions/0004)."""
+    existing = set(report.exclusions.values_list("person_tag", flat=True))
+    ReportExclusion.objects.bulk_create(
+        [
+            ReportExclusion(report=report, person_tag=tag, reason=reason)
+            for tag in {person_tag(p.pk) for p in people} - existing
+        ]
+    )
 
 
 def _record_exclusions(report: Report, staff: Sequence[User], around_line: bool) -> None:
@@ -244,7 +255,27 @@ def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
     return report, code
 
 
-def _notify_named_reporter(report: Report) -> None:
+@transaction.atomic
+def file_related_report(original: Report, kind: str, text: str) -> tuple[Report, str]:
+    """A new report from the same reporter about an earlier one (a complaint about its
+    handling); it gets its own receipt code, shown once."""
+    data = ReportInput(
+        organisation=original.organisation,
+        kind=kind,
+        relation=original.relation,
+        content=Content(description=text),
+        identity=open_identity(original),
+    )
+    code, receipt = _new_receipt()
+    report = Report(concerns_report=original)
+    _apply_input(report, data)
+    _create(report, data)
+    _store_sealed(report, data)
+    _mark_received(report, timezone.now(), receipt, [])
+    return report, code
+
+
+def notify_reporter(report: Report) -> None:
     """E-mail only says there is news and where to look: never contents or names (SECURITY.md)."""
     identity = open_identity(report)
     if not identity.email:
@@ -262,12 +293,7 @@ def _notify_named_reporter(report: Report) -> None:
     )
 
 
-def _require(user: User, action: Action, report: Report) -> None:
-    if not can(user, action, report):
-        raise PermissionDenied
-
-
-def _post_message(report: Report, sender: str, kind: str, body: str, author=None) -> Message:
+def post_message(report: Report, sender: str, kind: str, body: str, author=None) -> Message:
     message = Message(report=report, sender=sender, kind=kind, author=author)
     seal_message_body(sealer_for(report), message, body)
     message.save()
@@ -275,43 +301,11 @@ def _post_message(report: Report, sender: str, kind: str, body: str, author=None
 
 
 @transaction.atomic
-def acknowledge(user: User, report: Report, text: str) -> Message:
-    """One action: record the acknowledgement, post it to the mailbox, mail a named reporter."""
-    _require(user, Action.ACKNOWLEDGE, report)
-    report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.acknowledged_at is not None:
-        raise TransitionRefused(_("This report has already been acknowledged."))
-    now = timezone.now()
-    assert report.received_at is not None  # only submitted reports are visible
-    report.acknowledged_at = now
-    report.feedback_due = feedback_due(report.received_at, now)  # RULES R4
-    report.phase = Phase.ACKNOWLEDGED
-    report.save(update_fields=["acknowledged_at", "feedback_due", "phase"])
-    message = _post_message(report, Sender.STAFF, MessageKind.ACKNOWLEDGEMENT, text, user)
-    record(Actor.of(user), "report.acknowledged", "report", report.pk)
-    transaction.on_commit(lambda: _notify_named_reporter(report))
-    return message
-
-
-@transaction.atomic
-def send_staff_message(
-    user: User, report: Report, text: str, files: Sequence[CleanFile] = (), is_question=True
-) -> Message:
-    _require(user, Action.MESSAGE, report)
-    kind = MessageKind.QUESTION if is_question else MessageKind.MESSAGE
-    message = _post_message(report, Sender.STAFF, kind, text, user)
-    _add_files(report, files, Sender.STAFF, message)
-    record(Actor.of(user), "message.sent", "report", report.pk, {"message": str(message.pk)})
-    transaction.on_commit(lambda: _notify_named_reporter(report))
-    return message
-
-
-@transaction.atomic
 def reporter_reply(report: Report, text: str, files: Sequence[CleanFile] = ()) -> Message:
     if not report.is_submitted:
         raise TransitionRefused(_("This report has not been submitted."))
-    message = _post_message(report, Sender.REPORTER, MessageKind.REPLY, text)
-    _add_files(report, files, Sender.REPORTER, message)
+    message = post_message(report, Sender.REPORTER, MessageKind.REPLY, text)
+    add_files(report, files, Sender.REPORTER, message)
     record(REPORTER, "message.received", "report", report.pk, {"message": str(message.pk)})
     return message
 
@@ -326,30 +320,8 @@ def approve_minutes(report: Report) -> None:
         raise TransitionRefused(_("You already approved the minutes."))
     report.minutes_approved_at = timezone.now()
     report.save(update_fields=["minutes_approved_at"])
-    _post_message(report, Sender.REPORTER, MessageKind.MESSAGE, _("I approve the minutes."))
+    post_message(report, Sender.REPORTER, MessageKind.MESSAGE, _("I approve the minutes."))
     record(REPORTER, "minutes.approved", "report", report.pk)
-
-
-@transaction.atomic
-def classify(user: User, report: Report, kind: str, type_codes: Sequence[str]) -> Report:
-    _require(user, Action.CLASSIFY, report)
-    if report.acknowledged_at is None:
-        raise TransitionRefused(_("Acknowledge the report before classifying it."))
-    if kind == Kind.INTEGRITY_VIOLATION and not type_codes:
-        raise TransitionRefused(_("Choose at least one type of integrity violation."))
-    report.classified_kind = kind
-    report.classified_at = timezone.now()
-    report.phase = Phase.ASSESSMENT
-    report.save(update_fields=["classified_kind", "classified_at", "phase"])
-    report.classified_types.set(ViolationType.objects.filter(code__in=type_codes))
-    record(
-        Actor.of(user),
-        "report.classified",
-        "report",
-        report.pk,
-        {"kind": kind, "types": sorted(type_codes)},
-    )
-    return report
 
 
 def record_read(user: User, report: Report, what: str, detail: dict | None = None) -> None:

@@ -15,16 +15,6 @@ urlpatterns = [
     path("postbus/bijlage/<uuid:attachment_id>/", mailbox.attachment, name="mailbox_attachment"),
     path("postbus/verslag-akkoord/", mailbox.approve_minutes, name="mailbox_approve_minutes"),
     path("postbus/sluiten/", mailbox.logout, name="mailbox_logout"),
-    path("behandeling/", staff.queue, name="queue"),
     path("behandeling/registreren/", staff.register, name="register"),
     path("behandeling/geregistreerd/", staff.registered, name="registered"),
-    path("behandeling/<uuid:report_id>/", staff.detail, name="detail"),
-    path("behandeling/<uuid:report_id>/ontvangst/", staff.acknowledge, name="acknowledge"),
-    path("behandeling/<uuid:report_id>/bericht/", staff.send_message, name="message"),
-    path("behandeling/<uuid:report_id>/classificeren/", staff.classify, name="classify"),
-    path(
-        "behandeling/<uuid:report_id>/bijlage/<uuid:attachment_id>/",
-        staff.attachment,
-        name="attachment",
-    ),
 ]

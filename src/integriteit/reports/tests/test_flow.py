@@ -49,7 +49,7 @@ def test_anonymous_report_mailbox_and_acknowledgement(client, people, staff_clie
     page = reporter.get("/postbus/berichten/").content.decode()
     assert "Ontvangen, dank u." in page
     assert not mail.outbox  # anonymous: nobody to e-mail
-    assert AuditEntry.objects.filter(action="report.acknowledged").exists()
+    assert AuditEntry.objects.filter(action="case.acknowledge").exists()
 
 
 def test_named_reporter_gets_mail_without_contents(

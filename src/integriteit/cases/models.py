@@ -1,0 +1,316 @@
+"""What the handling of a report records, phase by phase (seed 002 "Het meldproces").
+
+The report itself (reports.Report) carries the phase and the dates the reporter sees; everything
+here hangs off it. Free text that may identify people is sealed under the report's data key via
+integriteit.reports.sealing, like all case content (SECURITY.md).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from integriteit.reports.models import Message, Report, ViolationType
+
+from .constants import (
+    AftercareAudience,
+    CaseRole,
+    ConflictCheckItem,
+    FeedbackKind,
+    FollowUpRoute,
+    HearingForm,
+    OrderMeasureKind,
+    ReferralTarget,
+    ReminderKind,
+    SubjectInformedHow,
+    Urgency,
+)
+
+USER = settings.AUTH_USER_MODEL
+
+
+class PhaseChange(models.Model):
+    """The case history: every transition, with who did it and why (reopening needs a reason)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=32)
+    to_phase = models.CharField(max_length=32)
+    transition = models.CharField(max_length=64)
+    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    sealed_reason = models.BinaryField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase} → {self.to_phase}"
+
+
+class CaseAssignment(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="case_assignments")
+    role = models.CharField(_("role on the case"), max_length=32, choices=CaseRole.choices)
+    assigned_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "user", "role"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_active_assignment_per_role",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.role} on {self.report_id}"
+
+
+class DeclaredConflict(models.Model):
+    """A staff member's own declaration of a conflict of interest with a colleague."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="declared_conflicts")
+    person = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("user", "person")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ↔ {self.person}"
+
+
+class Assessment(models.Model):
+    """Intake and assessment (issue 3 §2)."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="assessment")
+    in_scope = models.BooleanField(_("within scope"), null=True)
+    urgency = models.CharField(
+        _("urgency"), max_length=16, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    sealed_notes = models.BinaryField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"assessment of {self.report_id}"
+
+
+class ConflictCheck(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="conflict_checks")
+    item = models.CharField(max_length=32, choices=ConflictCheckItem.choices)
+    checked_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("report", "item")]
+
+    def __str__(self) -> str:
+        return f"{self.item} on {self.report_id}"
+
+
+class FollowUp(models.Model):
+    """The decision on follow-up; a referral names where to and why (issue 3 §2)."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="follow_up")
+    route = models.CharField(max_length=32, choices=FollowUpRoute.choices)
+    referral_target = models.CharField(max_length=32, choices=ReferralTarget.choices, blank=True)
+    referral_organisation = models.CharField(max_length=200, blank=True)
+    sealed_reason = models.BinaryField()
+    sealed_outcome = models.BinaryField(null=True, blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.route} for {self.report_id}"
+
+
+class Subject(models.Model):
+    """The person a report is about (beklagde): a person with rights, never a reader of the report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="subjects")
+    person = models.ForeignKey(
+        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sealed_description = models.BinaryField(null=True, blank=True)
+    informed_at = models.DateTimeField(null=True, blank=True)
+    informed_how = models.CharField(max_length=16, choices=SubjectInformedHow.choices, blank=True)
+    sealed_informed_note = models.BinaryField(null=True, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"subject {self.pk} of {self.report_id}"
+
+
+class Feedback(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="feedback")
+    kind = models.CharField(max_length=16, choices=FeedbackKind.choices)
+    message = models.OneToOneField(Message, on_delete=models.SET_NULL, null=True, related_name="+")
+    given_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    given_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["given_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} feedback on {self.report_id}"
+
+
+class AftercareAction(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="aftercare_actions")
+    audience = models.CharField(max_length=16, choices=AftercareAudience.choices)
+    sealed_description = models.BinaryField()
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    sealed_cancel_reason = models.BinaryField(null=True, blank=True)
+    planned_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    finished_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"aftercare for {self.audience} on {self.report_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None and self.cancelled_at is None
+
+
+class DisadvantageSignal(models.Model):
+    """A sign that the reporter is disadvantaged after reporting (RULES R8)."""
+
+    report = models.ForeignKey(
+        Report, on_delete=models.CASCADE, related_name="disadvantage_signals"
+    )
+    sealed_description = models.BinaryField()
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"disadvantage signal on {self.report_id}"
+
+
+class MeasureType(models.Model):
+    """Configurable list of measures, seeded with RULES R13 (legacy codes kept)."""
+
+    code = models.CharField(max_length=48, unique=True)
+    name = models.CharField(max_length=200)
+    requires_hearing = models.BooleanField(default=True)
+    is_legacy = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Decision(models.Model):
+    """The competent authority's decision: established or not, per type (registry facts)."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="decision")
+    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_at = models.DateTimeField()
+    sealed_summary = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"decision on {self.report_id}"
+
+
+class Finding(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="findings")
+    violation_type = models.ForeignKey(ViolationType, on_delete=models.PROTECT, related_name="+")
+    established = models.BooleanField()
+
+    class Meta:
+        unique_together = [("decision", "violation_type")]
+
+    def __str__(self) -> str:
+        return f"{self.violation_type}: {self.established}"
+
+
+class Hearing(models.Model):
+    """The employee is heard before any measure (RULES R10)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="hearings")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="hearings")
+    held_on = models.DateField()
+    form = models.CharField(max_length=16, choices=HearingForm.choices)
+    assisted_by = models.CharField(max_length=200, blank=True)
+    sealed_record = models.BinaryField()
+    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"hearing {self.pk} of {self.report_id}"
+
+
+class Measure(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="measures")
+    subject = models.ForeignKey(
+        Subject, on_delete=models.CASCADE, related_name="measures", null=True
+    )
+    measure_type = models.ForeignKey(MeasureType, on_delete=models.PROTECT, related_name="+")
+    hearing = models.ForeignKey(Hearing, on_delete=models.PROTECT, null=True, related_name="+")
+    imposed_on = models.DateField()
+    imposed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.measure_type} on {self.report_id}"
+
+
+class OrderMeasure(models.Model):
+    """Bar from the workplace or suspension during the case (RULES R11): reasoned and bounded."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="order_measures")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="order_measures")
+    kind = models.CharField(max_length=16, choices=OrderMeasureKind.choices)
+    sealed_reason = models.BinaryField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    lifted_on = models.DateField(null=True, blank=True)
+    imposed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.report_id}"
+
+
+class Evaluation(models.Model):
+    """The reporter's evaluation of the process after closure (seed 002, evaluation phase)."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="evaluation")
+    invited_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+    felt_safe = models.PositiveSmallIntegerField(null=True)
+    kept_informed = models.PositiveSmallIntegerField(null=True)
+    taken_seriously = models.PositiveSmallIntegerField(null=True)
+    would_report_again = models.BooleanField(null=True)
+    sealed_comment = models.BinaryField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"evaluation of {self.report_id}"
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent: the unique key makes the reminder run idempotent."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "kind", "due_at"], name="one_reminder_per_due_item"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder for {self.report_id}"
