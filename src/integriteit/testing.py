@@ -15,7 +15,24 @@ from integriteit.reports.models import Report
 from integriteit.reports.sealing import Content, Identity
 
 
+def ensure_reference_data() -> None:
+    """Rows that data migrations add (violation types, measure types); a transactional test's
+    flush removes them, so tests that need them call this."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in (
+        "integriteit.reports.migrations.0002_violation_types",
+        "integriteit.cases.migrations.0002_measure_types",
+    ):
+        migration = import_module(module)
+        function = getattr(migration, "add_types", None) or migration.add
+        function(apps, None)
+
+
 def load_people() -> dict[str, User]:
+    ensure_reference_data()
     load_demo()
     return {user.username: user for user in User.objects.all()}
 
