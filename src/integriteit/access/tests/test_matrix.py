@@ -17,8 +17,10 @@ from integriteit.accounts.constants import Role
 from integriteit.accounts.demo import PEOPLE
 from integriteit.accounts.models import RoleAssignment
 from integriteit.audit.models import AuditEntry
+from integriteit.cases import services as case_services
 from integriteit.organisations.models import Organisation
 from integriteit.reports import services
+from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 from integriteit.testing import make_report
 
@@ -28,7 +30,7 @@ USERNAMES = [person.username for person in PEOPLE]
 # (username, organisation of the report) pairs that may act on a report nobody in it names.
 ALLOWED = {("coordinator", "bzk"), ("coordinator-fin", "fin")}
 ORGANISATIONS = ("bzk", "fin")
-VIEWS = ("detail", "acknowledge", "message", "classify", "attachment", "queue")
+VIEWS = ("detail", "acknowledge", "message", "assess", "attachment", "queue")
 REGISTER_ORGS = {
     "coordinator": {"bzk"},
     "manager": {"bzk"},
@@ -60,7 +62,7 @@ def reports(people):
 def _acknowledge_as_handler(people, report: Report) -> None:
     handler = people["coordinator" if report.organisation.slug == "bzk" else "coordinator-fin"]
     handler.is_verified = lambda: True
-    services.acknowledge(handler, report, "Ontvangen.")
+    case_services.acknowledge(handler, report, "Ontvangen.")
 
 
 def _request(client: Client, view: str, report: Report):
@@ -71,10 +73,9 @@ def _request(client: Client, view: str, report: Report):
         return client.post(f"{base}ontvangst/", {"text": "Ontvangen, dank u."})
     if view == "message":
         return client.post(f"{base}bericht/", {"text": "Een vraag van de behandelaar."})
-    if view == "classify":
-        return client.post(
-            f"{base}classificeren/", {"kind": "integrity_violation", "types": ["financial"]}
-        )
+    if view == "assess":
+        # Classification is part of the intake; the step into it is the assessment action.
+        return client.post(f"{base}stap/start_assessment/")
     if view == "attachment":
         return client.get(f"{base}bijlage/{report.attachments.get().pk}/")
     if view == "queue":
@@ -107,10 +108,12 @@ def _assert_allowed(view: str, response, report: Report, before: tuple, user) ->
     elif view == "message":
         assert response.status_code == 302
         assert after.messages.count() == before[3] + 1
-    elif view == "classify":
+    elif view == "assess":
         assert response.status_code == 302
-        assert after.classified_at is not None and before[1] is None
-        assert list(after.classified_types.values_list("code", flat=True)) == ["financial"]
+        assert before[2] == Phase.ACKNOWLEDGED and after.phase == Phase.ASSESSMENT
+        assert AuditEntry.objects.filter(
+            action="case.start_assessment", object_id=str(report.pk), actor_id=user.pk
+        ).exists()
     elif view == "attachment":
         assert response.status_code == 200
         assert response.content == FILE[1]
@@ -137,7 +140,7 @@ def test_matrix(people, staff_client, reports, username, view):
     client = staff_client(user)
     for slug in ORGANISATIONS:
         report = reports[slug]
-        if view == "classify":
+        if view == "assess":
             _acknowledge_as_handler(people, report)
         before = _state(report)
         response = _request(client, view, report)
@@ -153,7 +156,7 @@ def test_coordinator_named_in_a_report_is_excluded(people, staff_client, view):
     named, _code = make_report(involved=(people["coordinator"],), files=(FILE,))
     other, _code = make_report(files=(FILE,))
     client = staff_client(people["coordinator"])
-    if view == "classify":
+    if view == "assess":
         _acknowledge_as_handler(people, other)
         RoleAssignment.objects.create(
             user=people["coordinator-fin"],
@@ -162,7 +165,7 @@ def test_coordinator_named_in_a_report_is_excluded(people, staff_client, view):
         )
         fin = people["coordinator-fin"]
         fin.is_verified = lambda: True
-        services.acknowledge(fin, named, "Ontvangen.")
+        case_services.acknowledge(fin, named, "Ontvangen.")
     before = _state(named)
     _assert_denied(view, _request(client, view, named), named, before)
     # The same person still handles the report that does not name them.
@@ -204,7 +207,7 @@ def test_named_subject_is_excluded_even_as_coordinator(people, staff_client):
     assert named.reference not in queue and other.reference in queue
 
 
-@pytest.mark.parametrize("view", ["detail", "acknowledge", "message", "classify", "attachment"])
+@pytest.mark.parametrize("view", ["detail", "acknowledge", "message", "assess", "attachment"])
 def test_random_or_tampered_ids_give_404(people, staff_client, reports, view):
     client = staff_client(people["coordinator"])
     ghost = Report(pk=uuid.uuid4(), reference="2026-XXXXXX")
@@ -213,7 +216,7 @@ def test_random_or_tampered_ids_give_404(people, staff_client, reports, view):
         "detail": lambda: client.get(base),
         "acknowledge": lambda: client.post(f"{base}ontvangst/", {"text": "x"}),
         "message": lambda: client.post(f"{base}bericht/", {"text": "x"}),
-        "classify": lambda: client.post(f"{base}classificeren/", {"kind": "other"}),
+        "assess": lambda: client.post(f"{base}stap/start_assessment/"),
         "attachment": lambda: client.get(f"{base}bijlage/{uuid.uuid4()}/"),
     }
     assert requests[view]().status_code == 404
@@ -278,8 +281,13 @@ def test_rules_per_role(people, reports, username):
     expected = {reports[slug].pk for slug in ORGANISATIONS if (username, slug) in ALLOWED}
     assert visible == expected
     for slug in ORGANISATIONS:
+        # The organisation's coordinator handles the case; the decision and measures belong to
+        # the competent authority (seed 002), so a coordinator never holds those two.
+        expected_actions = rules.HANDLING if (username, slug) in ALLOWED else frozenset()
+        assert rules.allowed_actions(user, reports[slug]) == expected_actions, slug
+        assert Action.DECIDE not in expected_actions and Action.MEASURE not in expected_actions
         for action in Action:
-            assert rules.can(user, action, reports[slug]) == ((username, slug) in ALLOWED), (
+            assert rules.can(user, action, reports[slug]) == (action in expected_actions), (
                 slug,
                 action,
             )

@@ -1,4 +1,5 @@
-"""Registering reports (RULES R1–R2), exclusions, the order of handling steps, draft purging."""
+"""Registering reports (RULES R1–R2), exclusions, the order of the first handling steps, draft
+purging."""
 
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from django.utils.html import escape
 from integriteit.access.rules import reports_visible_to
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
+from integriteit.cases import services as case_services
 from integriteit.crypto.tokens import person_tag
 from integriteit.organisations.models import Organisation
 from integriteit.reports import receipts, services
@@ -207,22 +209,42 @@ def test_registered_report_excludes_named_staff(people, staff_client):
     assert tags == {person_tag(people[name].pk) for name in ("employee", "manager", "director")}
 
 
-def test_classify_before_acknowledge_refused(people, staff_client, make_report):
+def test_assessment_before_acknowledge_refused(people, staff_client, make_report):
+    """Classification is part of the intake (cases.services.record_assessment); the intake
+    starts only after the acknowledgement (RULES R3), and the refusal says why."""
     report, _ = make_report()
     client = staff_client(people["coordinator"])
-    response = client.post(
-        f"/behandeling/{report.pk}/classificeren/",
-        {"kind": "integrity_violation", "types": ["financial"]},
-        follow=True,
-    )
-    assert nl("Acknowledge the report before classifying it.") in response.content.decode()
+    response = client.post(f"/behandeling/{report.pk}/stap/start_assessment/", follow=True)
+    with translation.override("nl"):
+        reason = escape(
+            translation.gettext("This step is not possible in the phase “%(phase)s”.")
+            % {"phase": Phase.RECEIVED.label}
+        )
+    assert reason in response.content.decode()
+    coordinator = as_verified(people["coordinator"])
+    with pytest.raises(case_services.TransitionRefused):
+        case_services.record_assessment(
+            coordinator,
+            report,
+            in_scope=True,
+            urgency="normal",
+            kind="integrity_violation",
+            type_codes=["financial"],
+        )
     report.refresh_from_db()
     assert report.classified_at is None and report.phase == Phase.RECEIVED
-    # After acknowledging, classification works.
+    # After acknowledging, the intake starts and classification works.
     client.post(f"/behandeling/{report.pk}/ontvangst/", {"text": "Ontvangen."})
-    client.post(
-        f"/behandeling/{report.pk}/classificeren/",
-        {"kind": "integrity_violation", "types": ["financial", "position"]},
+    client.post(f"/behandeling/{report.pk}/stap/start_assessment/")
+    report.refresh_from_db()
+    assert report.phase == Phase.ASSESSMENT
+    case_services.record_assessment(
+        coordinator,
+        report,
+        in_scope=True,
+        urgency="normal",
+        kind="integrity_violation",
+        type_codes=["financial", "position"],
     )
     report.refresh_from_db()
     assert report.classified_at is not None and report.phase == Phase.ASSESSMENT
@@ -242,8 +264,8 @@ def test_acknowledge_twice_refused(people, staff_client, make_report):
     report.refresh_from_db()
     assert report.acknowledged_at == first
     assert Message.objects.filter(report=report, kind=MessageKind.ACKNOWLEDGEMENT).count() == 1
-    with pytest.raises(services.TransitionRefused):
-        services.acknowledge(as_verified(people["coordinator"]), report, "Derde keer.")
+    with pytest.raises(case_services.TransitionRefused):
+        case_services.acknowledge(as_verified(people["coordinator"]), report, "Derde keer.")
 
 
 def test_purge_stale_drafts(people, make_report, settings):
