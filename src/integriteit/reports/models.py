@@ -80,6 +80,15 @@ class Report(models.Model):
     phase = models.CharField(
         _("phase"), max_length=32, choices=Phase.choices, default=Phase.RECEIVED
     )
+    # The unit the report concerns, set by the coordinator (cases.units); filters the work overview.
+    unit = models.ForeignKey(
+        "organisations.Unit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("unit concerned"),
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, db_index=True)
@@ -87,7 +96,9 @@ class Report(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
     classified_at = models.DateTimeField(_("classified"), null=True, blank=True)
     feedback_given_at = models.DateTimeField(_("final feedback given"), null=True, blank=True)
-    last_feedback_at = models.DateTimeField(_("last feedback to the reporter"), null=True, blank=True)
+    last_feedback_at = models.DateTimeField(
+        _("last feedback to the reporter"), null=True, blank=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     retention_until = models.DateTimeField(
         _("personal data kept until"), null=True, blank=True, db_index=True
