@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import workspace
+from .views import public, workspace
 
 app_name = "cases"
 
 urlpatterns = [
+    path("meldproces/", public.process, name="process"),
     path("behandeling/", workspace.queue, name="queue"),
     path("behandeling/<uuid:report_id>/", workspace.detail, name="detail"),
     path("behandeling/<uuid:report_id>/ontvangst/", workspace.acknowledge, name="acknowledge"),
@@ -15,5 +16,18 @@ urlpatterns = [
         "behandeling/<uuid:report_id>/bijlage/<uuid:attachment_id>/",
         workspace.attachment,
         name="attachment",
+    ),
+]
+
+# The reporter's side, inside the mailbox (reports.views.mailbox opens the session).
+from .views import reporter  # noqa: E402
+
+urlpatterns += [
+    path("postbus/evaluatie/", reporter.evaluation, name="mailbox_evaluation"),
+    path("postbus/klacht/", reporter.complaint, name="mailbox_complaint"),
+    path(
+        "postbus/klacht/ontvangen/",
+        reporter.complaint_received,
+        name="mailbox_complaint_received",
     ),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import services
+from .. import mailbox_panels, services
 from ..forms import MailboxLoginForm, MessageForm
 from ..models import Report
 from ..selectors import content_of, deadlines_of, messages_of, report_attachments
@@ -16,7 +16,9 @@ MAILBOX_KEY = "mailbox_report"
 MAILBOX_IDLE_SECONDS = 30 * 60
 
 
-def _mailbox_report(request) -> Report | None:
+def mailbox_report(request) -> Report | None:
+    """The one report this mailbox session was opened for, or None. Public: apps that add
+    pages to the mailbox (see reports.mailbox_panels) use it to find the reporter's report."""
     report_id = request.session.get(MAILBOX_KEY)
     if not report_id:
         return None
@@ -49,7 +51,7 @@ def login(request):
 
 @require_http_methods(["GET", "POST"])
 def mailbox(request):
-    report = _mailbox_report(request)
+    report = mailbox_report(request)
     if report is None:
         return redirect("reports:mailbox_login")
     # Any use of the mailbox restarts the idle timer (set_expiry marks the session for saving).
@@ -73,12 +75,13 @@ def mailbox(request):
             "own_files": report_attachments(report),
             "deadlines": deadlines_of(report),
             "minutes": content_of(report).minutes,
+            "panels": mailbox_panels.render_panels(request, report),
         },
     )
 
 
 def attachment(request, attachment_id):
-    report = _mailbox_report(request)
+    report = mailbox_report(request)
     if report is None:
         raise Http404
     found = report.attachments.filter(pk=attachment_id).first()
@@ -89,7 +92,7 @@ def attachment(request, attachment_id):
 
 @require_POST
 def approve_minutes(request):
-    report = _mailbox_report(request)
+    report = mailbox_report(request)
     if report is None:
         return redirect("reports:mailbox_login")
     try:
