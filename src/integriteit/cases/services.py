@@ -699,13 +699,15 @@ def impose_order_measure(
     *,
     kind: str,
     reason: str,
-    starts_on: datetime.date,
-    ends_on: datetime.date,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
 ) -> OrderMeasure:
     """RULES R11: reasoned and no longer than necessary, so it always has an end date."""
     _require(user, Action.MEASURE, report)
     if not reason.strip():
         raise CaseError(_("An order measure needs a reason."))
+    if starts_on is None or ends_on is None:
+        raise CaseError(_("An order measure needs a start and an end date (RULES R11)."))
     if ends_on < starts_on:
         raise CaseError(_("The end date must be on or after the start date."))
     measure = OrderMeasure.objects.create(
