@@ -41,6 +41,8 @@ def queue(user, filters: dict) -> QueueResult:
     now = timezone.now()
     if filters.get("organisation"):
         reports = reports.filter(organisation=filters["organisation"])
+    if filters.get("units"):  # the unit concerned and the units under it (cases.filters)
+        reports = reports.filter(unit__in=filters["units"])
     if filters.get("phase"):
         reports = reports.filter(phase=filters["phase"])
     if filters.get("kind"):

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from integriteit.access.rules import Action, reports_visible_to
+from integriteit.access.rules import Action
 from integriteit.accounts.decorators import staff_required
-from integriteit.organisations.models import Organisation
-from integriteit.reports.forms import AcknowledgeForm, MessageForm, QueueFilterForm
+from integriteit.reports.forms import AcknowledgeForm, MessageForm
 from integriteit.reports.models import Report
 from integriteit.reports.sealing import open_identity
 from integriteit.reports.selectors import (
@@ -28,16 +27,16 @@ from integriteit.reports.services import record_read
 from integriteit.reports.views.common import attachment_response
 
 from .. import selectors, services
+from ..dashboard import filter_options
+from ..filters import CaseQueueFilterForm
 
 PAGE_SIZE = 25
 
 
 @staff_required
 def queue(request):
-    organisations = Organisation.objects.filter(
-        pk__in=reports_visible_to(request.user).values("organisation")
-    )
-    form = QueueFilterForm(request.GET or None, organisations=organisations)
+    organisations, units = filter_options(request.user)
+    form = CaseQueueFilterForm(request.GET or None, organisations=organisations, units=list(units))
     filters = form.cleaned_data if form.is_valid() else {}
     result = queue_selector(request.user, filters)
     page = Paginator(result.reports, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,0 +1,303 @@
+"""The coordinator's work overview (issue 3 §7): cases by phase, and what is due or overdue.
+
+Everything starts from `reports_visible_to(user)`: the dashboard shows nothing the user could
+not open. The number of queries is fixed (one count per phase group, one aggregate and one
+bounded list per kind of due item), whatever the number of cases: figures come from
+annotate/aggregate, lists are the LIST_SIZE most urgent with their organisation joined in.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Case, Count, DateTimeField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from integriteit.access.rules import reports_visible_to
+from integriteit.deadlines.services import Urgency
+from integriteit.organisations.models import Organisation, Unit
+from integriteit.reports.constants import Phase
+from integriteit.reports.models import Report
+
+from .models import AftercareAction, Evaluation
+
+# The most urgent items shown per kind; the total is always counted.
+LIST_SIZE = 20
+# An open evaluation is due for the reporter this long after the invitation (then a reminder).
+EVALUATION_ANSWER_WEEKS = 4
+# Items come on the list when they are overdue or due within this many days (None: all open).
+INTERIM_NEAR_DAYS = 7
+AFTERCARE_NEAR_DAYS = 7
+
+
+class DueKind:
+    ACKNOWLEDGEMENT = "acknowledgement"
+    INTERIM_FEEDBACK = "interim_feedback"
+    FINAL_FEEDBACK = "final_feedback"
+    AFTERCARE = "aftercare"
+    EVALUATION = "evaluation"
+
+
+DUE_LABELS = {
+    DueKind.ACKNOWLEDGEMENT: _("Acknowledgement of receipt (within 7 days, RULES R3)"),
+    DueKind.INTERIM_FEEDBACK: _("Interim feedback to the reporter"),
+    DueKind.FINAL_FEEDBACK: _("Final feedback (within 3 months, RULES R4)"),
+    DueKind.AFTERCARE: _("Aftercare actions"),
+    DueKind.EVALUATION: _("Evaluations open"),
+}
+
+
+@dataclass
+class DueItem:
+    report: Report
+    due: datetime.datetime
+    urgency: Urgency
+    days: int  # days left; negative when overdue
+    detail: str = ""
+
+    @property
+    def late(self) -> int:
+        return max(-self.days, 0)
+
+
+@dataclass
+class DueList:
+    kind: str
+    label: str
+    near_days: int | None
+    total: int  # overdue + due within near_days (all open when near_days is None)
+    overdue: int
+    items: list[DueItem] = field(default_factory=list)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass
+class PhaseCount:
+    phase: str
+    label: str
+    count: int
+    url: str = ""  # the queue filtered by this phase (set by the view)
+
+
+@dataclass
+class Dashboard:
+    now: datetime.datetime
+    total: int
+    open: int
+    phases: list[PhaseCount]
+    due: list[DueList]
+
+
+def interim_due_expression(intervals: Iterable[int]) -> Case:
+    """SQL for cases.services.interim_feedback_due: last feedback (or the acknowledgement) plus
+    the organisation's interval, computed in the database so lists sort and count on it.
+
+    One WHEN per interval in use (`intervals`: the distinct Organisation.interim_feedback_weeks):
+    SQLite cannot multiply a duration by a column, so each interval is a constant."""
+    last = Coalesce("last_feedback_at", "acknowledged_at")
+    return Case(
+        *(
+            When(
+                organisation__interim_feedback_weeks=weeks,
+                then=last + Value(datetime.timedelta(weeks=weeks)),
+            )
+            for weeks in sorted(set(intervals))
+        ),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def interim_intervals() -> list[int]:
+    """The intervals configured (a handful of organisations, one small query)."""
+    return list(
+        Organisation.objects.order_by().values_list("interim_feedback_weeks", flat=True).distinct()
+    )
+
+
+def units_below(unit: Unit, units: list[Unit]) -> list[int]:
+    """The unit and every unit under it (units nest), from an already loaded list."""
+    children: dict[int | None, list[int]] = {}
+    for candidate in units:
+        children.setdefault(candidate.parent_id, []).append(candidate.pk)
+    found, todo = [], [unit.pk]
+    while todo:
+        pk = todo.pop()
+        if pk not in found:
+            found.append(pk)
+            todo += children.get(pk, [])
+    return found
+
+
+def filter_options(user) -> tuple[QuerySet[Organisation], QuerySet[Unit]]:
+    """Organisations and units the user has cases for: the choices of the filters."""
+    organisations = Organisation.objects.filter(
+        pk__in=reports_visible_to(user).order_by().values("organisation")
+    )
+    units = Unit.objects.filter(organisation__in=organisations).select_related("organisation")
+    return organisations, units
+
+
+def visible_cases(
+    user, organisation: Organisation | None = None, units: list[int] | None = None
+) -> QuerySet[Report]:
+    reports = reports_visible_to(user)
+    if organisation is not None:
+        reports = reports.filter(organisation=organisation)
+    if units:
+        reports = reports.filter(unit__in=units)
+    return reports
+
+
+def _item(report: Report, due, now, near_days: int | None, detail: str = "") -> DueItem:
+    if isinstance(due, datetime.date) and not isinstance(due, datetime.datetime):
+        due = timezone.make_aware(datetime.datetime.combine(due, datetime.time.max))
+    if due < now:
+        urgency = Urgency.OVERDUE
+    elif near_days is None or due <= now + datetime.timedelta(days=near_days):
+        urgency = Urgency.NEAR
+    else:
+        urgency = Urgency.ON_TIME
+    days = (timezone.localdate(due) - timezone.localdate(now)).days
+    return DueItem(report=report, due=due, urgency=urgency, days=days, detail=detail)
+
+
+def dashboard(
+    user,
+    organisation: Organisation | None = None,
+    units: list[int] | None = None,
+    now: datetime.datetime | None = None,
+) -> Dashboard:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    cases = visible_cases(user, organisation, units).order_by()
+
+    # Cases by phase: one GROUP BY.
+    by_phase = dict(cases.values_list("phase").annotate(n=Count("pk")).order_by())
+    phases = [
+        PhaseCount(value, str(label), by_phase.get(value, 0)) for value, label in Phase.choices
+    ]
+    total = sum(by_phase.values())
+
+    open_cases = cases.exclude(phase=Phase.CLOSED)
+    ack_pending = Q(acknowledged_at__isnull=True, acknowledgement_due__isnull=False)
+    final_pending = Q(feedback_given_at__isnull=True, feedback_due__isnull=False)
+    interim_pending = Q(acknowledged_at__isnull=False, feedback_given_at__isnull=True)
+    interim_horizon = now + datetime.timedelta(days=INTERIM_NEAR_DAYS)
+    final_horizon = now + datetime.timedelta(days=settings.FEEDBACK_NEAR_DAYS)
+
+    # The report-based figures in one aggregate.
+    interim_due = interim_due_expression(interim_intervals())
+    with_interim = open_cases.annotate(interim_due=interim_due)
+    figures = with_interim.aggregate(
+        ack_total=Count("pk", filter=ack_pending),
+        ack_overdue=Count("pk", filter=ack_pending & Q(acknowledgement_due__lt=now)),
+        interim_total=Count("pk", filter=interim_pending & Q(interim_due__lte=interim_horizon)),
+        interim_overdue=Count("pk", filter=interim_pending & Q(interim_due__lt=now)),
+        final_total=Count("pk", filter=final_pending & Q(feedback_due__lte=final_horizon)),
+        final_overdue=Count("pk", filter=final_pending & Q(feedback_due__lt=now)),
+    )
+    listed = open_cases.select_related("organisation", "unit")
+    due: list[DueList] = []
+
+    ack = DueList(
+        DueKind.ACKNOWLEDGEMENT,
+        str(DUE_LABELS[DueKind.ACKNOWLEDGEMENT]),
+        None,
+        figures["ack_total"],
+        figures["ack_overdue"],
+    )
+    ack.items = [
+        _item(r, r.acknowledgement_due, now, settings.ACKNOWLEDGEMENT_NEAR_DAYS)
+        for r in listed.filter(ack_pending).order_by("acknowledgement_due", "pk")[:LIST_SIZE]
+    ]
+    due.append(ack)
+
+    interim = DueList(
+        DueKind.INTERIM_FEEDBACK,
+        str(DUE_LABELS[DueKind.INTERIM_FEEDBACK]),
+        INTERIM_NEAR_DAYS,
+        figures["interim_total"],
+        figures["interim_overdue"],
+    )
+    interim.items = [
+        _item(r, r.interim_due, now, INTERIM_NEAR_DAYS)
+        for r in listed.annotate(interim_due=interim_due)
+        .filter(interim_pending, interim_due__lte=interim_horizon)
+        .order_by("interim_due", "pk")[:LIST_SIZE]
+    ]
+    due.append(interim)
+
+    final = DueList(
+        DueKind.FINAL_FEEDBACK,
+        str(DUE_LABELS[DueKind.FINAL_FEEDBACK]),
+        settings.FEEDBACK_NEAR_DAYS,
+        figures["final_total"],
+        figures["final_overdue"],
+    )
+    final.items = [
+        _item(r, r.feedback_due, now, settings.FEEDBACK_NEAR_DAYS)
+        for r in listed.filter(final_pending, feedback_due__lte=final_horizon).order_by(
+            "feedback_due", "pk"
+        )[:LIST_SIZE]
+    ]
+    due.append(final)
+
+    # Aftercare actions still open on the visible cases (closed cases included: they stay due).
+    actions = AftercareAction.objects.filter(
+        report__in=cases.values("pk"), done_at__isnull=True, cancelled_at__isnull=True
+    )
+    aftercare_horizon = today + datetime.timedelta(days=AFTERCARE_NEAR_DAYS)
+    action_figures = actions.aggregate(
+        total=Count("pk", filter=Q(due_on__lte=aftercare_horizon)),
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+    )
+    aftercare = DueList(
+        DueKind.AFTERCARE,
+        str(DUE_LABELS[DueKind.AFTERCARE]),
+        AFTERCARE_NEAR_DAYS,
+        action_figures["total"],
+        action_figures["overdue"],
+    )
+    aftercare.items = [
+        _item(a.report, a.due_on, now, AFTERCARE_NEAR_DAYS, a.get_audience_display())
+        for a in actions.filter(due_on__lte=aftercare_horizon)
+        .select_related("report__organisation", "report__unit")
+        .order_by("due_on", "pk")[:LIST_SIZE]
+    ]
+    due.append(aftercare)
+
+    # Evaluations the reporter was invited to and has not answered: all of them are open.
+    evaluations = Evaluation.objects.filter(report__in=cases.values("pk"), answered_at__isnull=True)
+    answer_window = datetime.timedelta(weeks=EVALUATION_ANSWER_WEEKS)
+    evaluation_figures = evaluations.aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(invited_at__lt=now - answer_window))
+    )
+    evaluation = DueList(
+        DueKind.EVALUATION,
+        str(DUE_LABELS[DueKind.EVALUATION]),
+        None,
+        evaluation_figures["total"],
+        evaluation_figures["overdue"],
+    )
+    evaluation.items = [
+        _item(e.report, e.invited_at + answer_window, now, 7)
+        for e in evaluations.select_related("report__organisation", "report__unit").order_by(
+            "invited_at", "pk"
+        )[:LIST_SIZE]
+    ]
+    due.append(evaluation)
+
+    return Dashboard(
+        now=now,
+        total=total,
+        open=total - by_phase.get(Phase.CLOSED, 0),
+        phases=phases,
+        due=due,
+    )
