@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 
-from integriteit.crypto.envelope import Sealer, WrappedKey
+from integriteit.crypto.envelope import DecryptionError, Sealer, WrappedKey
 
 from .models import Attachment, Message, Report
 
@@ -47,7 +47,23 @@ def new_sealer(report: Report) -> Sealer:
     return sealer
 
 
+class ShreddedSealer(Sealer):
+    """The sealer of a report whose data key was destroyed when its personal data was removed
+    (docs/decisions/0008): nothing can be opened or sealed any more."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__(b"", owner)
+
+    def seal(self, record: str, field: str, plaintext: bytes) -> bytes:
+        raise DecryptionError("The data key of this report was destroyed.")
+
+    def open(self, record: str, field: str, blob: bytes) -> bytes:
+        raise DecryptionError("The data key of this report was destroyed.")
+
+
 def sealer_for(report: Report) -> Sealer:
+    if not bytes(report.wrapped_key):
+        return ShreddedSealer(_owner(report))
     wrapped = WrappedKey(bytes(report.wrapped_key), report.kek_version)
     return Sealer.from_wrapped(wrapped, _owner(report))
 
@@ -57,6 +73,8 @@ def seal_content(sealer: Sealer, report: Report, content: Content) -> None:
 
 
 def open_content(report: Report, sealer: Sealer | None = None) -> Content:
+    if not bytes(report.sealed_content):  # personal data removed (RULES R9)
+        return Content()
     sealer = sealer or sealer_for(report)
     return Content(
         **json.loads(sealer.open_text("report", "content", bytes(report.sealed_content)))
