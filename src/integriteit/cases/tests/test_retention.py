@@ -2,8 +2,10 @@
 
 import datetime
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
@@ -38,6 +40,7 @@ from integriteit.cases.models import (
 )
 from integriteit.cases.retention import RetentionRefused, remove_personal_data
 from integriteit.crypto.envelope import DecryptionError
+from integriteit.crypto.keys import keyring, write_key_file
 from integriteit.deadlines.services import add_months
 from integriteit.organisations.models import Organisation
 from integriteit.reports.attachments import clean
@@ -433,3 +436,30 @@ def test_a_removed_case_cannot_be_reopened(people, make_report, django_capture_o
         remove_personal_data(after_term(report))
     with pytest.raises(services.TransitionRefused):
         services.reopen(verified(people["coordinator"]), fresh(report), "Toch weer open.")
+
+
+@pytest.fixture
+def key_file():
+    """The shared key file, restored afterwards: other tests in this process use it."""
+    path = Path(settings.INTEGRITEIT_KEY_FILE)
+    original = path.read_text()
+    keyring.cache_clear()
+    yield path
+    write_key_file(path, original)
+    keyring.cache_clear()
+
+
+def test_key_rotation_skips_shredded_cases(
+    people, make_report, django_capture_on_commit_callbacks, key_file
+):
+    removed = closed_case(people, make_report)
+    kept, _code = make_report(description=DESCRIPTION)
+    with django_capture_on_commit_callbacks(execute=True):
+        remove_personal_data(after_term(removed))
+    call_command("generate_keys", rotate=True, stdout=io.StringIO())
+    keyring.cache_clear()
+    out = io.StringIO()
+    call_command("rewrap_keys", stdout=out)
+    assert "Re-wrapped 1 data key(s)" in out.getvalue()
+    assert bytes(fresh(removed).wrapped_key) == b""
+    assert open_content(fresh(kept)).description == DESCRIPTION

@@ -36,7 +36,8 @@ class Command(BaseCommand):
         last_pk = None
         while True:
             with transaction.atomic():
-                pending = Report.objects.exclude(kek_version=current).order_by("pk")
+                # A report whose data key was destroyed (ADR 0008) has no version and no key.
+                pending = Report.objects.exclude(kek_version__in=[current, ""]).order_by("pk")
                 if last_pk is not None:
                     pending = pending.filter(pk__gt=last_pk)
                 batch = list(
