@@ -61,8 +61,10 @@ format: install
 messages: install
 	cd src/integriteit && ../../$(PY) ../../manage.py makemessages -l nl --no-obsolete --ignore '*/tests/*' && ../../$(PY) ../../manage.py compilemessages -l nl
 
+# Both benchmarks (docs/benchmarks.md); one of them with e.g. `make bench BENCH_ONLY=dashboard`.
+BENCH_ONLY ?= submissions dashboard
 bench: install var/keys.json
-	$(PY) bench/submissions.py
+	@for name in $(BENCH_ONLY); do $(PY) bench/$$name.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var/test-db*.sqlite3
