@@ -15,4 +15,6 @@ register = template.Library()
 def case_panels(context) -> dict:
     request = context["request"]
     case = context["case"]
-    return panel_context(request.user, case.report, case.actions, context.get("bound_forms"))
+    return panel_context(
+        request.user, case.report, case.actions, case.roles, context.get("bound_forms")
+    )

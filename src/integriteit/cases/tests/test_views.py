@@ -273,6 +273,10 @@ def test_one_case_through_every_phase(report, clients, people, django_capture_on
     assert _phase(report) == Phase.DECISION
 
     # Decision and measures: a measure needs a decision, then a hearing (RULES R10).
+    page = _page(authority, report)
+    assert "What you may and must do now" in page
+    assert f"Hear {people['employee']} before any measure (RULES R10)." in page
+    assert "Record the decision of the competent authority." in page
     reprimand = {
         "measure-measure_type": _measure_pk("written_reprimand"),
         "measure-subject": subject.pk,
@@ -379,6 +383,8 @@ def test_one_case_through_every_phase(report, clients, people, django_capture_on
     page = _page(coordinator, report)
     assert "1 signal of disadvantage to the reporter is not handled yet (RULES R8)." in page
     assert "Gesprek over hoe het gaat." in page and "Slechtere beoordeling." in page
+    assert "Aftercare for reporter: Gesprek over hoe het gaat." in page  # with its due date
+    assert "Urgent:" in page
     response = _post(guide, report, "nazorg/afronden/", {"invitation-invitation": "Hoe was het?"})
     _assert_refused(
         response,
@@ -487,6 +493,13 @@ def test_end_assignment(report, clients, people):
         "no longer has the role",
     )
     assert clients["guide"].get(_url(report)).status_code == 404
+
+
+def test_case_page_in_dutch_and_roles_named(report, clients):
+    response = clients["coordinator"].get(f"/behandeling/{report.pk}/")
+    assert response.status_code == 200
+    page = _page(clients["coordinator"], report)
+    assert "Integrity coordinator of the organisation" in page
 
 
 def test_sections_follow_the_role(report, clients, people):

@@ -70,6 +70,12 @@ ACTION_LABELS = {
 }
 
 
+ROLE_LABELS = {
+    "coordinator": gettext_lazy("Integrity coordinator of the organisation"),
+    **{role.value: role.label for role in CaseRole},
+}
+
+
 @dataclass
 class StepRow:
     name: str
@@ -89,6 +95,7 @@ class Todo:
     deadline: Deadline | None = None
     blocked: list[str] = field(default_factory=list)
     urgent: bool = False
+    is_step: bool = False
 
 
 def _urgency(due: datetime.datetime, met_at, now: datetime.datetime) -> Urgency:
@@ -169,7 +176,7 @@ def _step_rows(report: Report, actions: set[str], simple_steps) -> list[StepRow]
                 workflow.refusals(report, name),
                 mine,
                 name in simple_steps,
-                STEP_ANCHOR.get(name, "phase-heading"),
+                STEP_ANCHOR.get(name, "next-steps"),
             )
         )
     return rows
@@ -206,7 +213,7 @@ def _todo(
             deadline = _deadline("acknowledgement", report.acknowledgement_due, None, now)
         elif step.name == "give_final_feedback" and report.feedback_due:
             deadline = _deadline("final_feedback", report.feedback_due, None, now)
-        items.append(Todo(str(step.label), step.anchor, deadline, step.refusals))
+        items.append(Todo(str(step.label), step.anchor, deadline, step.refusals, is_step=True))
     if Action.RECORD_SUBJECT in actions and report.phase in ROUTE_PHASES | {P.DECISION}:
         for row in subjects:
             if row.subject.informed_at is None:
@@ -257,12 +264,23 @@ def _todo(
                         _deadline("aftercare", care.action.due_on, None, now),
                     )
                 )
+    # Urgent signals first, then this phase's steps, then the rest by due date.
     far = datetime.datetime.max.replace(tzinfo=datetime.UTC)
-    items.sort(key=lambda t: (not t.urgent, t.deadline.due if t.deadline else far))
+    steps_first = {id(t): i for i, t in enumerate(items) if t.is_step}
+    items.sort(
+        key=lambda t: (
+            not t.urgent,
+            not t.is_step,
+            steps_first.get(id(t), 0),
+            t.deadline.due if t.deadline else far,
+        )
+    )
     return items
 
 
-def panel_context(user, report: Report, actions: set[str], bound: dict | None = None) -> dict:
+def panel_context(
+    user, report: Report, actions: set[str], roles: set[str], bound: dict | None = None
+) -> dict:
     """Everything the panels need; `bound` holds forms with the user's input after a refusal."""
     from .workspace import SIMPLE_STEPS  # the simple steps have their buttons in workspace
 
@@ -467,6 +485,7 @@ def panel_context(user, report: Report, actions: set[str], bound: dict | None = 
         signals=signals,
         subjects=subject_rows,
     )
+    ctx["role_labels"] = [ROLE_LABELS.get(role, role) for role in sorted(roles)]
     ctx["may_do"] = [
         ACTION_LABELS[Action(a)] for a in Action if a in actions and a in ACTION_LABELS
     ]
