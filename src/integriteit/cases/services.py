@@ -179,6 +179,11 @@ def _ensure_handler(user: User, report: Report) -> None:
         CaseAssignment.objects.create(
             report=report, user=user, role=CaseRole.HANDLER, assigned_by=user
         )
+        if report.concerns_report_id:
+            # As in `assign`: a complaint's handler does not see the case complained about.
+            report_services.exclude_people(
+                report.concerns_report, [user], ExclusionReason.HANDLES_COMPLAINT
+            )
 
 
 @transaction.atomic
