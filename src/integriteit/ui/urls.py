@@ -4,4 +4,7 @@ from . import views
 
 app_name = "ui"
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("werkplek/", views.workspace, name="workspace"),
+]

@@ -77,5 +77,5 @@ def register(request):
 def registered(request):
     receipt = request.session.pop(REGISTERED_KEY, None)
     if receipt is None:
-        return redirect("cases:queue")
+        return redirect("ui:workspace")
     return render(request, "reports/staff/registered.html", {"receipt": receipt})
