@@ -1,6 +1,6 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
