@@ -398,6 +398,10 @@ def test_one_case_through_every_phase(report, clients, people, django_capture_on
         _post(coordinator, report, f"benadeling/{signal.pk}/afgehandeld/"),
         "The signal is marked as handled.",
     )
+    assert (
+        clients["guide"].post(_url(report, f"benadeling/{signal.pk}/afgehandeld/")).status_code
+        == 404
+    )
     action = AftercareAction.objects.get(report=report)
     _assert_done(
         _post(guide, report, f"nazorg/{action.pk}/afgerond/"), "The aftercare action is done."
@@ -519,6 +523,7 @@ def test_sections_follow_the_role(report, clients, people):
     assert "Give interim feedback" not in authority_page
     assert "Mark as checked" not in authority_page
     assert "done by another role on the case" in authority_page
+    assert 'id="decision"' not in authority_page  # no decision panel before its phase
 
 
 WRONG_ROLE = [

@@ -400,7 +400,9 @@ def record_disadvantage(request, report_id):
 @require_POST
 def handle_disadvantage(request, report_id, signal_id):
     report = report_for(request.user, report_id, Action.SIGNAL)
-    signal = get_object_or_404(DisadvantageSignal, pk=signal_id, report=report)
+    signal = get_object_or_404(
+        DisadvantageSignal, pk=signal_id, report=report, handled_at__isnull=True
+    )
     services.handle_disadvantage(request.user, signal)
     messages.success(request, _("The signal is marked as handled."))
     return _to_case(report, "disadvantage")

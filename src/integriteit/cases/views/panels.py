@@ -490,7 +490,11 @@ def panel_context(
         ACTION_LABELS[Action(a)] for a in Action if a in actions and a in ACTION_LABELS
     ]
     ctx["show_measures_panel"] = bool(
-        Action.MEASURE in actions or Action.DECIDE in actions or decision or measures or orders
+        decision
+        or measures
+        or orders
+        or ctx["may_measure"]
+        or (Action.DECIDE in actions and phase == P.DECISION)
     )
     return ctx
 
