@@ -46,7 +46,9 @@ class Action(StrEnum):
     REOPEN = "reopen"
 
 
-HANDLING = frozenset(Action) - {Action.DECIDE, Action.MEASURE}
+# The competent authority decides on follow-up, the outcome and measures (SYSTEM.md roles;
+# seed 002); the coordinator prepares and advises.
+HANDLING = frozenset(Action) - {Action.DECIDE_FOLLOW_UP, Action.DECIDE, Action.MEASURE}
 
 # What each role on a case may do. "coordinator" is the organisation role; the others are
 # assignments on the case (integriteit.cases.constants.CaseRole values).

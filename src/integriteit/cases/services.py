@@ -6,6 +6,7 @@ Phase changes go through integriteit.cases.workflow.advance; access through inte
 import datetime
 from collections.abc import Mapping, Sequence
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,7 +25,14 @@ from integriteit.reports.models import Message, Report, ViolationType
 from integriteit.reports.sealing import open_content, sealer_for
 
 from . import workflow
-from .constants import CaseRole, ConflictCheckItem, FeedbackKind, FollowUpRoute, ReferralTarget
+from .constants import (
+    CaseRole,
+    ConflictCheckItem,
+    FeedbackKind,
+    FollowUpRoute,
+    ReferralTarget,
+    SubjectInformedHow,
+)
 from .models import (
     AftercareAction,
     Assessment,
@@ -148,12 +156,19 @@ def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
             reasons.append(_("An investigator may not work in the subject's unit."))
     if report.assignments.filter(user=assignee, role=role, ended_at__isnull=True).exists():
         reasons.append(_("This person already has this role on the case."))
+    # Handlers may come from elsewhere (e.g. another organisation's integrity bureau for a
+    # complaint); the other roles must hold the matching role in the organisation.
+    if role != CaseRole.HANDLER and not candidates(report, role).filter(pk=assignee.pk).exists():
+        reasons.append(_("This person does not hold this role in the organisation."))
     return reasons
 
 
 @transaction.atomic
 def assign(user: User, report: Report, assignee: User, role: str) -> CaseAssignment:
-    _require(user, Action.ASSIGN, report)
+    # The competent authority commissions the investigation, so it may assign the investigator.
+    commissions = role == CaseRole.INVESTIGATOR and can(user, Action.DECIDE_FOLLOW_UP, report)
+    if not (commissions or can(user, Action.ASSIGN, report)):
+        raise PermissionDenied
     if reasons := assignment_refusals(report, assignee, role):
         raise CaseError(" ".join(reasons))
     assignment = CaseAssignment.objects.create(
@@ -347,6 +362,8 @@ def record_outcome(user: User, report: Report, outcome: str) -> FollowUp:
     follow_up = getattr(report, "follow_up", None)
     if follow_up is None:
         raise CaseError(_("There is no follow-up decision yet."))
+    if report.phase not in workflow.ROUTE_PHASE.values():
+        raise TransitionRefused([_("The outcome is recorded during the follow-up.")])
     if not outcome.strip():
         raise CaseError(_("Describe the outcome."))
     follow_up.outcome_recorded_at = timezone.now()
@@ -395,6 +412,16 @@ def record_subject_informed(
     _require(user, Action.RECORD_SUBJECT, subject.report)
     if informed_at > timezone.now():
         raise CaseError(_("The moment of informing cannot be in the future."))
+    if how == SubjectInformedHow.NOT_YET:
+        # A postponement (e.g. to protect evidence) is recorded with its reason, but the subject
+        # is not informed yet, so the investigation cannot be completed on it.
+        if not note.strip():
+            raise CaseError(_("Give the reason why the subject is not informed yet."))
+        subject.informed_how = how
+        subject.save(update_fields=["informed_how"])
+        seal_on(subject, "sealed_informed_note", note)
+        record(Actor.of(user), "case.subject_not_yet_informed", "report", subject.report_id)
+        return subject
     subject.informed_at, subject.informed_how = informed_at, how
     subject.save(update_fields=["informed_at", "informed_how"])
     if note:
@@ -760,9 +787,33 @@ def reopen(user: User, report: Report, reason: str) -> None:
     if report.personal_data_removed_at is not None:
         raise TransitionRefused([_("The personal data of this case has been removed.")])
     _advance(user, report, "reopen", reason)
+    now = timezone.now()
     report.closed_at = report.retention_until = None
     report.feedback_given_at = None
-    report.save(update_fields=["closed_at", "retention_until", "feedback_given_at"])
+    # The reopened case is assessed anew; the reporter hears about it within a new term (R4).
+    report.last_feedback_at = now
+    report.feedback_due = add_months(now, settings.FEEDBACK_MONTHS)
+    report.save(
+        update_fields=[
+            "closed_at",
+            "retention_until",
+            "feedback_given_at",
+            "last_feedback_at",
+            "feedback_due",
+        ]
+    )
+    FollowUp.objects.filter(report=report).update(outcome_recorded_at=None)
+    report_services.post_message(
+        report,
+        Sender.STAFF,
+        MessageKind.MESSAGE,
+        _(
+            "Your report %(reference)s has been reopened. We will assess it again and keep you informed."
+        )
+        % {"reference": report.reference},
+        user,
+    )
+    transaction.on_commit(lambda: report_services.notify_reporter(report))
 
 
 @transaction.atomic

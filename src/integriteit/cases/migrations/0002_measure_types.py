@@ -8,7 +8,8 @@ MEASURES = [
     ("transfer", "Overplaatsing naar een andere functie of plaats", True),
     ("fine", "Geldboete", True),
     ("dismissal", "Ontslag", True),
-    ("criminal_complaint", "Aangifte gedaan", True),
+    # Filing a criminal complaint is not a disciplinary measure; hearing first could warn a suspect.
+    ("criminal_complaint", "Aangifte gedaan", False),
     ("other", "Andere maatregel", True),
     ("none", "Geen maatregel", False),
 ]

@@ -81,7 +81,7 @@ def to_evaluation(staff_client, people, report: Report) -> Report:
         services.check_conflict_item(coordinator, fresh(report), item)
     services.complete_assessment(coordinator, fresh(report))
     services.decide_follow_up(
-        coordinator,
+        verified(people["authority"]),  # the competent authority decides on follow-up
         fresh(report),
         FollowUpRoute.NO_FURTHER_ACTION,
         "Geen aanwijzingen.",

