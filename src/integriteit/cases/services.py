@@ -174,7 +174,7 @@ def assign(user: User, report: Report, assignee: User, role: str) -> CaseAssignm
     assignment = CaseAssignment.objects.create(
         report=report, user=assignee, role=role, assigned_by=user
     )
-    if role == CaseRole.HANDLER and report.concerns_report_id:
+    if role == CaseRole.HANDLER and report.concerns_report is not None:
         # A complaint's handlers do not see the case complained about unless granted.
         report_services.exclude_people(
             report.concerns_report, [assignee], ExclusionReason.HANDLES_COMPLAINT
@@ -194,7 +194,7 @@ def _ensure_handler(user: User, report: Report) -> None:
         CaseAssignment.objects.create(
             report=report, user=user, role=CaseRole.HANDLER, assigned_by=user
         )
-        if report.concerns_report_id:
+        if report.concerns_report is not None:
             # As in `assign`: a complaint's handler does not see the case complained about.
             report_services.exclude_people(
                 report.concerns_report, [user], ExclusionReason.HANDLES_COMPLAINT
