@@ -45,7 +45,7 @@ def _progress(report: Report) -> list[tuple[str, str, str]]:
                 else str(workflow.gettext_lazy("Follow-up"))
             )
         else:
-            label = str(workflow.P(step).label)
+            label = str(workflow.P(phases[0]).label)
         state = "done" if index < current_index else "current" if index == current_index else "todo"
         rows.append((label, state, ",".join(phases)))
     return rows
