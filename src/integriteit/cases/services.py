@@ -204,6 +204,8 @@ def _ensure_handler(user: User, report: Report) -> None:
 @transaction.atomic
 def end_assignment(user: User, assignment: CaseAssignment) -> None:
     _require(user, Action.ASSIGN, assignment.report)
+    if assignment.ended_at is not None:
+        raise CaseError(_("This assignment has already ended."))
     assignment.ended_at = timezone.now()
     assignment.save(update_fields=["ended_at"])
     record(
@@ -217,9 +219,20 @@ def end_assignment(user: User, assignment: CaseAssignment) -> None:
 
 @transaction.atomic
 def declare_conflict(user: User, person: User) -> DeclaredConflict:
+    if person.pk == user.pk:
+        raise CaseError(_("You cannot declare a conflict of interest with yourself."))
     conflict, _created = DeclaredConflict.objects.get_or_create(user=user, person=person)
     record(Actor.of(user), "conflict.declared", "user", user.pk, {"person": person.pk})
     return conflict
+
+
+@transaction.atomic
+def withdraw_conflict(user: User, conflict: DeclaredConflict) -> None:
+    """Only the person who declared a conflict withdraws it; the audit entry keeps the history."""
+    if conflict.user_id != user.pk:
+        raise PermissionDenied
+    record(Actor.of(user), "conflict.withdrawn", "user", user.pk, {"person": conflict.person_id})
+    conflict.delete()
 
 
 def candidates(report: Report, role: str):
@@ -579,6 +592,8 @@ def case_coordinators(report: Report) -> list[User]:
 @transaction.atomic
 def handle_disadvantage(user: User, signal: DisadvantageSignal) -> None:
     _require(user, Action.SIGNAL, signal.report)
+    if signal.handled_at is not None:
+        raise CaseError(_("This signal has already been handled."))
     signal.handled_at = timezone.now()
     signal.save(update_fields=["handled_at"])
     record(
@@ -635,7 +650,13 @@ def record_decision(
     )
     seal_on(decision, "sealed_summary", summary)
     decision.findings.all().delete()
-    types = {t.code: t for t in ViolationType.objects.filter(code__in=findings)}
+    classified = {t.code: t for t in report.classified_types.all()}
+    if unknown := sorted(set(findings) - set(classified)):
+        raise CaseError(
+            _("Findings can only be recorded for the classified types; not for: %(codes)s.")
+            % {"codes": ", ".join(unknown)}
+        )
+    types = classified
     Finding.objects.bulk_create(
         [
             Finding(decision=decision, violation_type=types[c], established=v)
@@ -699,6 +720,8 @@ def impose_measure(
 ) -> Measure:
     """RULES R13 measures, each only after the employee's hearing is recorded (RULES R10)."""
     _require(user, Action.MEASURE, report)
+    if subject is not None and subject.report_id != report.pk:
+        raise PermissionDenied
     if getattr(report, "decision", None) is None:
         raise CaseError(_("Record the decision before imposing measures."))
     measure_type = MeasureType.objects.get(code=measure_code)
@@ -736,6 +759,8 @@ def impose_order_measure(
 ) -> OrderMeasure:
     """RULES R11: reasoned and no longer than necessary, so it always has an end date."""
     _require(user, Action.MEASURE, report)
+    if subject.report_id != report.pk:
+        raise PermissionDenied
     if not reason.strip():
         raise CaseError(_("An order measure needs a reason."))
     if starts_on is None or ends_on is None:
@@ -759,6 +784,10 @@ def impose_order_measure(
 @transaction.atomic
 def lift_order_measure(user: User, measure: OrderMeasure, lifted_on: datetime.date) -> None:
     _require(user, Action.MEASURE, measure.report)
+    if measure.lifted_on is not None:
+        raise CaseError(_("This order measure has already been lifted."))
+    if lifted_on < measure.starts_on:
+        raise CaseError(_("An order measure cannot be lifted before it starts."))
     measure.lifted_on = lifted_on
     measure.save(update_fields=["lifted_on"])
     record(Actor.of(user), "case.order_measure_lifted", "report", measure.report_id)

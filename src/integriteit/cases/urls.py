@@ -16,6 +16,11 @@ urlpatterns = [
     path("behandeling/", workspace.queue, name="queue"),
     path("behandeling/overzicht/", dashboard.overview, name="dashboard"),
     path("behandeling/belangenverstrengeling/", actions.conflicts, name="conflicts"),
+    path(
+        "behandeling/belangenverstrengeling/<int:conflict_id>/intrekken/",
+        actions.withdraw_conflict,
+        name="withdraw_conflict",
+    ),
     path(CASE, workspace.detail, name="detail"),
     path(f"{CASE}ontvangst/", workspace.acknowledge, name="acknowledge"),
     path(f"{CASE}bericht/", workspace.send_message, name="message"),

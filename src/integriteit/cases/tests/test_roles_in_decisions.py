@@ -101,3 +101,68 @@ def test_reopening_sets_a_new_feedback_term_and_asks_for_a_new_outcome(people):
     assert report.phase == Phase.ASSESSMENT
     assert add_months(before, 3) <= report.feedback_due <= add_months(timezone.now(), 3)
     assert report.follow_up.outcome_recorded_at is None
+
+
+def test_finished_records_cannot_be_finished_again(people):
+    flow = Flow(people).to(Phase.DECISION)
+    subject = services.record_subject(flow.coordinator, flow.report, person=people["employee"])
+    today = datetime.date.today()
+    order = services.impose_order_measure(
+        flow.authority,
+        flow.report,
+        subject,
+        kind="suspension",
+        reason="Onderzoek loopt.",
+        starts_on=today,
+        ends_on=today + datetime.timedelta(days=30),
+    )
+    with pytest.raises(services.CaseError):
+        services.lift_order_measure(flow.authority, order, today - datetime.timedelta(days=1))
+    services.lift_order_measure(flow.authority, order, today)
+    with pytest.raises(services.CaseError):
+        services.lift_order_measure(flow.authority, order, today)
+    signal = services.record_disadvantage(flow.coordinator, flow.report, "Niet uitgenodigd.")
+    services.handle_disadvantage(flow.coordinator, signal)
+    with pytest.raises(services.CaseError):
+        services.handle_disadvantage(flow.coordinator, signal)
+    assignment = flow.report.assignments.filter(role=CaseRole.COMPETENT_AUTHORITY).get()
+    services.end_assignment(flow.coordinator, assignment)
+    with pytest.raises(services.CaseError):
+        services.end_assignment(flow.coordinator, assignment)
+
+
+def test_measures_only_for_subjects_of_this_case(people, make_report):
+    flow = Flow(people).to(Phase.DECISION)
+    flow.record_decision()
+    other = Flow(people).to(Phase.DECISION)
+    stranger = services.record_subject(other.coordinator, other.report, person=people["employee"])
+    with pytest.raises(PermissionDenied):
+        services.impose_measure(
+            flow.authority, flow.report, stranger, "criminal_complaint", datetime.date.today()
+        )
+
+
+def test_findings_only_for_classified_types(people):
+    flow = Flow(people).to(Phase.DECISION)
+    with pytest.raises(services.CaseError, match="classified types"):
+        services.record_decision(
+            flow.authority,
+            flow.report,
+            summary="Vastgesteld.",
+            findings={"financial": True, "force": True},
+            decided_on=datetime.date.today(),
+        )
+
+
+def test_declared_conflicts_are_withdrawn_by_their_author_only(people, staff_client):
+    coordinator = people["coordinator"]
+    conflict = services.declare_conflict(coordinator, people["employee"])
+    with pytest.raises(services.CaseError):
+        services.declare_conflict(coordinator, coordinator)
+    other = staff_client(people["authority"])
+    url = f"/behandeling/belangenverstrengeling/{conflict.pk}/intrekken/"
+    assert other.post(url).status_code == 404
+    assert staff_client(coordinator).post(url).status_code == 302
+    from integriteit.cases.models import DeclaredConflict
+
+    assert not DeclaredConflict.objects.filter(pk=conflict.pk).exists()

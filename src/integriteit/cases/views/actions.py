@@ -151,6 +151,17 @@ def conflicts(request):
     return render(request, "cases/conflicts.html", {"form": form, "declared": declared})
 
 
+@staff_required
+@require_POST
+def withdraw_conflict(request, conflict_id):
+    conflict = DeclaredConflict.objects.filter(pk=conflict_id, user=request.user).first()
+    if conflict is None:
+        raise Http404
+    services.withdraw_conflict(request.user, conflict)
+    messages.success(request, _("Your declaration is withdrawn."))
+    return redirect("cases:conflicts")
+
+
 # --- Intake and assessment ---------------------------------------------------------------------
 
 
