@@ -1,13 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from integriteit.ui.views import healthz
 
 # Administrators reach the admin only after the second factor, like everyone else.
 admin.site.__class__ = OTPAdminSite
-admin.site.site_header = "Integriteit – beheer"
+admin.site.site_header = _("Integriteit – administration")
 
 urlpatterns: list = [path("healthz", healthz, name="healthz")]
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from integriteit.access.rules import Action
 from integriteit.accounts.decorators import staff_required
+from integriteit.reports.constants import RaisedBefore
 from integriteit.reports.forms import AcknowledgeForm, MessageForm
 from integriteit.reports.models import Report
 from integriteit.reports.sealing import open_identity
@@ -69,6 +70,7 @@ def _default_acknowledgement(report: Report) -> str:
 
 def case_context(request, report: Report) -> dict:
     page = selectors.case_page(request.user, report)
+    content = content_of(report)
     identity = None
     if Action.VIEW_IDENTITY in page.actions and not report.is_anonymous:
         identity = open_identity(report)
@@ -76,7 +78,10 @@ def case_context(request, report: Report) -> dict:
     return {
         "report": report,
         "case": page,
-        "content": content_of(report),
+        "content": content,
+        "raised_before_label": RaisedBefore(content.raised_before).label
+        if content.raised_before
+        else "",
         "identity": identity,
         "actions": page.actions,
         "deadlines": deadlines_of(report),
