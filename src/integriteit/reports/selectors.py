@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from integriteit.access.rules import Action, can, reports_visible_to
 from integriteit.audit.services import Actor, record
+from integriteit.crypto.envelope import Sealer
 from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
 
 from .constants import DeadlineFilter
@@ -139,9 +140,9 @@ def messages_of(report: Report, *, for_staff: bool) -> list[TimelineMessage]:
 
 
 def report_attachments(
-    report: Report, *, without_message: bool = True
+    report: Report, *, without_message: bool = True, sealer: Sealer | None = None
 ) -> list[tuple[Attachment, str]]:
-    sealer = sealer_for(report)
+    sealer = sealer or sealer_for(report)
     attachments = report.attachments.all()
     if without_message:
         attachments = attachments.filter(message__isnull=True)

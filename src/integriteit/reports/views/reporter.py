@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from integriteit.organisations.selectors import active_organisations
+from integriteit.ui.fragments import cache_rendering
 
 from .. import services
 from ..attachments import metadata_removable
@@ -15,7 +16,7 @@ from ..constants import Kind, RaisedBefore, Relation, ViolationTypeCode
 from ..forms import OrganisationChoiceForm, ReportForm
 from ..models import Report
 from ..receipts import display
-from ..sealing import Content, Identity, open_content, open_identity
+from ..sealing import Content, Identity, open_content, open_identity, sealer_for
 from ..selectors import report_attachments
 
 DRAFT_KEY = "report_draft"
@@ -32,21 +33,24 @@ def start(request):
     )
 
 
-def _draft(request) -> Report | None:
+def _draft(request, *related: str) -> Report | None:
+    """The session's draft, with the `related` objects (organisation, identity) in one query."""
     draft_id = request.session.get(DRAFT_KEY)
     if not draft_id:
         return None
-    return Report.objects.drafts().filter(pk=draft_id).first()
+    return Report.objects.drafts().select_related(*related).filter(pk=draft_id).first()
 
 
 def input_from(form, organisation) -> services.ReportInput:
     data = form.cleaned_data
+    staff = data["involved_staff"]  # a queryset; none() when nobody was chosen
     return services.ReportInput(
         organisation=organisation,
         kind=data["kind"],
         relation=data["relation"],
         violation_types=data["violation_types"],
-        involved_staff=list(data["involved_staff"]),
+        # An empty choice needs no query compiled (Query.is_empty: the none() queryset).
+        involved_staff=[] if staff.query.is_empty() else list(staff),
         route_around_line=data["route_around_line"],
         meeting_requested=data["meeting_requested"],
         content=Content(
@@ -64,7 +68,8 @@ def input_from(form, organisation) -> services.ReportInput:
 
 
 def _initial_from(draft: Report) -> dict:
-    content, identity = open_content(draft), open_identity(draft)
+    sealer = sealer_for(draft)
+    content, identity = open_content(draft, sealer), open_identity(draft, sealer)
     return {
         "kind": draft.kind,
         "violation_types": list(draft.reported_types.values_list("code", flat=True)),
@@ -85,11 +90,22 @@ def _initial_from(draft: Report) -> dict:
     }
 
 
+def _render_once_per_staff_list(form: ReportForm, organisation) -> None:
+    """The blank form is the same for every visitor: its fields are rendered once per
+    organisation, language and staff list (integriteit.ui.fragments). The staff list is read
+    on every request, so a change to it shows at once."""
+    field = form.involved_staff_field
+    if field.queryset is None:
+        return
+    options = tuple((field.prepare_value(p), field.label_from_instance(p)) for p in field.queryset)
+    cache_rendering(form, (organisation.pk, options))
+
+
 @require_http_methods(["GET", "POST"])
 def report(request, slug):
     """/melden/<organisation>/: the report form; a valid form becomes a sealed draft."""
     organisation = get_object_or_404(active_organisations(), slug=slug)
-    draft = _draft(request)
+    draft = _draft(request, "identity")
     if draft is not None and draft.organisation_id != organisation.pk:
         draft = None
     if request.method == "POST":
@@ -99,17 +115,18 @@ def report(request, slug):
             request.session[DRAFT_KEY] = str(draft.pk)
             return redirect("reports:check")
         messages.error(request, _("Some answers need your attention. See the messages below."))
+    elif draft is not None:
+        form = ReportForm(initial=_initial_from(draft), organisation=organisation)
     else:
-        form = ReportForm(
-            initial=_initial_from(draft) if draft else None, organisation=organisation
-        )
+        form = ReportForm(organisation=organisation)
+        _render_once_per_staff_list(form, organisation)
     return render(
         request,
         "reports/report_form.html",
         {
             "form": form,
             "organisation": organisation,
-            "draft_files": report_attachments(draft) if draft else [],
+            "draft_files": report_attachments(draft, sealer=sealer_for(draft)) if draft else [],
         },
     )
 
@@ -117,22 +134,23 @@ def report(request, slug):
 @require_http_methods(["GET", "POST"])
 def check(request):
     """Summary before submitting: everything entered, who receives it, which files keep metadata."""
-    draft = _draft(request)
+    draft = _draft(request, "organisation", "identity")
     if draft is None:
         messages.info(request, _("There is no report to check. Start a new report."))
         return redirect("reports:start")
     if request.method == "POST" and "remove_file" in request.POST:
         services.remove_draft_attachment(draft, request.POST["remove_file"])
         return redirect("reports:check")
-    files = report_attachments(draft)
-    content = open_content(draft)
+    sealer = sealer_for(draft)  # the data key is unwrapped once for the whole page
+    files = report_attachments(draft, sealer=sealer)
+    content = open_content(draft, sealer)
     return render(
         request,
         "reports/check.html",
         {
             "draft": draft,
             "content": content,
-            "identity": open_identity(draft),
+            "identity": open_identity(draft, sealer),
             "kind_label": Kind(draft.kind).label,
             "relation_label": Relation(draft.relation).label,
             "raised_before_label": RaisedBefore(content.raised_before).label,
