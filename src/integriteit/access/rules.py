@@ -22,7 +22,7 @@ from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
 from integriteit.crypto.tokens import person_tag
 from integriteit.organisations.models import Organisation
-from integriteit.reports.models import Report
+from integriteit.reports.models import Report, ReportExclusion
 
 
 class Action(StrEnum):
@@ -95,15 +95,42 @@ def _active_assignments(user):
 
 
 def reports_visible_to(user) -> QuerySet[Report]:
+    """Submitted reports of the organisations the user coordinates, plus the reports of the
+    user's active assignments, minus the reports the user is excluded from.
+
+    The user's organisations, assignments and exclusions are read first (three small indexed
+    queries) and the reports filtered with literal `organisation_id IN (…)`, `id IN (…)` and
+    `id NOT IN (…)`: PostgreSQL answers that from the indexes on reports (issue 3: with
+    `IN (sub-select) OR IN (sub-select)` every query read all reports). Evaluated when called,
+    so call it when the query is made (as every caller does), not once for later requests."""
     if not is_verified_staff(user):
         return Report.objects.none()
-    as_coordinator = Q(organisation__in=_organisations_with_role(user, [Role.COORDINATOR]))
-    as_assignee = Q(pk__in=_active_assignments(user).values("report"))
-    return (
-        Report.objects.submitted()
-        .filter(as_coordinator | as_assignee)
-        .exclude(exclusions__person_tag=person_tag(user.pk))
+    organisations = list(
+        RoleAssignment.objects.filter(user=user, role=Role.COORDINATOR)
+        .order_by("organisation_id")
+        .values_list("organisation_id", flat=True)
+        .distinct()
     )
+    assigned = list(
+        _active_assignments(user)
+        .order_by("report_id")
+        .values_list("report_id", flat=True)
+        .distinct()
+    )
+    if not organisations and not assigned:
+        return Report.objects.none()
+    visible = Q()
+    if organisations:  # as integrity coordinator of the organisation concerned
+        visible |= Q(organisation_id__in=organisations)
+    if assigned:  # through an active assignment on the case
+        visible |= Q(pk__in=assigned)
+    reports = Report.objects.submitted().filter(visible)
+    excluded = list(
+        ReportExclusion.objects.filter(person_tag=person_tag(user.pk))
+        .order_by("report_id")
+        .values_list("report_id", flat=True)
+    )
+    return reports.exclude(pk__in=excluded) if excluded else reports
 
 
 def roles_on(user, report: Report) -> set[str]:
@@ -150,3 +177,13 @@ def is_staff_member(user) -> bool:
     return is_verified_staff(user) and (
         RoleAssignment.objects.filter(user=user).exists() or _active_assignments(user).exists()
     )
+
+
+def organisations_for_process_evaluation(user) -> QuerySet[Organisation]:
+    """Aggregated evaluation answers: coordinators for their organisation, the government-wide
+    coordinator for every organisation under BZK coordination. Never single answers."""
+    if not is_verified_staff(user):
+        return Organisation.objects.none()
+    if RoleAssignment.objects.filter(user=user, role=Role.BZK_COORDINATOR).exists():
+        return Organisation.objects.filter(outside_bzk_coordination=False)
+    return _organisations_with_role(user, [Role.COORDINATOR])

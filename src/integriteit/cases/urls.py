@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, dashboard, public, reporter, workspace
+from .views import actions, dashboard, evaluations, public, reporter, workspace
 
 app_name = "cases"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("behandeling/", workspace.queue, name="queue"),
     path("behandeling/overzicht/", dashboard.overview, name="dashboard"),
     path("behandeling/belangenverstrengeling/", actions.conflicts, name="conflicts"),
+    path("behandeling/evaluaties/", evaluations.process_evaluation, name="evaluations"),
     path(
         "behandeling/belangenverstrengeling/<int:conflict_id>/intrekken/",
         actions.withdraw_conflict,

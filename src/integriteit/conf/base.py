@@ -188,6 +188,8 @@ ACKNOWLEDGEMENT_DAYS = 7
 FEEDBACK_MONTHS = 3
 ACKNOWLEDGEMENT_NEAR_DAYS = int(env("ACKNOWLEDGEMENT_NEAR_DAYS", "2"))
 FEEDBACK_NEAR_DAYS = int(env("FEEDBACK_NEAR_DAYS", "14"))
+# Aggregated evaluation answers are shown only for groups at least this large.
+EVALUATION_MIN_GROUP = int(env("EVALUATION_MIN_GROUP", "5"))
 DRAFT_REPORT_LIFETIME_HOURS = int(env("DRAFT_REPORT_LIFETIME_HOURS", "24"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

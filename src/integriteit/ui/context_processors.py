@@ -1,6 +1,7 @@
 from integriteit.access.rules import (
     can_read_audit_trail,
     is_staff_member,
+    organisations_for_process_evaluation,
     organisations_user_can_register_for,
 )
 
@@ -11,5 +12,6 @@ def site(request):
     return {
         "is_staff_workspace": staff,
         "can_read_audit": bool(staff and can_read_audit_trail(user)),
+        "can_see_evaluations": bool(staff and organisations_for_process_evaluation(user).exists()),
         "can_register": bool(staff and organisations_user_can_register_for(user).exists()),
     }
