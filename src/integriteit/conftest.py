@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 
 from integriteit import testing
+from integriteit.browser_testing import browser  # noqa: F401 (one Chromium for every app)
 from integriteit.crypto.keys import keyring, new_key_document, write_key_file
 
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from integriteit.access.rules import Action
+from integriteit.access.rules import Action, can
 from integriteit.accounts.decorators import staff_required
 from integriteit.accounts.models import User
 from integriteit.accounts.selectors import staff_of
@@ -91,8 +91,14 @@ def _handle(
 @staff_required
 @require_POST
 def assign(request, report_id, role):
-    report = report_for(request.user, report_id, Action.ASSIGN)
+    report = report_for(request.user, report_id)
     if role not in CaseRole.values:
+        raise Http404
+    # The competent authority commissions the investigation, so it may assign the investigator.
+    commissions = role == CaseRole.INVESTIGATOR and can(
+        request.user, Action.DECIDE_FOLLOW_UP, report
+    )
+    if not (commissions or can(request.user, Action.ASSIGN, report)):
         raise Http404
     form = forms.AssignForm(request.POST, report=report, role=role)
     return _handle(

@@ -296,11 +296,20 @@ def panel_context(
         .order_by("role", "assigned_at")
     )
     ctx["assignments"] = assignments
-    if Action.ASSIGN in actions and is_open:
+    # The competent authority commissions the investigation: it may assign the investigator.
+    assignable = (
+        list(CaseRole)
+        if Action.ASSIGN in actions
+        else [CaseRole.INVESTIGATOR]
+        if Action.DECIDE_FOLLOW_UP in actions
+        else []
+    )
+    if assignable and is_open:
         ctx["assign_forms"] = [
             _pick(bound, f"assign-{role}", None) or forms.AssignForm(report=report, role=role)
-            for role in CaseRole
+            for role in assignable
         ]
+    ctx["may_end_assignments"] = Action.ASSIGN in actions and is_open
 
     # Intake and assessment.
     assessment = getattr(report, "assessment", None)
