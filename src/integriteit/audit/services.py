@@ -60,7 +60,8 @@ def record(
     object_id: Any,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    with transaction.atomic():
+    # No savepoint: an entry belongs to its caller's transaction and fails with it.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         last = AuditEntry.objects.order_by("-sequence").only("sequence", "entry_hash").first()
         entry = AuditEntry(
