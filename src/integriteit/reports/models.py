@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from integriteit.organisations.models import Organisation
@@ -38,6 +39,11 @@ class ViolationType(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_code_display())
+
+
+# Unacknowledged reports first, on SQLite and PostgreSQL alike (the work queue's order and its
+# index: SQLite has no NULLS FIRST in an index, PostgreSQL sorts NULL last by default).
+IS_ACKNOWLEDGED = ExpressionWrapper(Q(acknowledged_at__isnull=False), output_field=BooleanField())
 
 
 class ReportQuerySet(models.QuerySet):
@@ -143,6 +149,48 @@ class Report(models.Model):
             models.Index(fields=["organisation", "phase", "received_at"]),
             models.Index(fields=["acknowledgement_due"]),
             models.Index(fields=["feedback_due"]),
+            # The work overview and queue (cases.dashboard, selectors.queue; issue 3): every
+            # query is "submitted cases of these organisations" (access.rules), so each index
+            # starts with the organisation and holds submitted cases only. `include` is used on
+            # PostgreSQL (index-only scans) and ignored elsewhere.
+            models.Index(  # cases by phase, the queue's count, visible cases of some units
+                fields=["organisation", "unit", "phase"],
+                include=["id"],
+                condition=Q(submitted_at__isnull=False),
+                name="report_submitted_phase_idx",
+            ),
+            models.Index(  # the due figures: open cases only (≈ 1 in 7)
+                fields=["organisation", "acknowledgement_due"],
+                include=[
+                    "id",
+                    "unit",
+                    "acknowledged_at",
+                    "feedback_due",
+                    "feedback_given_at",
+                    "last_feedback_at",
+                ],
+                condition=Q(submitted_at__isnull=False) & ~Q(phase="closed"),
+                name="report_open_idx",
+            ),
+            models.Index(  # acknowledgement due, most urgent first
+                fields=["organisation", "acknowledgement_due"],
+                condition=Q(submitted_at__isnull=False, acknowledged_at__isnull=True),
+                name="report_ack_pending_idx",
+            ),
+            models.Index(  # final feedback due, most urgent first
+                fields=["organisation", "feedback_due"],
+                condition=Q(submitted_at__isnull=False, feedback_given_at__isnull=True),
+                name="report_feedback_pending_idx",
+            ),
+            models.Index(  # the queue's order (selectors.QUEUE_ORDER)
+                F("organisation"),
+                IS_ACKNOWLEDGED,
+                F("acknowledged_at"),
+                F("acknowledgement_due"),
+                F("received_at").desc(),
+                condition=Q(submitted_at__isnull=False),
+                name="report_queue_order_idx",
+            ),
         ]
         verbose_name = _("report")
         verbose_name_plural = _("reports")

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from integriteit.crypto.envelope import Sealer
 from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
 
 from .constants import DeadlineFilter
-from .models import Attachment, Report
+from .models import IS_ACKNOWLEDGED, Attachment, Report
 from .sealing import open_attachment_name, open_content, open_message_body, sealer_for
 
 # Free-text search decrypts the reports a user may see; past this many it stops and says so.
@@ -37,8 +37,12 @@ class QueueResult:
     search_truncated: bool = False
 
 
-def queue(user, filters: dict) -> QueueResult:
-    reports = reports_visible_to(user).select_related("organisation")
+def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> QueueResult:
+    """The work queue. `visible`: reports_visible_to(user) when the caller already has it.
+    The default order matches the index report_queue_order_idx (reports.models)."""
+    if visible is None:
+        visible = reports_visible_to(user)
+    reports = visible.select_related("organisation")
     now = timezone.now()
     if filters.get("organisation"):
         reports = reports.filter(organisation=filters["organisation"])
@@ -62,9 +66,10 @@ def queue(user, filters: dict) -> QueueResult:
         )
     elif deadline == DeadlineFilter.FEEDBACK_OVERDUE:
         reports = reports.filter(feedback_due__lt=now)
-    # Unacknowledged reports first, the most urgent on top, on SQLite and PostgreSQL alike.
+    # Unacknowledged reports first, the most urgent on top, on SQLite and PostgreSQL alike;
+    # the same order as the index report_queue_order_idx (reports.models).
     reports = reports.order_by(
-        F("acknowledged_at").asc(nulls_first=True), "acknowledgement_due", "-received_at"
+        IS_ACKNOWLEDGED, "acknowledged_at", "acknowledgement_due", "-received_at"
     )
     query = (filters.get("q") or "").strip()
     if not query:

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from integriteit.access.rules import Action
+from integriteit.access.rules import Action, reports_visible_to
 from integriteit.accounts.decorators import staff_required
 from integriteit.organisations.models import Unit
 from integriteit.reports.selectors import report_for
@@ -22,11 +22,12 @@ from ..services import CaseError
 
 @staff_required
 def overview(request):
-    organisations, units = filter_options(request.user)
+    visible = reports_visible_to(request.user)  # the access rule, resolved once per request
+    organisations, units = filter_options(request.user, visible)
     form = DashboardFilterForm(request.GET or None, organisations=organisations, units=list(units))
     filters = form.cleaned_data if form.is_valid() else {}
     organisation = filters.get("organisation")
-    overview = dashboard_selector(request.user, organisation, filters.get("units"))
+    overview = dashboard_selector(request.user, organisation, filters.get("units"), visible=visible)
     # The same filters carried to the queue (phase links, search).
     carried = {}
     if organisation is not None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from integriteit.access.rules import Action
+from integriteit.access.rules import Action, reports_visible_to
 from integriteit.accounts.decorators import staff_required
 from integriteit.reports.constants import RaisedBefore
 from integriteit.reports.forms import AcknowledgeForm, MessageForm
@@ -36,10 +36,11 @@ PAGE_SIZE = 25
 
 @staff_required
 def queue(request):
-    organisations, units = filter_options(request.user)
+    visible = reports_visible_to(request.user)  # the access rule, resolved once per request
+    organisations, units = filter_options(request.user, visible)
     form = CaseQueueFilterForm(request.GET or None, organisations=organisations, units=list(units))
     filters = form.cleaned_data if form.is_valid() else {}
-    result = queue_selector(request.user, filters)
+    result = queue_selector(request.user, filters, visible)
     page = Paginator(result.reports, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
