@@ -81,7 +81,11 @@ def new_page(browser, live_server):
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+        # Reduced motion: the NL Design System scrolls smoothly otherwise, and every click
+        # would wait about a second for the page to stop scrolling.
+        context = browser.new_context(
+            base_url=live_server.url, locale="nl-NL", reduced_motion="reduce"
+        )
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
