@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "integriteit.accounts",
     "integriteit.reports",
     "integriteit.cases",
+    "integriteit.investigations",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +191,10 @@ ACKNOWLEDGEMENT_NEAR_DAYS = int(env("ACKNOWLEDGEMENT_NEAR_DAYS", "2"))
 FEEDBACK_NEAR_DAYS = int(env("FEEDBACK_NEAR_DAYS", "14"))
 # Aggregated evaluation answers are shown only for groups at least this large.
 EVALUATION_MIN_GROUP = int(env("EVALUATION_MIN_GROUP", "5"))
+# Investigations (RULES R12, time limits configurable): terms to approve an interview record and
+# to respond to the draft report.
+INTERVIEW_RESPONSE_DAYS = int(env("INTERVIEW_RESPONSE_DAYS", "10"))
+DRAFT_RESPONSE_DAYS = int(env("DRAFT_RESPONSE_DAYS", "14"))
 DRAFT_REPORT_LIFETIME_HOURS = int(env("DRAFT_REPORT_LIFETIME_HOURS", "24"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
