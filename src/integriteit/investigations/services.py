@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integriteit.access.rules import Action, can, is_verified_staff
-from integriteit.accounts.constants import Role
-from integriteit.accounts.models import RoleAssignment, User
+from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import CaseRole
