@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LINT_PATHS := src $(wildcard bench)
 
-.PHONY: install demo serve test test-fast lint format bench totp messages chromium clean
+.PHONY: install system-deps demo serve test test-fast lint format bench totp messages chromium clean
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -19,7 +19,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: system-deps $(VENV)/.installed node_modules/.installed
+
+# Debian's Pango and a font for WeasyPrint (investigation reports as PDF); installed only when
+# missing, never from anywhere but Debian.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 var/keys.json: | $(VENV)/.installed
 	$(PY) manage.py generate_keys --if-missing
