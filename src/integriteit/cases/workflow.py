@@ -213,6 +213,17 @@ PRECONDITIONS: dict[str, Callable[[Report], list[str]]] = {
 }
 
 
+# Later modules add preconditions without cases importing them (e.g. investigations: the
+# protocol must be completed before the investigation phase ends).
+EXTRA_PRECONDITIONS: dict[str, list[Callable[[Report], list[str]]]] = {}
+
+
+def add_precondition(name: str, check: Callable[[Report], list[str]]) -> None:
+    checks = EXTRA_PRECONDITIONS.setdefault(name, [])
+    if check not in checks:
+        checks.append(check)
+
+
 def refusals(report: Report, name: str) -> list[str]:
     """Why the transition `name` cannot be taken now; empty when it can."""
     transition = TRANSITIONS[name]
@@ -224,7 +235,10 @@ def refusals(report: Report, name: str) -> list[str]:
             % {"phase": Phase(report.phase).label}
         ]
     check = PRECONDITIONS.get(name)
-    return check(report) if check else []
+    reasons = check(report) if check else []
+    for extra in EXTRA_PRECONDITIONS.get(name, []):
+        reasons += extra(report)
+    return reasons
 
 
 def available(report: Report) -> list[Transition]:

@@ -6,3 +6,10 @@ class InvestigationsConfig(AppConfig):
     name = "integriteit.investigations"
     label = "investigations"
     verbose_name = _("Investigations (BIPO)")
+
+    def ready(self) -> None:
+        from integriteit.cases import workflow
+
+        from .services import open_investigation_gaps
+
+        workflow.add_precondition("complete_investigation", open_investigation_gaps)

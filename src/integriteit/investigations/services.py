@@ -727,3 +727,10 @@ def respond_to_draft(user: User, draft: ReportVersion, text: str) -> ReportVersi
         Actor.of(user), "investigation.subject_responded", "report", draft.investigation.report_id
     )
     return draft
+
+
+def open_investigation_gaps(report: Report) -> list[str]:
+    """The case's investigation phase ends only when every protocol step is completed."""
+    if report.investigations.filter(completed_at__isnull=True).exists():
+        return [_("Complete every step of the investigation protocol first.")]
+    return []
