@@ -10,13 +10,16 @@ Rules (SYSTEM.md "Need to know"; RULES R5, R7; seed 002 roles per phase):
   handlers of a complaint towards the original case, and for the original case's people
   towards the complaint.
 - The reporter's identity is read only by the coordinator and handlers (R7).
+- People asked to cooperate in an investigation see, outside the case, only what concerns them
+  (RULES R12): an interviewee their own invitation and record, a subject the draft and final
+  reports offered to them (`interviews_visible_to`, `report_versions_visible_to`).
 - Administrators and auditors never read contents; auditors read the audit trail.
 - Staff act only after the second factor (a password alone opens nothing).
 """
 
 from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
@@ -131,6 +134,43 @@ def reports_visible_to(user) -> QuerySet[Report]:
         .values_list("report_id", flat=True)
     )
     return reports.exclude(pk__in=excluded) if excluded else reports
+
+
+def interviews_visible_to(user) -> QuerySet:
+    """The interviews the user is invited to as the interviewee (subject or witness): the
+    invitation with their rights and, once offered, their own record (RULES R12). This gives no
+    access to the case: a witness sees only their own interview, the subject stays excluded."""
+    from integriteit.investigations.models import Interview
+
+    if not is_verified_staff(user):
+        return Interview.objects.none()
+    return Interview.objects.filter(interviewee_id=user.pk, invited_at__isnull=False)
+
+
+def report_versions_visible_to(user) -> QuerySet:
+    """The investigation reports offered to the user as a subject of the case (hoor en
+    wederhoor, RULES R10, R12): each draft once it is offered, and the final versions of an
+    investigation in which a draft was offered to them (the final report is generated only
+    after the subject's response). Never the case itself (reports_visible_to is unchanged)."""
+    from integriteit.cases.models import Subject
+    from integriteit.investigations.constants import ReportVersionKind
+    from integriteit.investigations.models import ReportVersion
+
+    if not is_verified_staff(user):
+        return ReportVersion.objects.none()
+    as_subject = ReportVersion.objects.filter(
+        investigation__report_id__in=Subject.objects.filter(person_id=user.pk).values("report_id")
+    )
+    draft_offered_before = ReportVersion.objects.filter(
+        investigation_id=OuterRef("investigation_id"),
+        kind=ReportVersionKind.DRAFT,
+        offered_to_subject_at__isnull=False,
+        offered_to_subject_at__lte=OuterRef("generated_at"),
+    )
+    return as_subject.filter(
+        Q(kind=ReportVersionKind.DRAFT, offered_to_subject_at__isnull=False)
+        | (Q(kind=ReportVersionKind.FINAL) & Exists(draft_offered_before))
+    )
 
 
 def roles_on(user, report: Report) -> set[str]:
