@@ -1,0 +1,349 @@
+"""Gatekeeping (issue 4 §2, "It must show"): every baseline step refuses completion while a
+requirement is missing, out of order and by the wrong role; completing it is audited; a
+deviation needs a reason and the competent authority's approval (RULES R12)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from integriteit.audit.models import AuditEntry
+from integriteit.audit.services import verify_chain
+from integriteit.cases.constants import CaseRole
+from integriteit.cases.models import CaseAssignment
+from integriteit.cases.tests.flow import verified
+from integriteit.investigations import baseline, services
+from integriteit.investigations.constants import IntervieweeRole, ReportVersionKind, StepState
+from integriteit.investigations.models import Interview, ReportVersion
+
+from .helpers import BASELINE_CODES, Investigating, fake_render  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_render")]
+
+BASELINE = {step["code"]: step for step in baseline.BASELINE_STEPS}
+FIELDS = [
+    (step["code"], f["code"]) for step in baseline.BASELINE_STEPS for f in step["required_fields"]
+]
+Refused = services.StepRefused
+
+
+@pytest.fixture
+def case(people):
+    return Investigating(people)
+
+
+def completions(case) -> list[str]:
+    return [
+        entry.detail.get("step")
+        for entry in AuditEntry.objects.filter(
+            action="investigation.step_completed", object_id=str(case.flow.pk)
+        ).order_by("pk")
+    ]
+
+
+def test_the_baseline_codes_are_the_eleven_steps():
+    assert [step["code"] for step in baseline.BASELINE_STEPS] == BASELINE_CODES
+
+
+# --- Required fields, each one separately -----------------------------------------------------
+
+
+@pytest.mark.parametrize("code,field", FIELDS)
+def test_each_required_field_is_needed(case, code, field):
+    case.advance_to(code)
+    label = next(f["label"] for f in BASELINE[code]["required_fields"] if f["code"] == field)
+    case.fill(code, **{field: "   "})
+    case.satisfy(code)
+    with pytest.raises(Refused) as refused:
+        services.complete_step(case.responsible(code), case.investigation, code)
+    assert refused.value.reasons == [f"Record: {label}."]
+    assert services.state_of(case.rec(code)) == StepState.OPEN
+    case.fill(code, **{field: "Nu wel ingevuld."})
+    services.complete_step(case.responsible(code), case.investigation, code)
+    assert services.state_of(case.rec(code)) == StepState.COMPLETED
+
+
+@pytest.mark.parametrize("code", [c for c in BASELINE_CODES if BASELINE[c]["required_fields"]])
+def test_a_step_without_any_record_is_refused(case, code):
+    case.advance_to(code)
+    case.satisfy(code)
+    with pytest.raises(Refused) as refused:
+        services.complete_step(case.responsible(code), case.investigation, code)
+    assert len(refused.value.reasons) == len(BASELINE[code]["required_fields"])
+
+
+def test_values_outside_the_step_are_not_stored(case):
+    case.fill("preliminary_inquiry", facts="Feiten", other="Niet van deze stap")
+    assert services.values_of(case.rec("preliminary_inquiry")) == {
+        "facts": "Feiten",
+        "admissibility": "Vastgelegd: Conclusion on admissibility and proportionality",
+    }
+
+
+# --- Every step: out of order, wrong role, allowed when complete, audited ---------------------
+
+
+@pytest.mark.parametrize("index", range(len(BASELINE_CODES)))
+def test_every_step_in_order_by_its_role_and_audited(case, people, index):
+    code = BASELINE_CODES[index]
+    case.advance_to(code)
+    case.fill(code)
+    case.satisfy(code)
+    # A later step cannot be completed now, even by its own role with its records.
+    for later in BASELINE_CODES[index + 1 :]:
+        with pytest.raises((Refused, PermissionDenied)):
+            services.complete_step(case.responsible(later), case.investigation, later)
+        assert services.state_of(case.rec(later)) == StepState.LOCKED
+    # The wrong role: the other of investigator and competent authority, a non-member
+    # investigator on the case, the coordinator.
+    outsider = verified(people["guide"])
+    CaseAssignment.objects.create(
+        report=case.flow.report, user=outsider, role=CaseRole.INVESTIGATOR
+    )
+    wrong = [outsider, case.flow.coordinator]
+    wrong.append(
+        case.flow.authority
+        if BASELINE[code]["responsible_role"] == "investigator"
+        else case.flow.investigator
+    )
+    for person in wrong:
+        with pytest.raises(PermissionDenied):
+            services.complete_step(person, case.investigation, code)
+    assert services.state_of(case.rec(code)) == StepState.OPEN
+    before = completions(case)
+    rec = services.complete_step(case.responsible(code), case.investigation, code)
+    assert rec.completed_by == case.responsible(code)
+    assert completions(case) == [*before, code]
+    entry = AuditEntry.objects.filter(action="investigation.step_completed").latest("pk")
+    assert entry.actor_id == case.responsible(code).pk
+    assert entry.detail == {"step": code}
+    with pytest.raises(Refused):
+        services.complete_step(case.responsible(code), case.investigation, code)
+    if index + 1 < len(BASELINE_CODES):
+        following = case.rec(BASELINE_CODES[index + 1])
+        assert services.state_of(following) == StepState.OPEN
+        assert following.due_on == timezone.localdate() + datetime.timedelta(
+            days=BASELINE[following.step.code]["time_limit_days"]
+        )
+        assert case.investigation.completed_at is None
+    else:
+        assert case.investigation.completed_at is not None
+    assert verify_chain().intact
+
+
+def test_a_whole_investigation_in_order(case):
+    for code in BASELINE_CODES:
+        case.complete(code)
+    assert completions(case) == BASELINE_CODES
+    assert case.investigation.completed_at is not None
+    assert AuditEntry.objects.filter(action="investigation.completed").count() == 1
+
+
+def test_records_only_in_an_open_step(case):
+    with pytest.raises(services.InvestigationError):
+        case.fill("plan")
+    with pytest.raises(PermissionDenied):
+        services.save_values(case.flow.authority, case.investigation, "preliminary_inquiry", {})
+
+
+# --- Interviews ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def at_interviews(case):
+    case.advance_to("interviews")
+    return case
+
+
+def refusal(case, code):
+    with pytest.raises(Refused) as refused:
+        services.complete_step(case.responsible(code), case.investigation, code)
+    return refused.value.reasons
+
+
+def test_interviews_none_planned(at_interviews):
+    assert refusal(at_interviews, "interviews") == ["Plan and hold at least one interview."]
+
+
+def test_interviews_not_invited(at_interviews):
+    interview = at_interviews.plan_interview()
+    Interview.objects.filter(pk=interview.pk).update(invited_at=None)
+    assert refusal(at_interviews, "interviews") == [
+        "Send every interviewee the invitation with the protocol and their rights."
+    ]
+
+
+def test_interviews_without_a_record(at_interviews):
+    at_interviews.plan_interview()
+    assert refusal(at_interviews, "interviews") == [
+        "Record every interview and offer the record for approval."
+    ]
+
+
+def test_interviews_awaiting_approval_within_the_term(at_interviews):
+    interview = at_interviews.record_interview(at_interviews.plan_interview())
+    assert interview.response_due >= timezone.localdate()
+    assert refusal(at_interviews, "interviews") == [
+        "Wait for the interviewee's approval or comments, or for the term to pass."
+    ]
+    Interview.objects.filter(pk=interview.pk).update(response_due=timezone.localdate())
+    assert refusal(at_interviews, "interviews")  # the last day of the term still counts
+
+
+def test_interviews_accepted_after_the_term(at_interviews):
+    interview = at_interviews.record_interview(at_interviews.plan_interview())
+    Interview.objects.filter(pk=interview.pk).update(
+        response_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    services.complete_step(
+        at_interviews.flow.investigator, at_interviews.investigation, "interviews"
+    )
+
+
+def test_interviews_accepted_on_approval(at_interviews):
+    interview = at_interviews.record_interview(at_interviews.plan_interview())
+    services.approve_record(at_interviews.subject_person, interview)
+    services.complete_step(
+        at_interviews.flow.investigator, at_interviews.investigation, "interviews"
+    )
+
+
+def test_interviews_accepted_on_comments(at_interviews):
+    interview = at_interviews.record_interview(at_interviews.plan_interview())
+    services.comment_record(at_interviews.subject_person, interview, "Ik zei iets anders.")
+    services.complete_step(
+        at_interviews.flow.investigator, at_interviews.investigation, "interviews"
+    )
+
+
+def test_every_interview_counts_witnesses_too(at_interviews, people):
+    case = at_interviews
+    services.approve_record(case.subject_person, case.record_interview(case.plan_interview()))
+    witness = case.record_interview(case.plan_interview(IntervieweeRole.WITNESS))
+    assert refusal(case, "interviews") == [
+        "Wait for the interviewee's approval or comments, or for the term to pass."
+    ]
+    with pytest.raises(PermissionDenied):  # only the interviewee approves their record
+        services.approve_record(case.subject_person, witness)
+    services.approve_record(verified(people["manager"]), witness)
+    services.complete_step(case.flow.investigator, case.investigation, "interviews")
+
+
+def test_interviews_only_in_their_step(case):
+    with pytest.raises(Refused):
+        case.plan_interview()
+
+
+# --- Reports and the subject's response -------------------------------------------------------
+
+
+def test_draft_report_needs_a_generated_draft(case):
+    case.advance_to("draft_report")
+    case.fill("draft_report")
+    assert refusal(case, "draft_report") == ["Generate the draft report."]
+    case.generate(ReportVersionKind.DRAFT)
+    services.complete_step(case.flow.investigator, case.investigation, "draft_report")
+
+
+def test_subject_response_needs_the_offer_and_the_response_or_the_term(case):
+    case.advance_to("subject_response")
+    assert refusal(case, "subject_response") == ["Offer the draft report to the subject."]
+    draft = services.offer_draft(case.flow.investigator, case.investigation)
+    assert refusal(case, "subject_response") == [
+        "Wait for the subject's response or for the term to pass."
+    ]
+    ReportVersion.objects.filter(pk=draft.pk).update(
+        response_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    services.complete_step(case.flow.investigator, case.investigation, "subject_response")
+
+
+def test_subject_response_accepted_on_the_response(case):
+    case.advance_to("subject_response")
+    draft = services.offer_draft(case.flow.investigator, case.investigation)
+    with pytest.raises(PermissionDenied):
+        services.respond_to_draft(case.flow.investigator, draft, "Niet de betrokkene.")
+    services.respond_to_draft(case.subject_person, draft, "Mijn reactie.")
+    services.complete_step(case.flow.investigator, case.investigation, "subject_response")
+
+
+def test_final_report_before_and_after_the_draft(case):
+    case.advance_to("final_report")
+    case.fill("final_report")
+    assert refusal(case, "final_report") == [
+        "Generate the final report after the subject's response."
+    ]
+    final = case.generate(ReportVersionKind.FINAL)
+    # A final report generated before the latest draft does not count.
+    draft = ReportVersion.objects.filter(
+        investigation=case.investigation, kind=ReportVersionKind.DRAFT
+    ).latest("generated_at")
+    ReportVersion.objects.filter(pk=final.pk).update(
+        generated_at=draft.generated_at - datetime.timedelta(minutes=1)
+    )
+    assert refusal(case, "final_report")
+    case.generate(ReportVersionKind.FINAL)
+    services.complete_step(case.flow.investigator, case.investigation, "final_report")
+
+
+def test_reports_only_in_their_step(case):
+    with pytest.raises(Refused):
+        case.generate(ReportVersionKind.DRAFT)
+    with pytest.raises(Refused):
+        services.offer_draft(case.flow.investigator, case.investigation)
+
+
+# --- Deviations -------------------------------------------------------------------------------
+
+
+def test_a_deviation_on_informing_the_subject(case):
+    case.advance_to("inform_subject")
+    investigator, authority = case.flow.investigator, case.flow.authority
+    inv = case.investigation
+    with pytest.raises(services.InvestigationError):
+        services.request_deviation(investigator, inv, "inform_subject", "  ")
+    with pytest.raises(Refused):  # no request, nothing to approve
+        services.approve_deviation(authority, inv, "inform_subject")
+    with pytest.raises(PermissionDenied):
+        services.request_deviation(authority, inv, "inform_subject", "Bewijs veiligstellen.")
+    services.request_deviation(investigator, inv, "inform_subject", "Bewijs veiligstellen.")
+    # Requested is not approved: the next step stays locked.
+    assert services.state_of(case.rec("interviews")) == StepState.LOCKED
+    for person in (investigator, case.flow.coordinator):
+        with pytest.raises(PermissionDenied):
+            services.approve_deviation(person, inv, "inform_subject")
+    services.approve_deviation(authority, inv, "inform_subject")
+    assert AuditEntry.objects.filter(action="investigation.deviation_approved").count() == 1
+    assert services.state_of(case.rec("inform_subject")) == StepState.DEFERRED
+    assert services.state_of(case.rec("interviews")) == StepState.OPEN
+    assert services.current_record(case.investigation).step.code == "interviews"
+    for code in BASELINE_CODES[4:-1]:
+        case.complete(code)
+    case.fill("closing")
+    assert refusal(case, "closing") == [
+        "Complete the deferred steps first: Informing the subject and their rights."
+    ]
+    assert case.investigation.completed_at is None
+    case.complete("inform_subject")
+    assert services.state_of(case.rec("inform_subject")) == StepState.COMPLETED
+    services.complete_step(investigator, case.investigation, "closing")
+    assert case.investigation.completed_at is not None
+
+
+@pytest.mark.parametrize("code", [c for c in BASELINE_CODES if c != "inform_subject"])
+def test_no_deviation_where_the_protocol_allows_none(case, code):
+    case.advance_to(code)
+    with pytest.raises(Refused) as refused:
+        services.request_deviation(
+            case.responsible(code), case.investigation, code, "Liever later."
+        )
+    assert refused.value.reasons == ["The protocol allows no deviation in this step."]
+    assert case.rec(code).deviation_requested_at is None
+
+
+def test_no_deviation_on_a_locked_step(case):
+    with pytest.raises(Refused):
+        services.request_deviation(
+            case.flow.investigator, case.investigation, "inform_subject", "Bewijs veiligstellen."
+        )
