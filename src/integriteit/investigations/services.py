@@ -102,6 +102,7 @@ def derive_protocol(
     extra_steps: Sequence[Mapping] = (),
     extra_requirements: Mapping[str, Sequence[Mapping]] = (),  # type: ignore[assignment]
     drop_steps: Iterable[str] = (),
+    drop_requirements: Mapping[str, Iterable[str]] | None = None,
 ) -> Protocol:
     """A new organisation version of the protocol: the current one plus extra steps (each with a
     position between or after baseline steps) and extra required fields. Dropping a baseline step
@@ -126,10 +127,30 @@ def derive_protocol(
     )
     extras = dict(extra_requirements or {})
     dropped = set(drop_steps)
+    dropped_fields = {code: set(fields) for code, fields in (drop_requirements or {}).items()}
+    taken_codes = {s.code for s in source.steps.all() if s.code not in dropped}
+    taken_positions = {s.position for s in source.steps.all() if s.code not in dropped}
+    refusals = []
+    for extra in extra_steps:
+        if extra["code"] in taken_codes:
+            refusals.append(_("The code “%(code)s” is already in use.") % {"code": extra["code"]})
+        if extra["position"] in taken_positions:
+            refusals.append(_("Another step already has this position."))
+        taken_codes.add(extra["code"])
+        taken_positions.add(extra["position"])
+    for code in extras:
+        if code not in taken_codes:
+            refusals.append(_("This protocol has no step “%(code)s”.") % {"code": code})
+    if refusals:
+        raise StepRefused(refusals)
     for step in source.steps.all():
         if step.code in dropped:
             continue
-        fields = list(step.required_fields) + list(extras.get(step.code, []))
+        fields = [
+            f for f in step.required_fields if f["code"] not in dropped_fields.get(step.code, ())
+        ]
+        have = {f["code"] for f in fields}
+        fields += [f for f in extras.get(step.code, []) if f["code"] not in have]
         ProtocolStep.objects.create(
             protocol=protocol,
             code=step.code,
