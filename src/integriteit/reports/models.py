@@ -182,7 +182,7 @@ class Report(models.Model):
                 condition=Q(submitted_at__isnull=False, feedback_given_at__isnull=True),
                 name="report_feedback_pending_idx",
             ),
-            models.Index(  # the queue's order (selectors.QUEUE_ORDER)
+            models.Index(  # the queue's order (reports.selectors.queue)
                 F("organisation"),
                 IS_ACKNOWLEDGED,
                 F("acknowledged_at"),
