@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("integriteit.ui.urls")),
     path("", include("integriteit.reports.urls")),
     path("", include("integriteit.cases.urls")),
+    path("", include("integriteit.investigations.urls")),
     path("", include("integriteit.audit.urls")),
     path("account/", include("integriteit.accounts.urls")),
     path("beheer/", admin.site.urls),
