@@ -1,8 +1,10 @@
 from django.urls import path
 
-from .views import portal, protocol
+from .views import files, portal, protocol
 
 app_name = "investigations"
+
+INVESTIGATION = "onderzoek/<int:investigation_id>/"
 
 urlpatterns = [
     path("onderzoek/protocol/", protocol.protocol, name="protocol"),
@@ -21,5 +23,15 @@ urlpatterns = [
         "mijn-onderzoek/rapport/<int:version_id>/reactie/",
         portal.respond_to_draft,
         name="portal_respond",
+    ),
+    path(
+        f"{INVESTIGATION}rapport/<int:version_id>/pdf/",
+        files.pdf,
+        name="report_pdf",
+    ),
+    path(
+        f"{INVESTIGATION}rapport/<int:version_id>/docx/",
+        files.docx,
+        name="report_docx",
     ),
 ]
