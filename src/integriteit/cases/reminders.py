@@ -22,7 +22,7 @@ given, a report acknowledged) gives a new key, so a new reminder when that one c
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -82,11 +82,25 @@ class ReminderRun:
     @property
     def counts(self) -> dict[str, int]:
         counted = Counter(item.kind for item in self.sent)
-        return {kind.value: counted.get(kind.value, 0) for kind in ReminderKind}
+        return {kind.value: counted.get(kind.value, 0) for kind in ReminderKind} | {
+            kind: n for kind, n in counted.items() if kind not in ReminderKind.values
+        }
 
     @property
     def total(self) -> int:
         return len(self.sent)
+
+
+# Reminders of other apps (investigations: steps and overall time limits, issue 4 §6). Cases does
+# not import them: an app registers a sender in its AppConfig.ready. A sender takes (now,
+# dry_run), keeps its own idempotency log, and returns what it sent (or would send).
+ReminderSender = Callable[[datetime.datetime, bool], list["SentReminder"]]
+_senders: list[ReminderSender] = []
+
+
+def register(sender: ReminderSender) -> None:
+    if sender not in _senders:
+        _senders.append(sender)
 
 
 # --- What is due -----------------------------------------------------------------------------
@@ -356,4 +370,6 @@ def send_due_reminders(
         sent = _send(item)
         if sent is not None:
             run.sent.append(sent)
+    for sender in _senders:
+        run.sent.extend(sender(now, dry_run))
     return run

@@ -8,8 +8,9 @@ class InvestigationsConfig(AppConfig):
     verbose_name = _("Investigations (BIPO)")
 
     def ready(self) -> None:
-        from integriteit.cases import workflow
+        # Time limits of investigation steps are reminded with the case reminders (issue 4 §6).
+        from integriteit.cases import reminders as case_reminders
 
-        from .services import open_investigation_gaps
+        from . import reminders
 
-        workflow.add_precondition("complete_investigation", open_investigation_gaps)
+        case_reminders.register(reminders.send_due_reminders)

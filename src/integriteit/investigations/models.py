@@ -230,3 +230,28 @@ class ReportVersion(models.Model):
     @property
     def report(self) -> Report:
         return self.investigation.report
+
+
+class InvestigationReminder(models.Model):
+    """One row per reminder sent about a step's or the overall time limit (issue 4 §6): the
+    unique key (investigation, what, stage, date) makes the reminder run idempotent, like
+    cases.ReminderLog. `key` is "step:<code>" or "overall"."""
+
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="reminders"
+    )
+    key = models.CharField(max_length=80)
+    stage = models.CharField(max_length=16)
+    due_on = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["investigation", "key", "stage", "due_on"],
+                name="one_investigation_reminder_per_due_item",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.stage} reminder for {self.investigation_id}"

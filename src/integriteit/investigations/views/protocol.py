@@ -3,6 +3,8 @@ protocol (issue 4 §1). The page lists the current version's steps, baseline ste
 adds a step or a required field; every change is a new version made by
 services.derive_protocol, which refuses anything that goes below the BIPO baseline (seed 002)."""
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from integriteit.accounts.constants import Role
 from integriteit.accounts.decorators import staff_required
+from integriteit.accounts.models import User
 from integriteit.organisations.models import Organisation
 
 from .. import services
@@ -63,13 +66,13 @@ class StepForm(forms.Form):
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
         self.steps = steps
-        self.fields["after"].choices = [(s.code, s.name) for s in steps]
+        self.fields["after"].choices = [(s.code, s.name) for s in steps]  # type: ignore[attr-defined]
 
     def clean_required_fields(self):
         return parse_fields(self.cleaned_data["required_fields"])
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if "after" in data:
             index = [s.code for s in self.steps].index(data["after"])
             before = self.steps[index].position
@@ -100,7 +103,7 @@ class FieldForm(forms.Form):
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [(s.code, s.name) for s in steps]
+        self.fields["step"].choices = [(s.code, s.name) for s in steps]  # type: ignore[attr-defined]
 
 
 def _organisations(user) -> list[Organisation]:
@@ -115,7 +118,8 @@ def _organisations(user) -> list[Organisation]:
 
 @staff_required
 def protocol(request: HttpRequest) -> HttpResponse:
-    organisations = _organisations(request.user)
+    user = cast(User, request.user)
+    organisations = _organisations(user)
     if not organisations:
         raise PermissionDenied
     slug = request.POST.get("organisation") or request.GET.get("organisation")
@@ -132,7 +136,7 @@ def protocol(request: HttpRequest) -> HttpResponse:
                 step_form = StepForm(request.POST, steps=steps, prefix="step")
                 if step_form.is_valid():
                     services.derive_protocol(
-                        request.user, organisation, extra_steps=[step_form.extra_step()]
+                        user, organisation, extra_steps=[step_form.extra_step()]
                     )
                     messages.success(request, _("The step was added in a new version."))
                     return _back(organisation)
@@ -141,7 +145,7 @@ def protocol(request: HttpRequest) -> HttpResponse:
                 if field_form.is_valid():
                     data = field_form.cleaned_data
                     services.derive_protocol(
-                        request.user,
+                        user,
                         organisation,
                         extra_requirements={
                             data["step"]: [{"code": data["code"], "label": data["label"]}]
