@@ -1,0 +1,434 @@
+"""What the staff screens of an investigation show: the case panel (commissioning and the list of
+investigations), the investigation page (every step in order, what it requires, who does it,
+what is missing, the forms the current user may use now) and the investigators' workload.
+Reads only; the services decide, and `acts_as` says which forms exist for the user."""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from integriteit.access.rules import Action, can
+from integriteit.accounts.constants import Role
+from integriteit.accounts.models import RoleAssignment, User
+from integriteit.accounts.selectors import staff_of
+from integriteit.cases import services as case_services
+from integriteit.cases.constants import CaseRole
+from integriteit.cases.forms import subject_label
+from integriteit.deadlines.services import Deadline, Urgency
+from integriteit.organisations.models import Organisation
+from integriteit.reports.constants import Phase
+from integriteit.reports.models import Report
+
+from . import services, staff_forms
+from .constants import IntervieweeRole, ReportVersionKind, StepRole, StepState
+from .models import Interview, Investigation, InvestigationMember, StepRecord
+
+ALREADY_ASSIGNED = "This person already has this role on the case."
+
+
+# --- Access ------------------------------------------------------------------------------------
+
+
+def may_view(user: User, investigation: Investigation) -> bool:
+    """The investigators (members), the competent authority and the coordinator of the case."""
+    return (
+        services.is_member(user, investigation)
+        or services.acts_as(user, investigation, StepRole.COMPETENT_AUTHORITY)
+        or services.acts_as(user, investigation, StepRole.COORDINATOR)
+    )
+
+
+def workload_organisations(user: User):
+    """Organisations whose investigators the user oversees: as coordinator or competent
+    authority of the organisation."""
+    return Organisation.objects.filter(
+        pk__in=RoleAssignment.objects.filter(
+            user=user, role__in=[Role.COORDINATOR, Role.COMPETENT_AUTHORITY]
+        ).values("organisation")
+    ).order_by("name")
+
+
+# --- Deadlines ---------------------------------------------------------------------------------
+
+
+def deadline(name: str, due: datetime.date, met_at=None) -> Deadline:
+    """A step's or the investigation's time limit as the case page shows deadlines."""
+    end = timezone.make_aware(datetime.datetime.combine(due, datetime.time(23, 59)))
+    now = timezone.now()
+    if met_at is not None:
+        urgency = Urgency.DONE
+    elif now > end:
+        urgency = Urgency.OVERDUE
+    elif now >= end - datetime.timedelta(days=settings.ACKNOWLEDGEMENT_NEAR_DAYS):
+        urgency = Urgency.NEAR
+    else:
+        urgency = Urgency.ON_TIME
+    return Deadline(name, end, met_at, urgency)
+
+
+# --- The case panel ----------------------------------------------------------------------------
+
+
+@dataclass
+class InvestigationRow:
+    investigation: Investigation
+    completed: int
+    total: int
+    current: StepRecord | None
+    deadline: Deadline
+    may_open: bool
+
+
+def investigator_refusals(report: Report) -> dict[int, list[str]]:
+    """Per candidate investigator, why they cannot take this case (independence check)."""
+    refusals = {}
+    for person in case_services.candidates(report, CaseRole.INVESTIGATOR):
+        reasons = [
+            r
+            for r in case_services.assignment_refusals(report, person, CaseRole.INVESTIGATOR)
+            if str(r) != gettext(ALREADY_ASSIGNED)
+        ]
+        if reasons:
+            refusals[person.pk] = reasons
+    return refusals
+
+
+def commission_form(report: Report, data=None) -> staff_forms.CommissionForm:
+    return staff_forms.CommissionForm(
+        data,
+        candidates=case_services.candidates(report, CaseRole.INVESTIGATOR),
+        refusals=investigator_refusals(report),
+    )
+
+
+def progress(investigation: Investigation) -> tuple[int, int, StepRecord | None]:
+    recs = services.records(investigation)
+    completed = sum(1 for r in recs if r.completed_at)
+    current = next((r for r in recs if services.state_of(r) == StepState.OPEN), None)
+    return completed, len(recs), current
+
+
+def case_panel(user: User, report: Report, bound: dict | None = None) -> dict[str, Any]:
+    rows = []
+    for investigation in report.investigations.select_related("protocol").order_by(
+        "commissioned_at"
+    ):
+        visible = may_view(user, investigation)
+        if not visible:
+            continue
+        completed, total, current = progress(investigation)
+        rows.append(
+            InvestigationRow(
+                investigation,
+                completed,
+                total,
+                current,
+                deadline("investigation", investigation.deadline, investigation.completed_at),
+                visible,
+            )
+        )
+    may_commission = (
+        report.phase == Phase.INVESTIGATION
+        and can(user, Action.DECIDE, report)
+        and not report.investigations.filter(completed_at__isnull=True).exists()
+    )
+    form = None
+    if may_commission:
+        form = (bound or {}).get("commission") or commission_form(report)
+    return {
+        "show": bool(rows) or may_commission,
+        "rows": rows,
+        "commission_form": form,
+        "in_phase": report.phase == Phase.INVESTIGATION,
+    }
+
+
+# --- The investigation page --------------------------------------------------------------------
+
+
+@dataclass
+class Requirement:
+    label: str
+    present: bool
+    value: str = ""
+
+
+@dataclass
+class StepRow:
+    record: StepRecord
+    state: str
+    state_label: Any
+    role_label: Any
+    fields: list[Requirement]
+    documents: list[Requirement]
+    uploaded: list[Any]
+    gaps: list[str]
+    due: Deadline | None
+    deviation_reason: str = ""
+    mine: bool = False
+    forms: dict[str, Any] = field(default_factory=dict)
+    may_complete: bool = False
+    may_request_deviation: bool = False
+    may_approve_deviation: bool = False
+
+
+@dataclass
+class InterviewRow:
+    interview: Interview
+    name: str
+    record: str
+    comment: str
+    record_form: Any = None
+
+
+def _interviewee_name(interview: Interview) -> str:
+    if interview.subject_id and interview.subject is not None:
+        return subject_label(interview.subject)
+    if interview.interviewee is not None:
+        return str(interview.interviewee)
+    if interview.sealed_interviewee_description:
+        return services.open_on(interview, "sealed_interviewee_description")
+    return ""
+
+
+def _document_name(document) -> str:
+    from integriteit.reports.sealing import sealer_for
+
+    if not document.sealed_name:
+        return ""
+    return sealer_for(document.report).open_text(
+        f"{document._meta.model_name}:{document.pk}", "name", bytes(document.sealed_name)
+    )
+
+
+def step_rows(user: User, investigation: Investigation, bound: dict) -> list[StepRow]:
+    roles = {role: services.acts_as(user, investigation, role) for role in StepRole.values}
+    documents = list(investigation.documents.all())
+    rows = []
+    for rec in services.records(investigation):
+        step = rec.step
+        state = services.state_of(rec)
+        values = services.values_of(rec)
+        kinds = {d.kind for d in documents if d.step_id == step.pk}
+        row = StepRow(
+            record=rec,
+            state=state,
+            state_label=StepState(state).label,
+            role_label=StepRole(step.responsible_role).label,
+            fields=[
+                Requirement(
+                    f["label"],
+                    bool(str(values.get(f["code"], "")).strip()),
+                    values.get(f["code"], ""),
+                )
+                for f in step.required_fields
+            ],
+            documents=[
+                Requirement(d["label"], d["code"] in kinds) for d in step.required_documents
+            ],
+            uploaded=[(d, _document_name(d)) for d in documents if d.step_id == step.pk],
+            gaps=services.step_gaps(investigation, rec)
+            if state in {StepState.OPEN, StepState.DEFERRED}
+            else [],
+            due=deadline(step.code, rec.due_on, rec.completed_at) if rec.due_on else None,
+        )
+        if rec.sealed_deviation_reason:
+            row.deviation_reason = services.open_on(rec, "sealed_deviation_reason")
+        active = state in {StepState.OPEN, StepState.DEFERRED}
+        row.mine = active and roles[step.responsible_role]
+        if row.mine:
+            if step.required_fields:
+                row.forms["fields_form"] = bound.get(
+                    f"values-{step.code}"
+                ) or staff_forms.StepValuesForm(step=step, initial=values)
+            row.forms["document"] = bound.get(f"document-{step.code}") or staff_forms.DocumentForm(
+                step=step
+            )
+            row.may_complete = True
+            if (
+                state == StepState.OPEN
+                and step.deviation_allowed
+                and rec.deviation_requested_at is None
+            ):
+                row.may_request_deviation = True
+                row.forms["deviation"] = bound.get(
+                    f"deviation-{step.code}"
+                ) or staff_forms.DeviationForm(step=step)
+        row.may_approve_deviation = (
+            state == StepState.OPEN
+            and rec.deviation_requested_at is not None
+            and roles[StepRole.COMPETENT_AUTHORITY]
+        )
+        rows.append(row)
+    return rows
+
+
+def interview_rows(user: User, investigation: Investigation, bound: dict) -> list[InterviewRow]:
+    investigator = services.acts_as(user, investigation, StepRole.INVESTIGATOR)
+    interviews_open = _active(investigation, "interviews")
+    rows = []
+    for interview in investigation.interviews.select_related("interviewee", "subject__person"):
+        record = services.open_on(interview, "sealed_record") if interview.sealed_record else ""
+        row = InterviewRow(
+            interview=interview,
+            name=_interviewee_name(interview),
+            record=record,
+            comment=services.open_on(interview, "sealed_comment")
+            if interview.sealed_comment
+            else "",
+        )
+        if investigator and interviews_open and interview.approved_at is None:
+            row.record_form = bound.get(
+                f"record-{interview.pk}"
+            ) or staff_forms.RecordInterviewForm(
+                interview_id=interview.pk,
+                initial={"text": record, "adviser": interview.adviser},
+            )
+        rows.append(row)
+    return rows
+
+
+def _active(investigation: Investigation, code: str) -> bool:
+    rec = investigation.step_records.select_related("step").filter(step__code=code).first()
+    return rec is not None and services.state_of(rec) in {StepState.OPEN, StepState.DEFERRED}
+
+
+def _open(investigation: Investigation, code: str) -> bool:
+    rec = investigation.step_records.select_related("step").filter(step__code=code).first()
+    return rec is not None and services.state_of(rec) == StepState.OPEN
+
+
+def plan_forms(user: User, investigation: Investigation, bound: dict) -> list:
+    if not (
+        services.acts_as(user, investigation, StepRole.INVESTIGATOR)
+        and _active(investigation, "interviews")
+    ):
+        return []
+    report = investigation.report
+    return [
+        bound.get(f"plan-{role}")
+        or staff_forms.PlanInterviewForm(
+            role=role,
+            report=report,
+            staff=staff_of(report.organisation),
+            invitation=services.default_invitation(role),
+        )
+        for role in (IntervieweeRole.WITNESS, IntervieweeRole.SUBJECT)
+    ]
+
+
+def version_rows(investigation: Investigation) -> list[dict]:
+    rows = []
+    for version in investigation.report_versions.select_related("generated_by"):
+        rows.append(
+            {
+                "version": version,
+                "response": services.open_on(version, "sealed_subject_response")
+                if version.sealed_subject_response
+                else "",
+            }
+        )
+    return rows
+
+
+def investigation_page(user: User, investigation: Investigation, bound: dict | None = None):
+    bound = bound or {}
+    investigator = services.acts_as(user, investigation, StepRole.INVESTIGATOR)
+    completed, total, current = progress(investigation)
+    draft = (
+        investigation.report_versions.filter(kind=ReportVersionKind.DRAFT)
+        .order_by("-generated_at")
+        .first()
+    )
+    return {
+        "investigation": investigation,
+        "report": investigation.report,
+        "protocol": investigation.protocol,
+        "assignment": services.open_on(investigation, "sealed_assignment"),
+        "members": investigation.members.filter(ended_at__isnull=True).select_related("user"),
+        "steps": step_rows(user, investigation, bound),
+        "completed": completed,
+        "total": total,
+        "current": current,
+        "overall": deadline("investigation", investigation.deadline, investigation.completed_at),
+        "interviews": interview_rows(user, investigation, bound),
+        "interviews_active": _active(investigation, "interviews"),
+        "plan_forms": plan_forms(user, investigation, bound),
+        "versions": version_rows(investigation),
+        "may_generate_draft": investigator and _open(investigation, "draft_report"),
+        "may_generate_final": investigator and _open(investigation, "final_report"),
+        "may_offer_draft": investigator
+        and _open(investigation, "subject_response")
+        and draft is not None
+        and draft.offered_to_subject_at is None,
+    }
+
+
+# --- Investigators and workload ----------------------------------------------------------------
+
+
+@dataclass
+class WorkloadRow:
+    person: User
+    organisation: Organisation
+    profile: Any
+    open_investigations: int
+    open_steps: int
+    form: Any = None
+
+
+def workload(organisation: Organisation, bound: dict | None = None) -> list[WorkloadRow]:
+    """Investigators of the organisation (holders of the investigator role), each with the number
+    of open investigations they are a member of and the open (or deferred) steps in them."""
+    bound = bound or {}
+    people = (
+        User.objects.filter(
+            pk__in=RoleAssignment.objects.filter(
+                organisation=organisation, role=Role.INVESTIGATOR
+            ).values("user"),
+            is_active=True,
+        )
+        .select_related("investigator_profile")
+        .order_by("last_name", "first_name")
+    )
+    open_memberships = InvestigationMember.objects.filter(
+        ended_at__isnull=True, investigation__completed_at__isnull=True
+    )
+    investigations = dict(
+        open_memberships.filter(user__in=people)
+        .values_list("user")
+        .annotate(n=Count("investigation", distinct=True))
+    )
+    open_steps = dict(
+        StepRecord.objects.filter(
+            opened_at__isnull=False,
+            completed_at__isnull=True,
+            investigation__completed_at__isnull=True,
+        )
+        .filter(
+            Q(investigation__members__user__in=people)
+            & Q(investigation__members__ended_at__isnull=True)
+        )
+        .values_list("investigation__members__user")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    rows = []
+    for person in people:
+        profile = getattr(person, "investigator_profile", None)
+        rows.append(
+            WorkloadRow(
+                person=person,
+                organisation=organisation,
+                profile=profile,
+                open_investigations=investigations.get(person.pk, 0),
+                open_steps=open_steps.get(person.pk, 0),
+                form=bound.get(f"profile-{person.pk}")
+                or staff_forms.InvestigatorProfileForm(instance=profile, user_id=person.pk),
+            )
+        )
+    return rows

@@ -1,0 +1,366 @@
+"""The staff screens of an investigation: commissioning from the case page, the investigation page
+with the protocol's steps, and the investigators' workload. Thin, like cases.views.actions: the
+view finds the investigation (404 for anyone without a role on it), the form checks the input,
+the service checks the rules. A refusal shows the page again with the reasons; success
+redirects to the section concerned."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from integriteit.access.rules import Action
+from integriteit.accounts.constants import Role
+from integriteit.accounts.decorators import staff_required
+from integriteit.accounts.models import RoleAssignment, User
+from integriteit.accounts.selectors import staff_of
+from integriteit.audit.services import Actor, record
+from integriteit.cases.views.actions import _refused as case_refused
+from integriteit.reports.models import Report
+from integriteit.reports.selectors import report_for
+from integriteit.reports.services import record_read
+
+from .. import panels, services, staff_forms
+from ..constants import IntervieweeRole, ReportVersionKind, StepRole
+from ..models import Interview, Investigation, InvestigatorProfile, ProtocolStep
+
+REFUSALS = (services.InvestigationError, ValidationError, PermissionDenied)
+
+
+def _reasons(error: Exception) -> list[str]:
+    if isinstance(error, services.StepRefused):
+        return [str(r) for r in error.reasons]
+    if isinstance(error, ValidationError):
+        return [str(m) for m in error.messages]
+    if isinstance(error, PermissionDenied):
+        return [_("You do not have the role for this.")]
+    return [str(error)]
+
+
+def investigation_for(user: User, investigation_id: int) -> Investigation:
+    """The investigation if the user is one of its investigators, its competent authority or
+    the coordinator of the case; otherwise 404, like reports (need to know)."""
+    investigation = Investigation.objects.select_related("protocol").filter(pk=investigation_id)
+    found = investigation.first()
+    if found is None:
+        raise Http404
+    found.report = report_for(user, found.report_id, Action.VIEW)
+    if not panels.may_view(user, found):
+        raise Http404
+    return found
+
+
+def _to_page(investigation: Investigation, anchor: str = ""):
+    url = reverse("investigations:detail", kwargs={"investigation_id": investigation.pk})
+    return redirect(url + (f"#{anchor}" if anchor else ""))
+
+
+def _render(request, investigation: Investigation, bound: dict | None = None, status: int = 200):
+    context = panels.investigation_page(request.user, investigation, bound)
+    return render(request, "investigations/staff/investigation.html", context, status=status)
+
+
+def _refused(request, investigation, name: str, form, error: Exception | None = None):
+    if error is not None:
+        reasons = _reasons(error)
+        if form is not None:
+            for reason in reasons:
+                form.add_error(None, reason)
+        messages.error(request, _("Not possible: %(reasons)s") % {"reasons": " ".join(reasons)})
+    else:
+        messages.error(request, _("Not saved: check the fields marked below."))
+    return _render(request, investigation, {name: form} if form is not None else {})
+
+
+def _handle(
+    request,
+    investigation: Investigation,
+    name: str,
+    form,
+    call: Callable[[dict], object],
+    *,
+    anchor: str,
+    success: str,
+):
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except REFUSALS as error:
+            return _refused(request, investigation, name, form, error)
+        messages.success(request, success)
+        return _to_page(investigation, anchor)
+    return _refused(request, investigation, name, form)
+
+
+def _step(investigation: Investigation, code: str) -> ProtocolStep:
+    return get_object_or_404(ProtocolStep, protocol=investigation.protocol, code=code)
+
+
+def _require(user: User, investigation: Investigation, role: str) -> None:
+    """Actions are for the role that does them; others get 404 like any unknown page."""
+    if not services.acts_as(user, investigation, role):
+        raise Http404
+
+
+# --- Commissioning from the case page ----------------------------------------------------------
+
+
+@staff_required
+@require_POST
+def commission(request, report_id):
+    report: Report = report_for(request.user, report_id, Action.DECIDE)
+    form = panels.commission_form(report, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            investigation = services.commission(
+                request.user,
+                report,
+                investigators=list(data["investigators"]),
+                deadline=data["deadline"],
+                note=data["note"],
+            )
+        except REFUSALS as error:
+            return case_refused(request, report, "commission", form, error)
+        messages.success(request, _("The investigation is commissioned."))
+        return _to_page(investigation)
+    return case_refused(request, report, "commission", form)
+
+
+# --- The investigation page --------------------------------------------------------------------
+
+
+@staff_required
+def detail(request, investigation_id):
+    investigation = investigation_for(request.user, investigation_id)
+    record_read(request.user, investigation.report, "investigation", {"id": investigation.pk})
+    return _render(request, investigation)
+
+
+@staff_required
+@require_POST
+def save_values(request, investigation_id, code):
+    investigation = investigation_for(request.user, investigation_id)
+    step = _step(investigation, code)
+    _require(request.user, investigation, step.responsible_role)
+    form = staff_forms.StepValuesForm(request.POST, step=step)
+    return _handle(
+        request,
+        investigation,
+        f"values-{code}",
+        form,
+        # Only the fields sent: a partial form does not erase what was recorded before.
+        lambda d: services.save_values(
+            request.user,
+            investigation,
+            code,
+            {k: v for k, v in d.items() if form.add_prefix(k) in request.POST},
+        ),
+        anchor=f"step-{code}",
+        success=_("The step's records are saved."),
+    )
+
+
+@staff_required
+@require_POST
+def upload(request, investigation_id, code):
+    investigation = investigation_for(request.user, investigation_id)
+    step = _step(investigation, code)
+    _require(request.user, investigation, step.responsible_role)
+    form = staff_forms.DocumentForm(request.POST, request.FILES, step=step)
+    return _handle(
+        request,
+        investigation,
+        f"document-{code}",
+        form,
+        lambda d: services.upload_document(request.user, investigation, code, d["kind"], d["file"]),
+        anchor=f"step-{code}",
+        success=_("The document is added to the file."),
+    )
+
+
+@staff_required
+@require_POST
+def complete(request, investigation_id, code):
+    investigation = investigation_for(request.user, investigation_id)
+    step = _step(investigation, code)
+    _require(request.user, investigation, step.responsible_role)
+    try:
+        services.complete_step(request.user, investigation, code)
+    except REFUSALS as error:
+        return _refused(request, investigation, f"complete-{code}", None, error)
+    messages.success(request, _("The step “%(name)s” is completed.") % {"name": step.name})
+    return _to_page(investigation, f"step-{code}")
+
+
+@staff_required
+@require_POST
+def request_deviation(request, investigation_id, code):
+    investigation = investigation_for(request.user, investigation_id)
+    step = _step(investigation, code)
+    _require(request.user, investigation, step.responsible_role)
+    form = staff_forms.DeviationForm(request.POST, step=step)
+    return _handle(
+        request,
+        investigation,
+        f"deviation-{code}",
+        form,
+        lambda d: services.request_deviation(request.user, investigation, code, d["reason"]),
+        anchor=f"step-{code}",
+        success=_("The deviation is requested from the competent authority."),
+    )
+
+
+@staff_required
+@require_POST
+def approve_deviation(request, investigation_id, code):
+    investigation = investigation_for(request.user, investigation_id)
+    step = _step(investigation, code)
+    _require(request.user, investigation, StepRole.COMPETENT_AUTHORITY)
+    try:
+        services.approve_deviation(request.user, investigation, code)
+    except REFUSALS as error:
+        return _refused(request, investigation, f"approve-{code}", None, error)
+    messages.success(
+        request,
+        _("The deviation in “%(name)s” is approved; the next step is open.") % {"name": step.name},
+    )
+    return _to_page(investigation, f"step-{code}")
+
+
+# --- Interviews --------------------------------------------------------------------------------
+
+
+@staff_required
+@require_POST
+def plan_interview(request, investigation_id, role):
+    investigation = investigation_for(request.user, investigation_id)
+    if role not in IntervieweeRole.values:
+        raise Http404
+    _require(request.user, investigation, StepRole.INVESTIGATOR)
+    report = investigation.report
+    form = staff_forms.PlanInterviewForm(
+        request.POST,
+        role=role,
+        report=report,
+        staff=staff_of(report.organisation),
+        invitation=services.default_invitation(role),
+    )
+    return _handle(
+        request,
+        investigation,
+        f"plan-{role}",
+        form,
+        lambda d: services.plan_interview(
+            request.user,
+            investigation,
+            role=role,
+            planned_at=d["planned_at"],
+            invitation=d["invitation"],
+            interviewee=d.get("interviewee"),
+            subject=d.get("subject"),
+            description=d.get("description", ""),
+        ),
+        anchor="interviews",
+        success=_("The interview is planned and the invitation is sent."),
+    )
+
+
+@staff_required
+@require_POST
+def record_interview(request, investigation_id, interview_id):
+    investigation = investigation_for(request.user, investigation_id)
+    _require(request.user, investigation, StepRole.INVESTIGATOR)
+    interview = get_object_or_404(Interview, pk=interview_id, investigation=investigation)
+    interview.investigation = investigation
+    form = staff_forms.RecordInterviewForm(request.POST, interview_id=interview.pk)
+    return _handle(
+        request,
+        investigation,
+        f"record-{interview.pk}",
+        form,
+        lambda d: services.record_interview(request.user, interview, d["text"], d["adviser"]),
+        anchor=f"interview-{interview.pk}",
+        success=_("The record is saved and offered to the interviewee for approval."),
+    )
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+@staff_required
+@require_POST
+def generate_report(request, investigation_id, kind):
+    investigation = investigation_for(request.user, investigation_id)
+    if kind not in ReportVersionKind.values:
+        raise Http404
+    _require(request.user, investigation, StepRole.INVESTIGATOR)
+    try:
+        services.generate_report(request.user, investigation, kind)
+    except REFUSALS as error:
+        return _refused(request, investigation, f"generate-{kind}", None, error)
+    messages.success(request, _("The report is generated."))
+    return _to_page(investigation, "reports")
+
+
+@staff_required
+@require_POST
+def offer_draft(request, investigation_id):
+    investigation = investigation_for(request.user, investigation_id)
+    _require(request.user, investigation, StepRole.INVESTIGATOR)
+    try:
+        services.offer_draft(request.user, investigation)
+    except REFUSALS as error:
+        return _refused(request, investigation, "offer", None, error)
+    messages.success(request, _("The draft report is offered to the subject for a response."))
+    return _to_page(investigation, "reports")
+
+
+# --- Investigators and workload ----------------------------------------------------------------
+
+
+def _workload_page(request, bound: dict | None = None):
+    organisations = panels.workload_organisations(request.user)
+    groups = [
+        (organisation, panels.workload(organisation, bound)) for organisation in organisations
+    ]
+    return render(request, "investigations/staff/investigators.html", {"groups": groups})
+
+
+@staff_required
+def investigators(request):
+    if not panels.workload_organisations(request.user).exists():
+        raise Http404
+    return _workload_page(request)
+
+
+@staff_required
+@require_POST
+def investigator_profile(request, user_id):
+    organisations = panels.workload_organisations(request.user)
+    person = get_object_or_404(User, pk=user_id)
+    if not RoleAssignment.objects.filter(
+        user=person, role=Role.INVESTIGATOR, organisation__in=organisations
+    ).exists():
+        raise Http404
+    profile = InvestigatorProfile.objects.filter(user=person).first()
+    form = staff_forms.InvestigatorProfileForm(request.POST, instance=profile, user_id=person.pk)
+    if not form.is_valid():
+        messages.error(request, _("Not saved: check the fields marked below."))
+        return _workload_page(request, {f"profile-{person.pk}": form})
+    form.instance.user = person
+    form.save()
+    record(
+        Actor.of(request.user),
+        "investigation.investigator_profile_saved",
+        "user",
+        person.pk,
+        {"kind": form.instance.kind},
+    )
+    messages.success(request, _("The profile of %(person)s is saved.") % {"person": person})
+    return redirect(reverse("investigations:investigators") + f"#investigator-{person.pk}")
