@@ -149,27 +149,33 @@ def interviews_visible_to(user) -> QuerySet:
 
 def report_versions_visible_to(user) -> QuerySet:
     """The investigation reports offered to the user as a subject of the case (hoor en
-    wederhoor, RULES R10, R12): each draft once it is offered, and the final versions of an
-    investigation in which a draft was offered to them (the final report is generated only
-    after the subject's response). Never the case itself (reports_visible_to is unchanged)."""
+    wederhoor, RULES R10, R12): each draft once it is offered for their response, and the final
+    report once its step is completed (the report the competent authority decides on: the latest
+    final version) or once it is offered to them. Never the case itself: reports_visible_to is
+    unchanged and the subject stays excluded from it."""
     from integriteit.cases.models import Subject
     from integriteit.investigations.constants import ReportVersionKind
-    from integriteit.investigations.models import ReportVersion
+    from integriteit.investigations.models import ReportVersion, StepRecord
 
     if not is_verified_staff(user):
         return ReportVersion.objects.none()
     as_subject = ReportVersion.objects.filter(
         investigation__report_id__in=Subject.objects.filter(person_id=user.pk).values("report_id")
     )
-    draft_offered_before = ReportVersion.objects.filter(
+    final_step_completed = StepRecord.objects.filter(
         investigation_id=OuterRef("investigation_id"),
-        kind=ReportVersionKind.DRAFT,
-        offered_to_subject_at__isnull=False,
-        offered_to_subject_at__lte=OuterRef("generated_at"),
+        step__code="final_report",
+        completed_at__isnull=False,
+    )
+    later_final = ReportVersion.objects.filter(
+        Q(generated_at__gt=OuterRef("generated_at"))
+        | Q(generated_at=OuterRef("generated_at"), pk__gt=OuterRef("pk")),
+        investigation_id=OuterRef("investigation_id"),
+        kind=ReportVersionKind.FINAL,
     )
     return as_subject.filter(
-        Q(kind=ReportVersionKind.DRAFT, offered_to_subject_at__isnull=False)
-        | (Q(kind=ReportVersionKind.FINAL) & Exists(draft_offered_before))
+        Q(offered_to_subject_at__isnull=False)
+        | (Q(kind=ReportVersionKind.FINAL) & Exists(final_step_completed) & ~Exists(later_final))
     )
 
 

@@ -112,9 +112,13 @@ class PortalCase:
     def offer_draft(self) -> ReportVersion:
         return services.offer_draft(self.investigator, self.investigation)
 
-    def to_final(self) -> ReportVersion:
-        """After the subject's response: the final report generated."""
+    def to_final(self, *, complete: bool = True) -> ReportVersion:
+        """After the subject's response: the final report generated and, unless told otherwise,
+        its step completed (the decision step opens)."""
         self.complete("subject_response")
-        return services.generate_report(
+        final = services.generate_report(
             self.investigator, self.investigation, ReportVersionKind.FINAL
         )
+        if complete:
+            self.complete("final_report", advice="Advies aan het bevoegd gezag.")
+        return final

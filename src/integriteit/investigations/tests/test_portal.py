@@ -209,8 +209,13 @@ def test_the_subject_sees_the_final_report(case, staff_client):
     case.to_draft()
     draft = case.offer_draft()
     services.respond_to_draft(case.subject_person, draft, "Mijn reactie.")
-    final = case.to_final()
-    page = staff_client(case.subject_person).get(portal()).content.decode()
+    earlier = case.to_final(complete=False)
+    client = staff_client(case.subject_person)
+    assert f'id="rapport-{earlier.pk}"' not in client.get(portal()).content.decode()  # in work
+    final = services.generate_report(case.investigator, case.investigation, "final")
+    case.complete("final_report", advice="Advies aan het bevoegd gezag.")
+    page = client.get(portal()).content.decode()
+    assert f'id="rapport-{earlier.pk}"' not in page  # only the report decided on
     assert f'id="rapport-{final.pk}"' in page
     assert "Final report of" in page
     assert f'id="rapport-{draft.pk}"' in page  # the draft with the response stays listed

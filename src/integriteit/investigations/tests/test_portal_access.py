@@ -209,3 +209,21 @@ def test_tampered_ids_give_404(case, staff_client):
         "investigations:portal_approve_record", kwargs={"interview_id": case.subject_interview.pk}
     )
     assert client.get(url).status_code == 405
+
+
+def test_the_subject_downloads_the_offered_draft_and_the_witness_cannot(people, staff_client):
+    """With the real report generator: the portal links the PDF of the offered draft."""
+    case = PortalCase(people)
+    case.to_draft()
+    draft = case.offer_draft()
+    url = reverse(
+        "investigations:report_pdf",
+        kwargs={"investigation_id": draft.investigation_id, "version_id": draft.pk},
+    )
+    client = staff_client(case.subject_person)
+    assert url in client.get(reverse("investigations:portal")).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert staff_client(case.witness).get(url).status_code == 404
+    assert staff_client(case.people["manager"]).get(url).status_code == 404
