@@ -135,11 +135,11 @@ class ReportFile:
         return [
             Entry(_("Case reference"), self.reference),
             Entry(_("Organisation"), self.organisation),
-            Entry(_("Kind of report"), self.kind),
+            Entry(_("Kind of investigation report"), self.kind),
             Entry(_("Date"), self.generated),
             Entry(_("Protocol"), self.protocol),
             Entry(_("Investigators"), self.investigators),
-            Entry(_("Commissioned on"), self.commissioned),
+            Entry(_("Commissioned by"), self.commissioned),
             Entry(_("Overall time limit"), self.deadline),
         ]
 

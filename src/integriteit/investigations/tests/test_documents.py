@@ -193,7 +193,7 @@ FINAL_HEADINGS = [
 
 def test_final_report_pdf_contains_the_ordered_file(built):
     with translation.override("en"):
-        draft, final = built.until_final()
+        _draft, final = built.until_final()
     text = pdf_text(final)
     report = built.flow.report
     assert report.reference in text
@@ -275,6 +275,9 @@ def test_the_report_renders_in_dutch(built):
     text = pdf_text(draft)
     assert built.flow.report.reference in text
     assert TEXTS["findings"] in text
+    for heading in ("Onderzoeksrapport", "Conceptrapport", "Verloop van het onderzoek"):
+        assert heading in text
+    assert "Course of the investigation" not in text
 
 
 def test_weasyprint_fetches_nothing(built, monkeypatch):
