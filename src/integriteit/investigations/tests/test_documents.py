@@ -19,10 +19,12 @@ from integriteit.investigations import documents, services
 from integriteit.investigations.constants import IntervieweeRole, ReportVersionKind
 from integriteit.investigations.models import Investigation, ReportVersion
 from integriteit.investigations.storage import path_of, read_sealed_file
+from integriteit.reports.attachments import clean
 from integriteit.reports.constants import Phase
 from integriteit.testing import verified_client
 
 REPORTER_NAME = "Rozemarijn Klokkenluider"
+DOCUMENT_NAME = "bonnenoverzicht-Fuut.txt"
 REPORTER_EMAIL = "rozemarijn.klokkenluider@example.org"
 
 # Every recorded text carries a word that appears nowhere else, so the extracted text can be
@@ -109,6 +111,9 @@ class Built:
         services.comment_record(self.witness, witness_interview, TEXTS["witness_comment"])
         self.complete(i, "interviews")
         self.record(i, "evidence", evidence_log=TEXTS["evidence"])
+        services.upload_document(
+            i, self.investigation, "evidence", "evidence_item", clean(DOCUMENT_NAME, b"bon 17\n")
+        )
         self.complete(i, "evidence")
         self.record(i, "draft_report", findings=TEXTS["findings"])
         return services.generate_report(i, self.investigation, ReportVersionKind.DRAFT)
@@ -223,6 +228,8 @@ def test_final_report_pdf_contains_the_ordered_file(built):
     assert "The interviewee commented" in interviews
     assert "Subject (beklagde)" in interviews and "Witness" in interviews
     assert TEXTS["evidence"] in text
+    documents_section = between(text, "Documents", "Findings")
+    assert DOCUMENT_NAME in documents_section and "evidence_item" in documents_section
     assert TEXTS["findings"] in text and TEXTS["advice"] in text
     # The subject's response is attached to the final report.
     response = text[text.index("Response of the subject to the draft report") :]
@@ -263,7 +270,7 @@ def test_docx_has_the_same_headings_and_content(built):
         assert f"{n}. {name}" in headings
     for heading in headings:  # every .docx heading is in the PDF as well
         assert " ".join(heading.split()) in pdf, heading
-    for value in TEXTS.values():
+    for value in [*TEXTS.values(), DOCUMENT_NAME]:
         assert value in text
     assert REPORTER_NAME not in text and REPORTER_EMAIL not in text
     assert document.core_properties.author == ""
@@ -309,7 +316,7 @@ def test_files_on_disk_are_sealed(built):
             assert Path(path_of(version, name)).is_relative_to(settings.UPLOAD_ROOT)
             assert not blob.startswith(b"%PDF") and b"%PDF-" not in blob
             assert b"PK\x03\x04" not in blob and b"word/document.xml" not in blob
-            for value in TEXTS.values():
+            for value in [*TEXTS.values(), DOCUMENT_NAME]:
                 assert value.encode() not in blob
             assert built.flow.report.reference.encode() not in blob
         assert read_sealed_file(version, "pdf").startswith(b"%PDF")
