@@ -55,7 +55,8 @@ class StepRefused(InvestigationError):
 
 
 def baseline() -> Protocol:
-    return Protocol.objects.filter(organisation=None).order_by("-version").first()
+    """The BIPO baseline; migration 0002 creates it, so it always exists."""
+    return Protocol.objects.filter(organisation=None).latest("version")
 
 
 def current_protocol(organisation: Organisation) -> Protocol:
@@ -370,7 +371,8 @@ def _subject_response_gaps(investigation: Investigation) -> list[str]:
     draft = _latest(investigation, ReportVersionKind.DRAFT)
     if draft is None or draft.offered_to_subject_at is None:
         return [_("Offer the draft report to the subject.")]
-    if draft.responded_at is None and draft.response_due >= timezone.localdate():
+    due = draft.response_due or timezone.localdate()
+    if draft.responded_at is None and due >= timezone.localdate():
         return [_("Wait for the subject's response or for the term to pass.")]
     return []
 
