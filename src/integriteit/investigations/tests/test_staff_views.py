@@ -10,6 +10,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -60,6 +61,7 @@ def test_authority_commissions_an_investigation_on_the_case_page(people, staff_c
     page = _text(authority.get(f"/en/behandeling/{flow.pk}/"))
     assert "Commission an investigation" in page
     assert str(people["investigator"]) in page
+    assert "/en/onderzoek/onderzoekers/" in page
 
     deadline = timezone.localdate() + datetime.timedelta(days=90)
     response = authority.post(
@@ -490,3 +492,7 @@ def test_investigator_profile_edited_on_the_workload_page(people, staff_client):
 
 def test_assigned_investigator_role_kept_after_commission(people, case):
     assert case.flow.has_role(people["investigator"], CaseRole.INVESTIGATOR)
+
+
+def test_investigator_profiles_in_the_admin():
+    assert admin.site.is_registered(InvestigatorProfile)
