@@ -7,7 +7,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -24,7 +23,7 @@ from integriteit.organisations.models import Organisation
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 
-from . import services, staff_forms
+from . import reminders, services, staff_forms
 from .constants import IntervieweeRole, ReportVersionKind, StepRole, StepState
 from .models import Interview, Investigation, InvestigationMember, StepRecord
 
@@ -57,14 +56,15 @@ def workload_organisations(user: User):
 
 
 def deadline(name: str, due: datetime.date, met_at=None) -> Deadline:
-    """A step's or the investigation's time limit as the case page shows deadlines."""
+    """A step's or the investigation's time limit as the case page shows deadlines; "due soon"
+    and "overdue" on the same days as the reminders (integriteit.investigations.reminders)."""
     end = timezone.make_aware(datetime.datetime.combine(due, datetime.time(23, 59)))
-    now = timezone.now()
+    today = timezone.localdate()
     if met_at is not None:
         urgency = Urgency.DONE
-    elif now > end:
+    elif today > due:
         urgency = Urgency.OVERDUE
-    elif now >= end - datetime.timedelta(days=settings.ACKNOWLEDGEMENT_NEAR_DAYS):
+    elif today >= due - datetime.timedelta(days=reminders.near_days()):
         urgency = Urgency.NEAR
     else:
         urgency = Urgency.ON_TIME

@@ -174,6 +174,15 @@ def test_page_shows_every_step_in_order_with_what_it_requires(people, staff_clie
     assert "Overall time limit" in page and "int-deadline--on_time" in page
     assert "Complete this step" in page
 
+    # Urgency: the step near its limit, the overall limit passed.
+    today = timezone.localdate()
+    case.investigation.step_records.filter(step__code="preliminary_inquiry").update(
+        due_on=today + datetime.timedelta(days=1)
+    )
+    Investigation.objects.filter(pk=case.pk).update(deadline=today - datetime.timedelta(days=1))
+    page = _text(staff_client(people["authority"]).get(_page_url(case.investigation)))
+    assert "int-deadline--near" in page and "int-deadline--overdue" in page
+
 
 def test_each_role_acts_only_in_its_own_steps(people, staff_client, case):
     investigation = case.investigation
@@ -404,6 +413,7 @@ def test_draft_generated_and_offered_from_the_page(people, staff_client, case):
     assert "The report is generated." in _text(response)
     version = ReportVersion.objects.get()
     assert f'data-version="{version.pk}"' in _text(response)
+    assert f"/onderzoek/{investigation.pk}/rapport/{version.pk}/pdf/" in _text(response)
     response = investigator.post(_page_url(investigation, "concept-aanbieden/"), follow=True)
     assert "Not possible:" in _text(response)  # offered in the step "Response of the subject"
 
