@@ -639,6 +639,14 @@ def record_interview(user: User, interview: Interview, text: str, adviser: str =
     return interview
 
 
+def _within_term(due: datetime.date | None) -> None:
+    if due is not None and due < timezone.localdate():
+        raise InvestigationError(
+            _("The term ended on %(date)s; the record or report now counts as accepted.")
+            % {"date": due.strftime("%d-%m-%Y")}
+        )
+
+
 def _require_interviewee(user: User, interview: Interview) -> None:
     if not is_verified_staff(user) or interview.interviewee_id != user.pk:
         raise PermissionDenied
@@ -651,6 +659,7 @@ def approve_record(user: User, interview: Interview) -> Interview:
         raise InvestigationError(_("There is no record to approve yet."))
     if interview.approved_at is not None:
         raise InvestigationError(_("You already approved this record."))
+    _within_term(interview.response_due)
     interview.approved_at = timezone.now()
     interview.save(update_fields=["approved_at"])
     record(
@@ -668,6 +677,7 @@ def comment_record(user: User, interview: Interview, comment: str) -> Interview:
     _require_interviewee(user, interview)
     if interview.record_offered_at is None or interview.approved_at is not None:
         raise InvestigationError(_("This record is not open for comments."))
+    _within_term(interview.response_due)
     if not comment.strip():
         raise InvestigationError(_("Write your comments."))
     interview.commented_at = timezone.now()
@@ -741,6 +751,7 @@ def respond_to_draft(user: User, draft: ReportVersion, text: str) -> ReportVersi
         raise InvestigationError(_("This draft is not offered to you."))
     if draft.responded_at is not None:
         raise InvestigationError(_("You already responded to this draft."))
+    _within_term(draft.response_due)
     if not text.strip():
         raise InvestigationError(_("Write your response."))
     draft.responded_at = timezone.now()
