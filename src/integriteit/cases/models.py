@@ -7,6 +7,7 @@ integriteit.reports.sealing, like all case content (SECURITY.md).
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from integriteit.reports.models import Message, Report, ViolationType
@@ -171,6 +172,16 @@ class AftercareAction(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        indexes = [
+            # The work overview (cases.dashboard): open actions, most urgent first; the list
+            # walks this index and stops at the first visible ones (include: PostgreSQL only).
+            models.Index(
+                fields=["due_on", "id"],
+                include=["report"],
+                condition=Q(done_at__isnull=True, cancelled_at__isnull=True),
+                name="aftercare_open_due_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"aftercare for {self.audience} on {self.report_id}"
@@ -292,6 +303,17 @@ class Evaluation(models.Model):
     taken_seriously = models.PositiveSmallIntegerField(null=True)
     would_report_again = models.BooleanField(null=True)
     sealed_comment = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # The work overview (cases.dashboard): evaluations not answered, oldest first.
+            models.Index(
+                fields=["invited_at", "id"],
+                include=["report"],
+                condition=Q(answered_at__isnull=True),
+                name="evaluation_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"evaluation of {self.report_id}"
