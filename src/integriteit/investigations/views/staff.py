@@ -194,7 +194,7 @@ def complete(request, investigation_id, code):
         services.complete_step(request.user, investigation, code)
     except REFUSALS as error:
         return _refused(request, investigation, f"complete-{code}", None, error)
-    messages.success(request, _("The step “%(name)s” is completed.") % {"name": step.name})
+    messages.success(request, _("The step “%(name)s” is completed.") % {"name": _(step.name)})
     return _to_page(investigation, f"step-{code}")
 
 
@@ -228,7 +228,8 @@ def approve_deviation(request, investigation_id, code):
         return _refused(request, investigation, f"approve-{code}", None, error)
     messages.success(
         request,
-        _("The deviation in “%(name)s” is approved; the next step is open.") % {"name": step.name},
+        _("The deviation in “%(name)s” is approved; the next step is open.")
+        % {"name": _(step.name)},
     )
     return _to_page(investigation, f"step-{code}")
 
