@@ -8,9 +8,13 @@ class InvestigationsConfig(AppConfig):
     verbose_name = _("Investigations (BIPO)")
 
     def ready(self) -> None:
-        # Time limits of investigation steps are reminded with the case reminders (issue 4 §6).
         from integriteit.cases import reminders as case_reminders
+        from integriteit.cases import workflow
 
         from . import reminders
+        from .services import open_investigation_gaps
 
+        # An open investigation protocol keeps the case in the phase "Investigation".
+        workflow.add_precondition("complete_investigation", open_investigation_gaps)
+        # Time limits of investigation steps are reminded with the case reminders (issue 4 §6).
         case_reminders.register(reminders.send_due_reminders)
