@@ -3,58 +3,74 @@ minimum requirements that every ministry follows and may add to, never go below.
 protocol version 1 by migration 0002; organisation versions extend it (services.derive_protocol).
 """
 
+from django.utils.translation import gettext_noop
+
+# The baseline protocol's name, stored as is; shown through gettext like the texts below.
+BASELINE_NAME = gettext_noop("BIPO baseline")
+
 F = dict  # a required field or document: {"code": ..., "label": ...}
 
 BASELINE_STEPS = [
     {
         "code": "preliminary_inquiry",
-        "name": "Preliminary inquiry and admissibility",
-        "guidance": "Establish whether there is a reasonable suspicion of a violation by a person, "
-        "and whether a person-directed investigation is proportionate.",
+        "name": gettext_noop("Preliminary inquiry and admissibility"),
+        "guidance": gettext_noop(
+            "Establish whether there is a reasonable suspicion of a violation by a person, "
+            "and whether a person-directed investigation is proportionate."
+        ),
         "responsible_role": "investigator",
         "required_fields": [
-            F(code="facts", label="Facts found in the preliminary inquiry"),
-            F(code="admissibility", label="Conclusion on admissibility and proportionality"),
+            F(code="facts", label=gettext_noop("Facts found in the preliminary inquiry")),
+            F(
+                code="admissibility",
+                label=gettext_noop("Conclusion on admissibility and proportionality"),
+            ),
         ],
         "required_documents": [],
         "time_limit_days": 14,
     },
     {
         "code": "assignment",
-        "name": "Decision to investigate and written assignment",
-        "guidance": "The competent authority decides to investigate and gives a written "
-        "assignment with the scope and the questions to answer.",
+        "name": gettext_noop("Decision to investigate and written assignment"),
+        "guidance": gettext_noop(
+            "The competent authority decides to investigate and gives a written "
+            "assignment with the scope and the questions to answer."
+        ),
         "responsible_role": "competent_authority",
         "required_fields": [
-            F(code="scope", label="Scope of the investigation"),
-            F(code="questions", label="Questions to answer"),
+            F(code="scope", label=gettext_noop("Scope of the investigation")),
+            F(code="questions", label=gettext_noop("Questions to answer")),
         ],
         "required_documents": [],
         "time_limit_days": 7,
     },
     {
         "code": "plan",
-        "name": "Investigation plan",
-        "guidance": "How the questions will be answered: methods, sources, interviews, planning.",
+        "name": gettext_noop("Investigation plan"),
+        "guidance": gettext_noop(
+            "How the questions will be answered: methods, sources, interviews, planning."
+        ),
         "responsible_role": "investigator",
         "required_fields": [
-            F(code="approach", label="Approach and methods"),
-            F(code="planning", label="Planning"),
+            F(code="approach", label=gettext_noop("Approach and methods")),
+            F(code="planning", label=gettext_noop("Planning")),
         ],
         "required_documents": [],
         "time_limit_days": 7,
     },
     {
         "code": "inform_subject",
-        "name": "Informing the subject and their rights",
-        "guidance": "The subject is informed of the investigation, receives the protocol and is "
-        "told their rights: to be heard, to bring an adviser, to approve interview records and to "
-        "respond to the draft report. Informing later to protect evidence is a deviation that "
-        "needs the competent authority's approval.",
+        "name": gettext_noop("Informing the subject and their rights"),
+        "guidance": gettext_noop(
+            "The subject is informed of the investigation, receives the protocol and is "
+            "told their rights: to be heard, to bring an adviser, to approve interview records and to "
+            "respond to the draft report. Informing later to protect evidence is a deviation that "
+            "needs the competent authority's approval."
+        ),
         "responsible_role": "investigator",
         "required_fields": [
-            F(code="informed_how", label="How and when the subject was informed"),
-            F(code="rights", label="Rights explained and protocol handed over"),
+            F(code="informed_how", label=gettext_noop("How and when the subject was informed")),
+            F(code="rights", label=gettext_noop("Rights explained and protocol handed over")),
         ],
         "required_documents": [],
         "time_limit_days": 7,
@@ -62,9 +78,11 @@ BASELINE_STEPS = [
     },
     {
         "code": "interviews",
-        "name": "Interviews",
-        "guidance": "Interviews with the subject and witnesses. Everyone asked to cooperate "
-        "receives the protocol; every record is offered to the interviewee for approval.",
+        "name": gettext_noop("Interviews"),
+        "guidance": gettext_noop(
+            "Interviews with the subject and witnesses. Everyone asked to cooperate "
+            "receives the protocol; every record is offered to the interviewee for approval."
+        ),
         "responsible_role": "investigator",
         "required_fields": [],
         "required_documents": [],
@@ -72,27 +90,33 @@ BASELINE_STEPS = [
     },
     {
         "code": "evidence",
-        "name": "Evidence",
-        "guidance": "Every piece of evidence is logged with its source and how it was obtained.",
+        "name": gettext_noop("Evidence"),
+        "guidance": gettext_noop(
+            "Every piece of evidence is logged with its source and how it was obtained."
+        ),
         "responsible_role": "investigator",
-        "required_fields": [F(code="evidence_log", label="Evidence log")],
+        "required_fields": [F(code="evidence_log", label=gettext_noop("Evidence log"))],
         "required_documents": [],
         "time_limit_days": 28,
     },
     {
         "code": "draft_report",
-        "name": "Draft report",
-        "guidance": "The draft report answers the questions of the assignment from the file.",
+        "name": gettext_noop("Draft report"),
+        "guidance": gettext_noop(
+            "The draft report answers the questions of the assignment from the file."
+        ),
         "responsible_role": "investigator",
-        "required_fields": [F(code="findings", label="Findings per question")],
+        "required_fields": [F(code="findings", label=gettext_noop("Findings per question"))],
         "required_documents": [],
         "time_limit_days": 14,
     },
     {
         "code": "subject_response",
-        "name": "Response of the subject (hoor en wederhoor)",
-        "guidance": "The subject receives the draft report and may respond within the term; the "
-        "response is attached to the final report.",
+        "name": gettext_noop("Response of the subject (hoor en wederhoor)"),
+        "guidance": gettext_noop(
+            "The subject receives the draft report and may respond within the term; the "
+            "response is attached to the final report."
+        ),
         "responsible_role": "investigator",
         "required_fields": [],
         "required_documents": [],
@@ -100,31 +124,40 @@ BASELINE_STEPS = [
     },
     {
         "code": "final_report",
-        "name": "Final report and advice",
-        "guidance": "The final report with the subject's response and every deviation from the "
-        "protocol stated, and advice to the competent authority.",
+        "name": gettext_noop("Final report and advice"),
+        "guidance": gettext_noop(
+            "The final report with the subject's response and every deviation from the "
+            "protocol stated, and advice to the competent authority."
+        ),
         "responsible_role": "investigator",
-        "required_fields": [F(code="advice", label="Advice to the competent authority")],
+        "required_fields": [
+            F(code="advice", label=gettext_noop("Advice to the competent authority"))
+        ],
         "required_documents": [],
         "time_limit_days": 7,
     },
     {
         "code": "decision",
-        "name": "Decision of the competent authority",
-        "guidance": "The competent authority decides on the final report; measures only after "
-        "the employee is heard (RULES R10).",
+        "name": gettext_noop("Decision of the competent authority"),
+        "guidance": gettext_noop(
+            "The competent authority decides on the final report; measures only after "
+            "the employee is heard (RULES R10)."
+        ),
         "responsible_role": "competent_authority",
-        "required_fields": [F(code="decision", label="Decision on the final report")],
+        "required_fields": [F(code="decision", label=gettext_noop("Decision on the final report"))],
         "required_documents": [],
         "time_limit_days": 14,
     },
     {
         "code": "closing",
-        "name": "Closing and informing those involved",
-        "guidance": "Those involved are informed of the outcome; the file is complete and "
-        "archived.",
+        "name": gettext_noop("Closing and informing those involved"),
+        "guidance": gettext_noop(
+            "Those involved are informed of the outcome; the file is complete and archived."
+        ),
         "responsible_role": "investigator",
-        "required_fields": [F(code="informed", label="Who was informed of the outcome, and when")],
+        "required_fields": [
+            F(code="informed", label=gettext_noop("Who was informed of the outcome, and when"))
+        ],
         "required_documents": [],
         "time_limit_days": 7,
     },

@@ -133,11 +133,11 @@ def what_is_due(item: DueStep) -> str:
     if item.kind == STEP:
         if item.stage == NEAR:
             return _("The step “%(step)s” of the investigation is due on %(date)s.") % {
-                "step": item.step_name,
+                "step": _(item.step_name),
                 "date": date,
             }
         return _("The step “%(step)s” of the investigation is overdue since %(date)s.") % {
-            "step": item.step_name,
+            "step": _(item.step_name),
             "date": date,
         }
     if item.stage == NEAR:

@@ -74,7 +74,7 @@ def protocol_gaps(protocol: Protocol, base: Protocol) -> list[str]:
         step = steps.get(base_step.code)
         if step is None:
             gaps.append(
-                _("The baseline step “%(name)s” cannot be removed.") % {"name": base_step.name}
+                _("The baseline step “%(name)s” cannot be removed.") % {"name": _(base_step.name)}
             )
             continue
         for kind in ("required_fields", "required_documents"):
@@ -83,14 +83,14 @@ def protocol_gaps(protocol: Protocol, base: Protocol) -> list[str]:
                 if item["code"] not in have:
                     gaps.append(
                         _("The requirement “%(label)s” of “%(name)s” cannot be removed.")
-                        % {"label": item["label"], "name": base_step.name}
+                        % {"label": _(item["label"]), "name": _(base_step.name)}
                     )
         if step.position <= previous_position:
             gaps.append(_("Baseline steps keep their order."))
         previous_position = step.position
         if step.responsible_role != base_step.responsible_role:
             gaps.append(
-                _("The responsible role of “%(name)s” cannot change.") % {"name": base_step.name}
+                _("The responsible role of “%(name)s” cannot change.") % {"name": _(base_step.name)}
             )
     return gaps
 
@@ -391,7 +391,7 @@ def _special_gaps(investigation: Investigation, code: str) -> list[str]:
             return [_("Generate the final report after the subject's response.")]
     if code == "closing":
         deferred = [
-            r.step.name for r in records(investigation) if state_of(r) == StepState.DEFERRED
+            _(r.step.name) for r in records(investigation) if state_of(r) == StepState.DEFERRED
         ]
         if deferred:
             return [
@@ -404,13 +404,13 @@ def step_gaps(investigation: Investigation, rec: StepRecord) -> list[str]:
     """What is still missing before `rec` can be completed."""
     values = values_of(rec)
     gaps = [
-        _("Record: %(label)s.") % {"label": f["label"]}
+        _("Record: %(label)s.") % {"label": _(f["label"])}
         for f in rec.step.required_fields
         if not str(values.get(f["code"], "")).strip()
     ]
     kinds = set(investigation.documents.filter(step=rec.step).values_list("kind", flat=True))
     gaps += [
-        _("Add the document: %(label)s.") % {"label": d["label"]}
+        _("Add the document: %(label)s.") % {"label": _(d["label"])}
         for d in rec.step.required_documents
         if d["code"] not in kinds
     ]

@@ -88,7 +88,7 @@ class StepValuesForm(CaseForm):
         super().__init__(*args, **kwargs)
         for item in step.required_fields:
             self.fields[item["code"]] = forms.CharField(
-                label=item["label"], max_length=TEXT_MAX, required=False, widget=textarea(3)
+                label=_(item["label"]), max_length=TEXT_MAX, required=False, widget=textarea(3)
             )
         self._style()
 
@@ -106,7 +106,7 @@ class DocumentForm(CaseForm):
     def __init__(self, *args, step: ProtocolStep, **kwargs):
         self.prefix_name = f"document-{step.code}"
         super().__init__(*args, **kwargs)
-        choices = [(d["code"], d["label"]) for d in step.required_documents]
+        choices = [(d["code"], _(d["label"])) for d in step.required_documents]
         kind = self.fields["kind"]
         assert isinstance(kind, forms.ChoiceField)
         kind.choices = [*choices, (OTHER_DOCUMENT, _("Other document"))]

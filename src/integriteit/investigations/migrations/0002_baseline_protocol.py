@@ -2,12 +2,12 @@ from django.db import migrations
 
 
 def add_baseline(apps, schema_editor):
-    from integriteit.investigations.baseline import BASELINE_STEPS
+    from integriteit.investigations.baseline import BASELINE_NAME, BASELINE_STEPS
 
     Protocol = apps.get_model("investigations", "Protocol")
     ProtocolStep = apps.get_model("investigations", "ProtocolStep")
     protocol, _created = Protocol.objects.get_or_create(
-        organisation=None, version=1, defaults={"name": "BIPO baseline"}
+        organisation=None, version=1, defaults={"name": BASELINE_NAME}
     )
     for position, step in enumerate(BASELINE_STEPS, start=1):
         ProtocolStep.objects.update_or_create(

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from integriteit.audit.models import AuditEntry
 from integriteit.audit.services import verify_chain
@@ -57,7 +58,8 @@ def test_each_required_field_is_needed(case, code, field):
     case.satisfy(code)
     with pytest.raises(Refused) as refused:
         services.complete_step(case.responsible(code), case.investigation, code)
-    assert refused.value.reasons == [f"Record: {label}."]
+    # The baseline label is data marked with gettext_noop and shown translated.
+    assert refused.value.reasons == [gettext("Record: %(label)s.") % {"label": gettext(label)}]
     assert services.state_of(case.rec(code)) == StepState.OPEN
     case.fill(code, **{field: "Nu wel ingevuld."})
     services.complete_step(case.responsible(code), case.investigation, code)

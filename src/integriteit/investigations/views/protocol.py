@@ -66,7 +66,7 @@ class StepForm(forms.Form):
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
         self.steps = steps
-        self.fields["after"].choices = [(s.code, s.name) for s in steps]  # type: ignore[attr-defined]
+        self.fields["after"].choices = [(s.code, _(s.name)) for s in steps]  # type: ignore[attr-defined]
 
     def clean_required_fields(self):
         return parse_fields(self.cleaned_data["required_fields"])
@@ -103,7 +103,7 @@ class FieldForm(forms.Form):
 
     def __init__(self, *args, steps, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [(s.code, s.name) for s in steps]  # type: ignore[attr-defined]
+        self.fields["step"].choices = [(s.code, _(s.name)) for s in steps]  # type: ignore[attr-defined]
 
 
 def _organisations(user) -> list[Organisation]:
