@@ -75,6 +75,9 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--database", default="integriteit_bench_dashboard")
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="do not write bench/results/")
+    parser.add_argument(
+        "--suffix", default="", help="results file dashboard-<date><suffix>.json (e.g. -after2)"
+    )
     return parser.parse_args()
 
 
@@ -502,7 +505,7 @@ def main() -> int:
     }
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
-        out = RESULTS / f"dashboard-{datetime.now():%Y-%m-%d}.json"
+        out = RESULTS / f"dashboard-{datetime.now():%Y-%m-%d}{args.suffix}.json"
         out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         print(f"Written to {out.relative_to(ROOT)}")
     return 0 if constant else 1

@@ -19,7 +19,6 @@ from django.db.models.functions import Coalesce
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -93,7 +92,7 @@ def present(items: Iterable[DueItem]) -> None:
         item.organisation = organisation.abbreviation or organisation.name
         item.unit = report.unit.name if report.unit_id and report.unit else ""
         item.phase = phases.get(report.phase, report.phase)
-        item.due_text = date_filter(template_localtime(item.due), "j M Y")
+        item.due_text = date_filter(timezone.localtime(item.due), "j M Y")  # due: aware
         label = urgencies.get(item.urgency)
         if label is None:
             label = urgencies[item.urgency] = str(item.urgency.label)

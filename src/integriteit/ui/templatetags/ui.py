@@ -1,9 +1,11 @@
+import datetime
+
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import format_html
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from integriteit.deadlines.services import Deadline
@@ -53,7 +55,11 @@ def deadline_badge(deadline: Deadline):
 
 def _date(value) -> str:
     """As `{{ value|date:"j F Y" }}` in a template (local time)."""
-    return date_filter(template_localtime(value), "j F Y") if value is not None else ""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)  # what the template engine does before `date`
+    return date_filter(value, "j F Y")
 
 
 _CHOICE_LABELS: dict[tuple[type, str], dict] = {}
