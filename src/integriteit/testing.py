@@ -22,13 +22,12 @@ def ensure_reference_data() -> None:
 
     from django.apps import apps
 
-    for module in (
-        "integriteit.reports.migrations.0002_violation_types",
-        "integriteit.cases.migrations.0002_measure_types",
+    for module, function_name in (
+        ("integriteit.reports.migrations.0002_violation_types", "add_types"),
+        ("integriteit.cases.migrations.0002_measure_types", "add"),
+        ("integriteit.investigations.migrations.0002_baseline_protocol", "add_baseline"),
     ):
-        migration = import_module(module)
-        function = getattr(migration, "add_types", None) or migration.add
-        function(apps, None)
+        getattr(import_module(module), function_name)(apps, None)
 
 
 def load_people() -> dict[str, User]:
