@@ -181,8 +181,8 @@ def test_complete_investigation_with_subject_witness_and_authority(
     assert_no_axe_violations(inv.page)  # state 1: the first step open, nothing recorded
 
     # Too early: the step refuses completion and the page says what is missing.
-    facts = LABELS[("preliminary_inquiry", "facts")]
-    admissibility = LABELS[("preliminary_inquiry", "admissibility")]
+    facts = nl(LABELS[("preliminary_inquiry", "facts")])  # baseline labels are translated
+    admissibility = nl(LABELS[("preliminary_inquiry", "admissibility")])
     inv.complete("preliminary_inquiry", ok=False)
     refusal = inv.text(".int-messages")
     for label in (facts, admissibility):
