@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 from PIL import Image, PngImagePlugin
 
+from integriteit.reports import receipts
 from integriteit.reports.models import Report
 from integriteit.reports.sealing import open_content, open_identity
 from integriteit.testing import verified_client
@@ -85,7 +86,9 @@ def _submit_through_views(client, people) -> tuple[Report, str]:
     assert client.post("/melden/versturen/").status_code == 302
     page = client.get("/melden/ontvangen/").content.decode()
     code = re.search(r'id="receipt-code">([^<]+)<', page).group(1)
-    report = Report.objects.submitted().get()
+    report = Report.objects.submitted().get(
+        receipt_lookup=receipts.lookup_key(receipts.normalise(code))
+    )
     return report, code
 
 
