@@ -24,6 +24,7 @@ its selection would touch a case that is not closed.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -160,6 +161,16 @@ def _count(report: Report) -> dict[str, int]:
     }
 
 
+# Later modules remove their own personal data of a case (e.g. investigations) without cases
+# importing them: each remover runs inside the removal transaction and returns counts.
+REMOVERS: list[Callable[[Report], dict[str, int]]] = []
+
+
+def register_remover(remover: Callable[[Report], dict[str, int]]) -> None:
+    if remover not in REMOVERS:
+        REMOVERS.append(remover)
+
+
 def _delete_files(attachments: list[Attachment]) -> None:
     for attachment in attachments:
         delete_attachment_file(attachment)
@@ -191,6 +202,8 @@ def _remove(report: Report, now: datetime.datetime) -> dict[str, int]:
     Assessment.objects.filter(report=report).update(sealed_notes=None)
     Decision.objects.filter(report=report).update(sealed_summary=b"")
     Evaluation.objects.filter(report=report).update(sealed_comment=None)
+    for remover in REMOVERS:
+        removed |= remover(report)
     # Crypto-shredding: without the wrapped data key no ciphertext of this case can be opened.
     report.sealed_content = b""
     report.wrapped_key = b""

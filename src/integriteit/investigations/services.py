@@ -617,6 +617,7 @@ def plan_interview(
 @transaction.atomic
 def record_interview(user: User, interview: Interview, text: str, adviser: str = "") -> Interview:
     _require_role(user, interview.investigation, StepRole.INVESTIGATOR)
+    _interview_step_open(interview.investigation)
     if not text.strip():
         raise InvestigationError(_("Write the record of the interview."))
     if interview.approved_at is not None:
@@ -768,3 +769,40 @@ def open_investigation_gaps(report: Report) -> list[str]:
     if report.investigations.filter(completed_at__isnull=True).exists():
         return [_("Complete every step of the investigation protocol first.")]
     return []
+
+
+def remove_personal_data(report: Report) -> dict[str, int]:
+    """Retention (RULES R9): the investigation file of a case goes with its personal data; the
+    fact that an investigation took place, its protocol version and dates stay (registry)."""
+    from .storage import path_of
+
+    investigations = list(report.investigations.all())
+    documents = list(InvestigationDocument.objects.filter(investigation__in=investigations))
+    versions = list(ReportVersion.objects.filter(investigation__in=investigations))
+    paths = [path_of(d) for d in documents]
+    paths += [path_of(v, name) for v in versions for name in ("pdf", "docx")]
+    interviews = Interview.objects.filter(investigation__in=investigations)
+    counts = {
+        "investigation_documents": len(documents),
+        "investigation_reports": len(versions),
+        "interviews": interviews.count(),
+    }
+    InvestigationDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
+    ReportVersion.objects.filter(pk__in=[v.pk for v in versions]).delete()
+    interviews.update(
+        interviewee=None,
+        subject=None,
+        sealed_interviewee_description=None,
+        sealed_invitation=b"",
+        sealed_record=None,
+        sealed_comment=None,
+        adviser="",
+    )
+    StepRecord.objects.filter(investigation__in=investigations).update(
+        sealed_values=None, sealed_deviation_reason=None
+    )
+    Investigation.objects.filter(pk__in=[i.pk for i in investigations]).update(
+        sealed_assignment=b""
+    )
+    transaction.on_commit(lambda: [p.unlink(missing_ok=True) for p in paths])
+    return counts
