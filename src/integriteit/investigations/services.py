@@ -804,5 +804,10 @@ def remove_personal_data(report: Report) -> dict[str, int]:
     Investigation.objects.filter(pk__in=[i.pk for i in investigations]).update(
         sealed_assignment=b""
     )
-    transaction.on_commit(lambda: [p.unlink(missing_ok=True) for p in paths])
+    transaction.on_commit(lambda: _unlink(paths))
     return counts
+
+
+def _unlink(paths) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
