@@ -38,6 +38,7 @@ from submissions import (  # bench/ is on sys.path when run as a script
     RESULTS,
     ROOT,
     Server,
+    cpu_snapshot,
     git_commit,
     machine,
     manage,
@@ -420,22 +421,35 @@ def main() -> int:
         connection.close()
         print(f"gunicorn: {args.workers} workers × {args.threads} threads at {server.url}")
         run_load(server.url, cookies, pages, min(args.clients, 4), args.warmup)
+        assert server.process is not None
+        server_pid = server.process.pid
         runs = []
         for number in range(1, args.runs + 1):
             background = wait_for_quiet(args.quiet_wait)
+            load_before = os.getloadavg()[0]
+            before = cpu_snapshot(server_pid)
             wall = time.perf_counter()
             times = run_load(server.url, cookies, pages, args.clients, args.requests)
             wall = time.perf_counter() - wall
+            after = cpu_snapshot(server_pid)
+            cpu = {key: after[key] - before[key] for key in before}
             run = {
                 "run": number,
                 "wall_s": round(wall, 2),
                 "requests_per_s": round(args.requests / wall, 1),
                 "background_busy_before": background,
+                "load_average_1min_before": round(load_before, 2),
+                # CPU per request: gunicorn (all workers), the load generator, and the whole
+                # machine (PostgreSQL and anything else running included).
+                "cpu_ms_per_request": {
+                    key: round(value * 1000 / args.requests, 1) for key, value in cpu.items()
+                },
                 "pages": {name: ms(values) for name, values in times.items()},
             }
             runs.append(run)
             print(
-                f"run {number}: {run['requests_per_s']} req/s; "
+                f"run {number}: {run['requests_per_s']} req/s, CPU ms/request "
+                f"{run['cpu_ms_per_request']}, load {run['load_average_1min_before']}; "
                 + "; ".join(
                     f"{n} p50 {s['p50']:.0f} p95 {s['p95']:.0f} p99 {s['p99']:.0f}"
                     for n, s in run["pages"].items()
@@ -456,6 +470,10 @@ def main() -> int:
         }
         for name in pages
     }
+    cpu_medians = {
+        key: round(statistics.median(r["cpu_ms_per_request"][key] for r in runs), 1)
+        for key in runs[0]["cpu_ms_per_request"]
+    }
     met = all(m["p95"] < TARGET_P95_MS for m in medians.values())
     print(f"\nMedians of {args.runs} runs, {args.clients} concurrent clients (ms):")
     print(f"{'page':<16} {'p50':>7} {'p95':>7} {'p99':>7} {'queries':>8}")
@@ -464,6 +482,7 @@ def main() -> int:
             f"{name:<16} {m['p50']:>7.0f} {m['p95']:>7.0f} {m['p99']:>7.0f} "
             f"{queries[str(args.cases)][name]:>8}"
         )
+    print(f"CPU per request (ms, median of runs): {cpu_medians}")
     print(
         f"Target p95 < {TARGET_P95_MS} ms per page: {'met' if met else 'NOT met'}; "
         f"queries per page the same at {first} and {args.cases} cases: "
@@ -501,6 +520,7 @@ def main() -> int:
         "queries_constant": constant,
         "target": {"p95_ms": TARGET_P95_MS, "met": met},
         "medians_ms": medians,
+        "cpu_ms_per_request_median": cpu_medians,
         "runs": runs,
     }
     if not args.no_write:
