@@ -195,6 +195,8 @@ EVALUATION_MIN_GROUP = int(env("EVALUATION_MIN_GROUP", "5"))
 # to respond to the draft report.
 INTERVIEW_RESPONSE_DAYS = int(env("INTERVIEW_RESPONSE_DAYS", "10"))
 DRAFT_RESPONSE_DAYS = int(env("DRAFT_RESPONSE_DAYS", "14"))
+# Investigation steps and deadlines count as "due soon" this many days before.
+INVESTIGATION_NEAR_DAYS = int(env("INVESTIGATION_NEAR_DAYS", "3"))
 DRAFT_REPORT_LIFETIME_HOURS = int(env("DRAFT_REPORT_LIFETIME_HOURS", "24"))
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -38,7 +38,7 @@ OVERALL = "overall"
 
 
 def near_days() -> int:
-    return getattr(settings, "INVESTIGATION_NEAR_DAYS", 3)
+    return settings.INVESTIGATION_NEAR_DAYS
 
 
 @dataclass(frozen=True)
