@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -563,6 +564,21 @@ def default_invitation(role: str) -> str:
     )
 
 
+def _notify_interviewee(person: User) -> None:
+    """Everyone asked to cooperate hears of it (RULES R12); the e-mail holds no case details."""
+    send_mail(
+        subject=_("An invitation in Integriteit"),
+        message=_(
+            "You are invited to cooperate in an investigation. Read the invitation, the protocol "
+            "and your rights under “My investigations” at %(url)s after logging in. This e-mail "
+            "contains no details, for everyone's privacy."
+        )
+        % {"url": f"{settings.SITE_URL}/mijn-onderzoek/"},
+        from_email=None,
+        recipient_list=[person.email],
+    )
+
+
 def _interview_step_open(investigation: Investigation) -> None:
     rec = _record(investigation, "interviews")
     if state_of(rec) not in {StepState.OPEN, StepState.DEFERRED}:
@@ -611,6 +627,8 @@ def plan_interview(
         investigation.report_id,
         {"interview": interview.pk, "role": role},
     )
+    if person is not None and person.email:
+        transaction.on_commit(lambda: _notify_interviewee(person))
     return interview
 
 

@@ -30,6 +30,11 @@ urlpatterns = [
         name="report_pdf",
     ),
     path(
+        f"{INVESTIGATION}document/<int:document_id>/",
+        files.document,
+        name="document",
+    ),
+    path(
         f"{INVESTIGATION}rapport/<int:version_id>/docx/",
         files.docx,
         name="report_docx",

@@ -11,11 +11,12 @@ from django.utils.http import content_disposition_header
 from integriteit.access.rules import Action
 from integriteit.accounts.decorators import staff_required
 from integriteit.audit.services import Actor, record
+from integriteit.reports.sealing import sealer_for
 from integriteit.reports.selectors import report_for
 
 from .. import documents, services
 from ..constants import StepRole
-from ..models import Investigation, ReportVersion
+from ..models import Investigation, InvestigationDocument, ReportVersion
 from ..storage import read_sealed_file
 
 STAFF_ROLES = (StepRole.INVESTIGATOR, StepRole.COMPETENT_AUTHORITY, StepRole.COORDINATOR)
@@ -57,6 +58,37 @@ def _download(request, investigation_id: int, version_id: int, name: str) -> Htt
     response["Content-Disposition"] = content_disposition_header(
         True, documents.file_name(version, name)
     )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@staff_required
+def document(request, investigation_id: int, document_id: int) -> HttpResponse:
+    """A file of the investigation file, for the staff who work on the investigation."""
+    investigation = get_object_or_404(Investigation, pk=investigation_id)
+    found = get_object_or_404(
+        InvestigationDocument.objects.select_related("investigation__report"),
+        pk=document_id,
+        investigation=investigation,
+    )
+    report_for(request.user, investigation.report_id, Action.VIEW)
+    if not any(services.acts_as(request.user, investigation, role) for role in STAFF_ROLES):
+        raise Http404
+    try:
+        content = read_sealed_file(found)
+    except FileNotFoundError:
+        raise Http404 from None
+    record(
+        Actor.of(request.user),
+        "investigation.document_downloaded",
+        "report",
+        investigation.report_id,
+        {"investigation": investigation.pk, "document": found.pk},
+    )
+    sealer = sealer_for(investigation.report)
+    name = sealer.open_text(f"investigationdocument:{found.pk}", "name", bytes(found.sealed_name))
+    response = HttpResponse(content, content_type=found.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
 
