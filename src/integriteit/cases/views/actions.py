@@ -23,6 +23,7 @@ from integriteit.accounts.selectors import staff_of
 from integriteit.organisations.models import Organisation
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
+from integriteit.ui.submission import handle_form, reasons_of, show_refusal
 
 from .. import forms, services
 from ..constants import CaseRole
@@ -43,24 +44,13 @@ def _to_case(report: Report, anchor: str):
     return redirect(reverse("cases:detail", kwargs={"report_id": report.pk}) + f"#{anchor}")
 
 
-def _reasons(error: Exception) -> list[str]:
-    if isinstance(error, services.TransitionRefused):
-        return [str(r) for r in error.reasons]
-    if isinstance(error, ValidationError):
-        return [str(m) for m in error.messages]
-    return [str(error)]
-
-
 def _refused(request, report: Report, name: str, form, error: Exception | None = None):
     """Show the case page again with the form as the user filled it in, and why it failed."""
-    if error is not None:
-        for reason in _reasons(error):
-            form.add_error(None, reason)
-        messages.error(
-            request, _("Not possible: %(reasons)s") % {"reasons": " ".join(_reasons(error))}
-        )
-    else:
-        messages.error(request, _("Not saved: check the fields marked below."))
+    show_refusal(request, form, error)
+    return _case_page(request, report, name, form)
+
+
+def _case_page(request, report: Report, name: str, form):
     context = {**case_context(request, report), "bound_forms": {name: form}}
     return render(request, "cases/case.html", context)
 
@@ -75,14 +65,15 @@ def _handle(
     anchor: str,
     success: str,
 ):
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except REFUSALS as error:
-            return _refused(request, report, name, form, error)
-        messages.success(request, success)
-        return _to_case(report, anchor)
-    return _refused(request, report, name, form)
+    return handle_form(
+        request,
+        form,
+        call,
+        refusals=REFUSALS,
+        success=success,
+        on_success=lambda: _to_case(report, anchor),
+        on_refusal=lambda bound: _case_page(request, report, name, bound),
+    )
 
 
 # --- People on the case ------------------------------------------------------------------------
@@ -360,7 +351,7 @@ def finish_aftercare(request, report_id, action_id):
         services.finish_aftercare(request.user, action)
         messages.success(request, _("The aftercare action is done."))
     except REFUSALS as error:
-        messages.error(request, " ".join(_reasons(error)))
+        messages.error(request, " ".join(reasons_of(error)))
     return _to_case(report, "aftercare")
 
 

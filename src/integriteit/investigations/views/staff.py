@@ -24,22 +24,13 @@ from integriteit.cases.views.actions import _refused as case_refused
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
 from integriteit.reports.services import record_read
+from integriteit.ui.submission import handle_form, show_refusal
 
 from .. import panels, services, staff_forms
 from ..constants import IntervieweeRole, ReportVersionKind, StepRole
 from ..models import Interview, Investigation, InvestigatorProfile, ProtocolStep
 
 REFUSALS = (services.InvestigationError, ValidationError, PermissionDenied)
-
-
-def _reasons(error: Exception) -> list[str]:
-    if isinstance(error, services.StepRefused):
-        return [str(r) for r in error.reasons]
-    if isinstance(error, ValidationError):
-        return [str(m) for m in error.messages]
-    if isinstance(error, PermissionDenied):
-        return [_("You do not have the role for this.")]
-    return [str(error)]
 
 
 def investigation_for(user: User, investigation_id: int) -> Investigation:
@@ -66,14 +57,7 @@ def _render(request, investigation: Investigation, bound: dict | None = None, st
 
 
 def _refused(request, investigation, name: str, form, error: Exception | None = None):
-    if error is not None:
-        reasons = _reasons(error)
-        if form is not None:
-            for reason in reasons:
-                form.add_error(None, reason)
-        messages.error(request, _("Not possible: %(reasons)s") % {"reasons": " ".join(reasons)})
-    else:
-        messages.error(request, _("Not saved: check the fields marked below."))
+    show_refusal(request, form, error)
     return _render(request, investigation, {name: form} if form is not None else {})
 
 
@@ -87,14 +71,15 @@ def _handle(
     anchor: str,
     success: str,
 ):
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except REFUSALS as error:
-            return _refused(request, investigation, name, form, error)
-        messages.success(request, success)
-        return _to_page(investigation, anchor)
-    return _refused(request, investigation, name, form)
+    return handle_form(
+        request,
+        form,
+        call,
+        refusals=REFUSALS,
+        success=success,
+        on_success=lambda: _to_page(investigation, anchor),
+        on_refusal=lambda bound: _render(request, investigation, {name: bound}),
+    )
 
 
 def _step(investigation: Investigation, code: str) -> ProtocolStep:

@@ -1,0 +1,54 @@
+"""One way for every staff form to end: success → message and redirect; refusal or bad input →
+the same page again with the form as typed, the reasons beside it and in a message
+(SYSTEM.md "Bad input": a clear message, keep what the user typed, lose nothing stored)."""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+
+def reasons_of(error: Exception) -> list[str]:
+    """The user-facing reasons of a refusal (`.reasons` of a step refusal, a ValidationError's
+    messages, or the exception's own message)."""
+    if isinstance(error, ValidationError):
+        return [str(m) for m in error.messages]
+    if isinstance(error, PermissionDenied):
+        return [_("You do not have the role for this.")]
+    reasons: Iterable = getattr(error, "reasons", None) or [str(error)]
+    return [str(reason) for reason in reasons]
+
+
+def show_refusal(request, form, error: Exception | None = None) -> None:
+    if error is None:
+        messages.error(request, _("Not saved: check the fields marked below."))
+        return
+    reasons = reasons_of(error)
+    if form is not None:
+        for reason in reasons:
+            form.add_error(None, reason)
+    messages.error(request, _("Not possible: %(reasons)s") % {"reasons": " ".join(reasons)})
+
+
+def handle_form(
+    request,
+    form,
+    call: Callable[[dict], object],
+    *,
+    refusals: tuple[type[Exception], ...],
+    success: str,
+    on_success: Callable[[], object],
+    on_refusal: Callable[[object], object],
+):
+    """Validate `form`, run `call(cleaned_data)` (the service), and answer either way."""
+    if not form.is_valid():
+        show_refusal(request, form)
+        return on_refusal(form)
+    try:
+        call(form.cleaned_data)
+    except refusals as error:
+        show_refusal(request, form, error)
+        return on_refusal(form)
+    messages.success(request, success)
+    return on_success()
