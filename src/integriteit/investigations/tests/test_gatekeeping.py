@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from integriteit.audit.models import AuditEntry
@@ -21,6 +21,14 @@ from integriteit.investigations.models import Interview, ReportVersion
 from .helpers import BASELINE_CODES, Investigating, fake_render  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_render")]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are checked for their English message ids."""
+    with translation.override("en"):
+        yield
+
 
 BASELINE = {step["code"]: step for step in baseline.BASELINE_STEPS}
 FIELDS = [

@@ -6,6 +6,7 @@ protocol page."""
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import translation
 
 from integriteit.audit.models import AuditEntry
 from integriteit.cases.tests.flow import verified
@@ -18,6 +19,14 @@ from integriteit.testing import verified_client
 from .helpers import BASELINE_CODES, Investigating, fake_render  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_render")]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals and the pages are checked for their English message ids."""
+    with translation.override("en"):
+        yield
+
 
 REVIEW = {
     "code": "integrity_officer_review",

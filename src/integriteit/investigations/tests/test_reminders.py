@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from integriteit.cases.reminders import send_due_reminders
 from integriteit.investigations import reminders
@@ -25,7 +25,8 @@ def run(django_capture_on_commit_callbacks):
     def at(day: datetime.date):
         moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
         outbox = len(mail.outbox)
-        with django_capture_on_commit_callbacks(execute=True):
+        # The mails are checked for their English message ids.
+        with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
             result = send_due_reminders(moment)
         mails = [m for m in mail.outbox[outbox:] if "investigation" in m.subject]
         return result, mails
