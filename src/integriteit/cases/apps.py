@@ -9,6 +9,10 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # The reporter's side of case handling appears in the mailbox of `reports`.
+        from integriteit.reports.signals import report_received
+
         from .mailbox import register_panels
+        from .routing import route_when_no_coordinator
 
         register_panels()
+        report_received.connect(route_when_no_coordinator, dispatch_uid="cases-routing")

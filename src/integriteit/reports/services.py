@@ -38,6 +38,7 @@ from .sealing import (
     sealer_for,
     write_attachment,
 )
+from .signals import report_received
 
 REFERENCE_ALPHABET = "23456789BCDFGHJKMNPQRSTVWXZ"
 
@@ -240,6 +241,7 @@ def _mark_received(
     report.receipt_lookup, report.receipt_hash = receipt
     report.save(update_fields=RECEIVED_FIELDS)
     _record_exclusions(report, staff, report.route_around_line)
+    report_received.send(sender=Report, report=report)
 
 
 def _new_receipt() -> tuple[str, tuple[str, str]]:
