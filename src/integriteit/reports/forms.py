@@ -260,6 +260,15 @@ class RegisterReportForm(ReportForm):
         widget=textarea(6),
     )
 
+    identity_consent = forms.BooleanField(
+        label=_("The reporter gave written consent to pass on their name"),
+        help_text=_(
+            "Required when a confidential adviser registers a report with the reporter's name "
+            "(RULES R7). Without written consent, register the report anonymously."
+        ),
+        required=False,
+    )
+
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
         if value > timezone.localdate():
@@ -271,6 +280,17 @@ class RegisterReportForm(ReportForm):
         data = self.cleaned_data
         if data.get("form") in {Form.ORAL, Form.MEETING} and not data.get("minutes", "").strip():
             self.add_error("minutes", _("Oral reports and meetings need minutes (RULES R2)."))
+        if (
+            data.get("channel") == Channel.CONFIDENTIAL_ADVISER
+            and data.get("anonymous") is False
+            and not data.get("identity_consent")
+        ):
+            self.add_error(
+                "identity_consent",
+                _(
+                    "A confidential adviser passes on the reporter's name only with written consent."
+                ),
+            )
         return data
 
 

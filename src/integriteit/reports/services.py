@@ -62,6 +62,7 @@ class ReportInput:
     form: str = Form.WRITTEN
     received_at: datetime | None = None
     files: Sequence[CleanFile] = field(default_factory=list)
+    identity_consent: bool = False
 
 
 def _new_reference() -> str:
@@ -291,6 +292,14 @@ def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
     received_at = data.received_at or timezone.now()
     if received_at > timezone.now() + timedelta(minutes=5):
         raise ValidationError(_("The date of receipt cannot be in the future."))
+    if (
+        data.channel == Channel.CONFIDENTIAL_ADVISER
+        and not data.identity.is_empty
+        and not data.identity_consent
+    ):
+        raise ValidationError(
+            _("A confidential adviser passes on the reporter's name only with written consent.")
+        )
     code, receipt = _new_receipt()
     report = Report(registered_by=user)
     _apply_input(report, data)
@@ -302,7 +311,13 @@ def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
         "report.registered",
         "report",
         report.pk,
-        {"reference": report.reference, "channel": report.channel, "form": report.form},
+        {
+            "reference": report.reference,
+            "channel": report.channel,
+            "form": report.form,
+            # RULES R7: the consent under which the identity was passed on is recorded.
+            "identity_consent": "written" if data.identity_consent else "",
+        },
     )
     return report, code
 

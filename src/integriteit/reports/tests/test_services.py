@@ -306,3 +306,30 @@ def test_purge_stale_drafts(people, make_report, settings):
     assert Report.objects.filter(pk=fresh_draft.pk).exists()
     assert Report.objects.filter(pk=submitted.pk).exists()
     assert attachment_path(kept_file).exists()
+
+
+def test_adviser_passes_on_a_name_only_with_written_consent(people, staff_client):
+    # RULES R7: for a confidential adviser, consent to disclose the identity is written.
+    client = staff_client(people["adviser"])
+    data = register_data(
+        channel=Channel.CONFIDENTIAL_ADVISER, anonymous="0", name="Sanne Melder", email=""
+    )
+    refused = client.post("/behandeling/registreren/", data)
+    assert refused.status_code == 200
+    assert not Report.objects.exists()
+    assert "Sanne Melder" in refused.content.decode()  # what was typed is kept
+    accepted = client.post("/behandeling/registreren/", {**data, "identity_consent": "on"})
+    assert accepted.status_code == 302
+    from integriteit.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.get(action="report.registered")
+    assert entry.detail["identity_consent"] == "written"
+
+
+def test_adviser_registers_anonymously_without_consent(people, staff_client):
+    client = staff_client(people["adviser"])
+    response = client.post(
+        "/behandeling/registreren/", register_data(channel=Channel.CONFIDENTIAL_ADVISER)
+    )
+    assert response.status_code == 302
+    assert Report.objects.get().is_anonymous

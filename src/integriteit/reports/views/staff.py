@@ -52,6 +52,7 @@ def register(request):
             data = input_from(form, organisation)
             data.channel = form.cleaned_data["channel"]
             data.form = form.cleaned_data["form"]
+            data.identity_consent = form.cleaned_data["identity_consent"]
             data.received_at = timezone.make_aware(
                 datetime.datetime.combine(form.cleaned_data["received_on"], datetime.time(9))
             )
