@@ -26,6 +26,7 @@ def ensure_reference_data() -> None:
         ("integriteit.reports.migrations.0002_violation_types", "add_types"),
         ("integriteit.cases.migrations.0002_measure_types", "add"),
         ("integriteit.investigations.migrations.0002_baseline_protocol", "add_baseline"),
+        ("integriteit.advisers.migrations.0002_basic_requirements", "add"),
     ):
         getattr(import_module(module), function_name)(apps, None)
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "integriteit.reports",
     "integriteit.cases",
     "integriteit.investigations",
+    "integriteit.advisers",
 ]
 
 MIDDLEWARE = [
