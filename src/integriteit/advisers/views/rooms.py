@@ -1,0 +1,99 @@
+"""Conversation rooms for confidential advisers: the week's booked slots per room, a booking
+form and the adviser's own bookings (issue 5 §6). Others' bookings show only as "booked"."""
+
+import datetime
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from integriteit.accounts.decorators import staff_required
+
+from .. import rooms as services
+from ..models import RoomBooking
+from ..rooms_forms import RoomBookingForm
+
+
+def _adviser(request):
+    adviser = services.adviser_of(request.user)
+    if adviser is None:
+        raise Http404
+    return adviser
+
+
+def _monday(request) -> datetime.date:
+    today = timezone.localdate()
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = today
+    return services.week_of(day)[0]
+
+
+@staff_required
+def rooms(request):
+    adviser = _adviser(request)
+    available = services.rooms_for(adviser)
+    form = RoomBookingForm(request.POST or None, rooms=available)
+    if request.method == "POST":
+        if form.is_valid():
+            starts_at, ends_at = form.slot()
+            try:
+                services.book(request.user, form.cleaned_data["room"], starts_at, ends_at)
+            except services.BookingError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The room is booked."))
+                return redirect("advisers:rooms")
+        messages.error(request, _("Not booked: check the fields marked below."))
+    monday = _monday(request)
+    days = services.week_of(monday)
+    bookings = list(
+        services.bookings_in_week(available, monday)
+        .order_by("starts_at")
+        .only("room_id", "adviser_id", "starts_at", "ends_at")
+    )
+    by_room: dict[int, list[dict]] = {}
+    for booking in bookings:
+        # Only the slot and whether it is the adviser's own: never who booked it.
+        by_room.setdefault(booking.room_id, []).append(
+            {
+                "starts_at": booking.starts_at,
+                "ends_at": booking.ends_at,
+                "own": booking.adviser_id == adviser.pk,
+            }
+        )
+    locations: dict[str, list[dict]] = {}
+    for room in available:
+        label = f"{room.organisation} – {room.location}"
+        locations.setdefault(label, []).append({"room": room, "slots": by_room.get(room.pk, [])})
+    own = (
+        RoomBooking.objects.filter(adviser=adviser, ends_at__gte=timezone.now())
+        .select_related("room")
+        .order_by("starts_at")
+    )
+    return render(
+        request,
+        "advisers/rooms.html",
+        {
+            "form": form,
+            "locations": locations,
+            "own": own,
+            "days": days,
+            "previous_week": monday - datetime.timedelta(days=7),
+            "next_week": monday + datetime.timedelta(days=7),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def cancel_booking(request, booking_id):
+    adviser = _adviser(request)
+    booking = get_object_or_404(RoomBooking, pk=booking_id, adviser=adviser)
+    services.cancel(request.user, booking)
+    messages.success(request, _("The booking is cancelled."))
+    return redirect("advisers:rooms")
