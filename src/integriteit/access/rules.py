@@ -233,3 +233,13 @@ def organisations_for_process_evaluation(user) -> QuerySet[Organisation]:
     if RoleAssignment.objects.filter(user=user, role=Role.BZK_COORDINATOR).exists():
         return Organisation.objects.filter(outside_bzk_coordination=False)
     return _organisations_with_role(user, [Role.COORDINATOR])
+
+
+def organisations_for_adviser_register(user) -> QuerySet[Organisation]:
+    """The register of confidential advisers (issue 5 §1): coordinators for their organisation,
+    the government-wide coordinator for every organisation."""
+    if not is_verified_staff(user):
+        return Organisation.objects.none()
+    if RoleAssignment.objects.filter(user=user, role=Role.BZK_COORDINATOR).exists():
+        return Organisation.objects.all()
+    return _organisations_with_role(user, [Role.COORDINATOR])
