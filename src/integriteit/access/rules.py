@@ -243,3 +243,23 @@ def organisations_for_adviser_register(user) -> QuerySet[Organisation]:
     if RoleAssignment.objects.filter(user=user, role=Role.BZK_COORDINATOR).exists():
         return Organisation.objects.all()
     return _organisations_with_role(user, [Role.COORDINATOR])
+
+def adviser_of(user):
+    """The user's ConfidentialAdviser record, or None (issue 5)."""
+    from integriteit.advisers.models import ConfidentialAdviser
+
+    if not is_verified_staff(user):
+        return None
+    return ConfidentialAdviser.objects.filter(user=user).first()
+
+
+def log_entries_of(user) -> QuerySet:
+    """The conversation log entries the user may read: only the ones they wrote as a
+    confidential adviser (issue 5 §3). No other role, not the coordinator, the competent
+    authority, an administrator or an auditor, reads a single entry; they see aggregates."""
+    from integriteit.advisers.models import ConversationLogEntry
+
+    if not is_verified_staff(user):
+        return ConversationLogEntry.objects.none()
+    return ConversationLogEntry.objects.filter(adviser__user=user)
+

@@ -6,3 +6,10 @@ class AdvisersConfig(AppConfig):
     name = "integriteit.advisers"
     label = "advisers"
     verbose_name = _("Confidential advisers (vertrouwenspersonen)")
+
+    def ready(self) -> None:
+        from integriteit.reports.signals import report_registered
+
+        from .log import on_report_registered
+
+        report_registered.connect(on_report_registered, dispatch_uid="advisers-log-on-behalf")

@@ -23,9 +23,18 @@ from ..forms import (
     RegisterReportForm,
 )
 from ..receipts import display
+from ..signals import report_registered
 from .reporter import input_from
 
 REGISTERED_KEY = "registered_receipt"
+
+
+def _prefilled_channel(request) -> str:
+    """`?channel=` preselects who received the report (a link from an adviser's log)."""
+    channel = request.GET.get("channel", "")
+    if channel in Channel.values and channel != Channel.ONLINE:
+        return channel
+    return Channel.COORDINATOR
 
 
 @staff_required
@@ -45,7 +54,7 @@ def register(request):
         request.POST or None,
         request.FILES or None,
         organisation=organisation,
-        initial={"channel": Channel.COORDINATOR, "received_on": timezone.localdate()},
+        initial={"channel": _prefilled_channel(request), "received_on": timezone.localdate()},
     )
     if request.method == "POST":
         if form.is_valid():
@@ -61,9 +70,11 @@ def register(request):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
+                report_registered.send(sender=type(report), report=report, request=request)
                 request.session[REGISTERED_KEY] = {
                     "code": display(code),
                     "reference": report.reference,
+                    "via_adviser": report.channel == Channel.CONFIDENTIAL_ADVISER,
                 }
                 return redirect("reports:registered")
         messages.error(request, _("Some answers need your attention. See the messages below."))
