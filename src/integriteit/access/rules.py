@@ -244,6 +244,7 @@ def organisations_for_adviser_register(user) -> QuerySet[Organisation]:
         return Organisation.objects.all()
     return _organisations_with_role(user, [Role.COORDINATOR])
 
+
 def adviser_of(user):
     """The user's ConfidentialAdviser record, or None (issue 5)."""
     from integriteit.advisers.models import ConfidentialAdviser
@@ -263,3 +264,39 @@ def log_entries_of(user) -> QuerySet:
         return ConversationLogEntry.objects.none()
     return ConversationLogEntry.objects.filter(adviser__user=user)
 
+
+def annual_report_organisations_to_edit(user) -> QuerySet[Organisation]:
+    """The advisers' annual report (issue 5 §5): the confidential advisers of an organisation
+    (role or register) create it and write its recommendations."""
+    if not is_verified_staff(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(
+            pk__in=RoleAssignment.objects.filter(user=user, role=Role.CONFIDENTIAL_ADVISER).values(
+                "organisation"
+            )
+        )
+        | Q(confidential_advisers__user=user, confidential_advisers__is_active=True)
+    ).distinct()
+
+
+def annual_report_organisations_to_respond(user) -> QuerySet[Organisation]:
+    """The competent authority reads the annual report and responds to it."""
+    if not is_verified_staff(user):
+        return Organisation.objects.none()
+    return _organisations_with_role(user, [Role.COMPETENT_AUTHORITY])
+
+
+def annual_report_organisations_visible_to(user) -> QuerySet[Organisation]:
+    """Who sees an organisation's annual report (aggregates with suppression, never an entry):
+    its advisers, its competent authority and its integrity coordinators."""
+    if not is_verified_staff(user):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        Q(pk__in=annual_report_organisations_to_edit(user).values("pk"))
+        | Q(
+            pk__in=RoleAssignment.objects.filter(
+                user=user, role__in=[Role.COMPETENT_AUTHORITY, Role.COORDINATOR]
+            ).values("organisation")
+        )
+    )

@@ -194,6 +194,8 @@ ACKNOWLEDGEMENT_NEAR_DAYS = int(env("ACKNOWLEDGEMENT_NEAR_DAYS", "2"))
 FEEDBACK_NEAR_DAYS = int(env("FEEDBACK_NEAR_DAYS", "14"))
 # Aggregated evaluation answers are shown only for groups at least this large.
 EVALUATION_MIN_GROUP = int(env("EVALUATION_MIN_GROUP", "5"))
+# Confidential advisers' annual report: figures under this are suppressed (issue 5 §5).
+ADVISER_REPORT_MIN_CELL = int(env("ADVISER_REPORT_MIN_CELL", "5"))
 # Investigations (RULES R12, time limits configurable): terms to approve an interview record and
 # to respond to the draft report.
 INTERVIEW_RESPONSE_DAYS = int(env("INTERVIEW_RESPONSE_DAYS", "10"))

@@ -1,0 +1,422 @@
+"""The confidential advisers' annual report (issue 5 §5; seed 001 §3.7, norm 12).
+
+`figures(organisation, year)` reads the conversation log of the organisation for the year and
+the four years before it in a single aggregate query (GROUP BY year, theme and unit level, with
+one conditional count per referral), so the number of queries does not grow with the log. The
+result holds only aggregates: no entry, no date, no unit name. Every cell under
+`settings.ADVISER_REPORT_MIN_CELL` is suppressed, and complementary cells with it, so that no
+suppressed figure can be derived from a total.
+
+The rest of the module is the report's life: create, recommendations, sending to the competent
+authority (e-mail without contents), responses, follow-up actions and interim signals; and the
+CSV and PDF exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Case, CharField, Count, Q, Sum, Value, When
+from django.db.models.functions import ExtractYear
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from integriteit.accounts.constants import Role
+from integriteit.accounts.models import RoleAssignment
+
+from .constants import ConversationTheme, Referral
+from .models import (
+    AnnualReport,
+    ConversationLogEntry,
+    FollowUpAction,
+    InterimSignal,
+    Recommendation,
+)
+
+TREND_YEARS = 5  # the report's year and the four before it
+ORGANISATION_LEVEL = "organisation"
+UNIT_LEVEL = "unit"
+
+PRIMARY = "primary"  # under the threshold
+COMPLEMENTARY = "complementary"  # suppressed so that a primary cell cannot be derived
+
+
+def min_cell() -> int:
+    return int(getattr(settings, "ADVISER_REPORT_MIN_CELL", 5))
+
+
+# --- Tables with suppression ----------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    value: int
+    suppressed: str = ""  # "", PRIMARY or COMPLEMENTARY
+
+    def display(self, threshold: int) -> str:
+        if self.suppressed == PRIMARY:
+            return f"<{threshold}"
+        if self.suppressed == COMPLEMENTARY:
+            return "*"
+        return str(self.value)
+
+
+@dataclass
+class Row:
+    label: str
+    cells: list[Cell]
+    total: Cell | None = None
+    key: str = ""
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    columns: list[str]
+    rows: list[Row]
+    totals: Row | None = None  # the column totals (additive tables only)
+    row_totals: bool = True
+
+    def header(self) -> list[str]:
+        return self.columns + ([_("Total")] if self.row_totals else [])
+
+    def all_rows(self) -> list[Row]:
+        return self.rows + ([self.totals] if self.totals else [])
+
+
+def build_table(
+    key: str,
+    caption: str,
+    columns: list[str],
+    rows: list[tuple[str, str, list[int]]],
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    threshold: int | None = None,
+) -> Table:
+    """A table of counts with primary and complementary suppression applied."""
+    threshold = min_cell() if threshold is None else threshold
+    body = [
+        Row(
+            label=label,
+            key=row_key,
+            cells=[Cell(v) for v in values],
+            total=Cell(sum(values)) if row_totals else None,
+        )
+        for row_key, label, values in rows
+    ]
+    totals = None
+    if column_totals:
+        sums = [sum(r.cells[j].value for r in body) for j in range(len(columns))]
+        totals = Row(
+            label=_("Total"),
+            key="total",
+            cells=[Cell(v) for v in sums],
+            total=Cell(sum(sums)) if row_totals else None,
+        )
+    table = Table(key, caption, columns, body, totals, row_totals)
+    suppress(table, threshold)
+    return table
+
+
+def _lines(table: Table) -> list[list[Cell]]:
+    """The groups of cells one of which is the sum of the others (rows and columns)."""
+    lines: list[list[Cell]] = []
+    matrix = [r.cells + ([r.total] if r.total else []) for r in table.all_rows()]
+    if table.row_totals:
+        lines.extend(matrix)
+    if table.totals is not None:
+        width = len(matrix[0]) if matrix else 0
+        lines.extend([row[j] for row in matrix] for j in range(width))
+    return lines
+
+
+def suppress(table: Table, threshold: int) -> None:
+    """Primary suppression of every cell 0 < value < threshold; then, until nothing changes,
+    in every row or column that has exactly one suppressed cell (and a total from which it could
+    be derived), the smallest other cell is suppressed too."""
+    for row in table.all_rows():
+        for cell in row.cells + ([row.total] if row.total else []):
+            if 0 < cell.value < threshold:
+                cell.suppressed = PRIMARY
+    lines = _lines(table)
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            hidden = [c for c in line if c.suppressed]
+            if len(hidden) != 1:
+                continue
+            others = [c for c in line if not c.suppressed]
+            if not others:
+                continue
+            # Prefer a non-zero cell: hiding a zero protects nothing when zeros are known.
+            candidates = [c for c in others if c.value > 0] or others
+            min(candidates, key=lambda c: c.value).suppressed = COMPLEMENTARY
+            changed = True
+
+
+# --- The figures ----------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    organisation: str
+    year: int
+    years: list[int]
+    threshold: int
+    tables: list[Table] = field(default_factory=list)
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.tables if t.key == key)
+
+
+def log_of(organisation, year: int):
+    first = year - TREND_YEARS + 1
+    return ConversationLogEntry.objects.filter(
+        organisation=organisation,
+        held_on__gte=datetime.date(first, 1, 1),
+        held_on__lte=datetime.date(year, 12, 31),
+    )
+
+
+def raw_counts(organisation, year: int) -> list[dict]:
+    """One aggregate query: per (year, theme, unit level) the entries, conversations, reports
+    that followed and the entries per referral."""
+    referral_counts = {
+        f"ref_{code}": Count("pk", filter=Q(referrals__icontains=f'"{code}"'))
+        for code in Referral.values
+    }
+    return list(
+        log_of(organisation, year)
+        .annotate(
+            year=ExtractYear("held_on"),
+            level=Case(
+                When(unit__isnull=True, then=Value(ORGANISATION_LEVEL)),
+                default=Value(UNIT_LEVEL),
+                output_field=CharField(),
+            ),
+        )
+        .order_by()
+        .values("year", "theme", "level")
+        .annotate(
+            entries=Count("pk"),
+            conversations=Sum("conversations"),
+            followed=Count("pk", filter=Q(report_followed=True)),
+            **referral_counts,
+        )
+    )
+
+
+def figures(organisation, year: int, *, threshold: int | None = None) -> Figures:
+    threshold = min_cell() if threshold is None else threshold
+    years = list(range(year - TREND_YEARS + 1, year + 1))
+    columns = [str(y) for y in years]
+    rows = raw_counts(organisation, year)
+
+    def series(measure: str, **match) -> list[int]:
+        out = dict.fromkeys(years, 0)
+        for r in rows:
+            if all(r[k] == v for k, v in match.items()):
+                out[int(r["year"])] += int(r[measure] or 0)
+        return [out[y] for y in years]
+
+    themes = [(t.value, str(t.label)) for t in ConversationTheme]
+    levels = [
+        (ORGANISATION_LEVEL, _("Organisation level (no unit shared)")),
+        (UNIT_LEVEL, _("Unit level (a unit shared)")),
+    ]
+    referrals = [(r.value, str(r.label)) for r in Referral]
+    result = Figures(str(organisation), year, years, threshold)
+    result.tables = [
+        build_table(
+            "summary",
+            _("Log entries, conversations and formal reports per year"),
+            columns,
+            [
+                ("entries", _("Log entries"), series("entries")),
+                ("conversations", _("Conversations"), series("conversations")),
+                ("reports_followed", _("A formal report followed"), series("followed")),
+            ],
+            column_totals=False,
+            threshold=threshold,
+        ),
+        build_table(
+            "theme_entries",
+            _("Log entries by theme per year"),
+            columns,
+            [(k, label, series("entries", theme=k)) for k, label in themes],
+            threshold=threshold,
+        ),
+        build_table(
+            "theme_conversations",
+            _("Conversations by theme per year"),
+            columns,
+            [(k, label, series("conversations", theme=k)) for k, label in themes],
+            threshold=threshold,
+        ),
+        build_table(
+            "level_entries",
+            _("Log entries by the level the employee shared per year"),
+            columns,
+            [(k, str(label), series("entries", level=k)) for k, label in levels],
+            threshold=threshold,
+        ),
+        build_table(
+            "level_conversations",
+            _("Conversations by the level the employee shared per year"),
+            columns,
+            [(k, str(label), series("conversations", level=k)) for k, label in levels],
+            threshold=threshold,
+        ),
+        # An entry may have several referrals: rows add up over the years, columns do not.
+        build_table(
+            "referral_entries",
+            _("Log entries with a referral, by referral per year"),
+            columns,
+            [(k, label, series(f"ref_{k}")) for k, label in referrals],
+            column_totals=False,
+            threshold=threshold,
+        ),
+        build_table(
+            "reports_followed_by_theme",
+            _("Log entries after which a formal report followed, by theme per year"),
+            columns,
+            [(k, label, series("followed", theme=k)) for k, label in themes],
+            threshold=threshold,
+        ),
+    ]
+    return result
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+def figures_csv(data: Figures) -> str:
+    """All tables, with suppression, one block per table: table, row, the years, total."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Organisation"), data.organisation, _("Year"), data.year])
+    writer.writerow([_("Cells under"), data.threshold, _("are suppressed")])
+    for table in data.tables:
+        writer.writerow([])
+        writer.writerow([table.caption, *table.header()])
+        for row in table.all_rows():
+            cells = [c.display(data.threshold) for c in row.cells]
+            if row.total is not None:
+                cells.append(row.total.display(data.threshold))
+            writer.writerow([row.label, *cells])
+    return out.getvalue()
+
+
+def report_pdf(report: AnnualReport, data: Figures) -> bytes:
+    """The annual report as PDF: self-contained HTML, WeasyPrint with every URL refused."""
+    from weasyprint import HTML
+
+    from integriteit.investigations.documents import refusing_fetcher
+
+    html = render_to_string(
+        "advisers/annual_document.html",
+        {
+            "report": report,
+            "figures": data,
+            "recommendations": report.recommendations.prefetch_related("actions").order_by("pk"),
+            "generated": timezone.localtime(),
+        },
+    )
+    return HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf()
+
+
+# --- The report's life ----------------------------------------------------------------------
+
+
+def create_report(organisation, year: int, user) -> AnnualReport:
+    report, _created = AnnualReport.objects.get_or_create(
+        organisation=organisation, year=year, defaults={"created_by": user}
+    )
+    return report
+
+
+def add_recommendation(report: AnnualReport, text: str) -> Recommendation:
+    return Recommendation.objects.create(annual_report=report, text=text)
+
+
+def _authority_emails(organisation) -> list[str]:
+    return sorted(
+        {
+            a.user.email
+            for a in RoleAssignment.objects.filter(
+                organisation=organisation, role=Role.COMPETENT_AUTHORITY
+            ).select_related("user")
+            if a.user.email and a.user.is_active
+        }
+    )
+
+
+def send_to_authority(report: AnnualReport) -> None:
+    """Mark as sent and tell the competent authority; the e-mail holds a link, no contents."""
+    report.sent_to_authority_at = timezone.now()
+    report.save(update_fields=["sent_to_authority_at"])
+    link = settings.SITE_URL + reverse("advisers:annual_detail", args=[report.pk])
+    recipients = _authority_emails(report.organisation)
+    if recipients:
+        send_mail(
+            _("The confidential advisers' annual report is ready"),
+            _(
+                "The confidential advisers have sent their annual report %(year)s to you. "
+                "Read it and respond to the recommendations after logging in: %(link)s"
+            )
+            % {"year": report.year, "link": link},
+            None,
+            recipients,
+        )
+
+
+def respond(recommendation: Recommendation, text: str, user) -> None:
+    recommendation.response = text
+    recommendation.responded_by = user
+    recommendation.responded_at = timezone.now()
+    recommendation.save(update_fields=["response", "responded_by", "responded_at"])
+
+
+def add_action(
+    recommendation: Recommendation, description: str, owner: str, due_on: datetime.date
+) -> FollowUpAction:
+    return FollowUpAction.objects.create(
+        recommendation=recommendation, description=description, owner=owner, due_on=due_on
+    )
+
+
+def action_state(action: FollowUpAction, today: datetime.date | None = None) -> str:
+    today = today or timezone.localdate()
+    if action.done_at:
+        return "done"
+    return "overdue" if action.due_on < today else "open"
+
+
+def raise_signal(organisation, text: str, user) -> InterimSignal:
+    signal = InterimSignal.objects.create(organisation=organisation, text=text, raised_by=user)
+    recipients = _authority_emails(organisation)
+    if recipients:
+        send_mail(
+            _("A confidential adviser raised an interim signal"),
+            _("A confidential adviser raised an interim signal. Read it after logging in: %s")
+            % (settings.SITE_URL + reverse("advisers:signals")),
+            None,
+            recipients,
+        )
+    return signal
+
+
+def answer_signal(signal: InterimSignal, text: str) -> None:
+    signal.response = text
+    signal.responded_at = timezone.now()
+    signal.save(update_fields=["response", "responded_at"])
