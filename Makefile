@@ -70,8 +70,8 @@ format: install
 messages: install
 	cd src/integriteit && ../../$(PY) ../../manage.py makemessages -l nl --no-obsolete --ignore '*/tests/*' && ../../$(PY) ../../manage.py compilemessages -l nl
 
-# Both benchmarks (docs/benchmarks.md); one of them with e.g. `make bench BENCH_ONLY=dashboard`.
-BENCH_ONLY ?= submissions dashboard
+# The benchmarks (docs/benchmarks.md); one of them with e.g. `make bench BENCH_ONLY=dashboard`.
+BENCH_ONLY ?= submissions dashboard advisers
 bench: install var/keys.json
 	@for name in $(BENCH_ONLY); do $(PY) bench/$$name.py || exit 1; done
 
