@@ -36,6 +36,7 @@ REGISTER_ORGS = {
     "manager": {"bzk"},
     "director": {"bzk"},
     "adviser": {"bzk"},
+    "adviser-ext": {"bzk", "fin"},  # external adviser serving both (issue 5 demo)
     "coordinator-fin": {"fin"},
 }
 AUDIT_READERS = {"auditor"}
@@ -43,7 +44,7 @@ FILE = ("bewijs.txt", b"inhoud van het bewijs")
 
 
 def test_table_covers_every_demo_person():
-    assert len(USERNAMES) == 13
+    assert len(USERNAMES) == 14
     assert {u for u, _o in ALLOWED} | set(REGISTER_ORGS) | AUDIT_READERS <= set(USERNAMES)
 
 
