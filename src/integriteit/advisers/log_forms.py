@@ -20,7 +20,8 @@ NOTES_MAX = 2_000
 class ConversationLogForm(StyledFormMixin, forms.Form):
     held_on = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, whatever the language: a date input shows nothing for a localised value.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Format: YYYY-MM-DD."),
     )
     theme = forms.ChoiceField(label=_("Theme"), choices=ConversationTheme.choices)
