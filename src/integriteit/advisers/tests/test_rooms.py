@@ -4,7 +4,7 @@ advisers see a slot as "booked", never by whom; only advisers reach the page."""
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from integriteit import testing
 from integriteit.advisers import rooms
@@ -17,6 +17,13 @@ from integriteit.organisations.models import Organisation
 pytestmark = pytest.mark.django_db
 
 URL = "/en/vertrouwenspersonen/ruimtes/"
+
+
+@pytest.fixture
+def english():
+    """The booking errors are compared in English; the default language is Dutch."""
+    with translation.override("en"):
+        yield
 
 
 def _make_adviser(user, organisation):
@@ -64,7 +71,7 @@ def test_booking_records_only_adviser_and_slot(people, setting):
     }
 
 
-def test_overlap_is_refused(people, setting):
+def test_overlap_is_refused(people, setting, english):
     start, end = _slot(hour=10, hours=2)
     rooms.book(people["adviser"], setting["room"], start, end)
     with pytest.raises(rooms.BookingError, match="already booked"):
@@ -79,7 +86,7 @@ def test_overlap_is_refused(people, setting):
     assert RoomBooking.objects.count() == 2
 
 
-def test_past_end_before_start_and_long_slots_are_refused(people, setting):
+def test_past_end_before_start_and_long_slots_are_refused(people, setting, english):
     start, end = _slot(days=-1)
     with pytest.raises(rooms.BookingError, match="past"):
         rooms.book(people["adviser"], setting["room"], start, end)
