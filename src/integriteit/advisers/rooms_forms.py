@@ -16,7 +16,9 @@ class RoomBookingForm(StyledFormMixin, forms.Form):
     room = forms.ModelChoiceField(
         label=_("Room"), queryset=ConversationRoom.objects.none(), empty_label=None
     )
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     starts = forms.TimeField(
         label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "class": "utrecht-textbox"})
     )

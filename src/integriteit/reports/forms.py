@@ -247,7 +247,7 @@ class RegisterReportForm(ReportForm):
     received_on = forms.DateField(
         label=_("Date of receipt"),
         help_text=_("The legal terms count from this date. Format: YYYY-MM-DD."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     minutes = forms.CharField(
         label=_("Minutes of the conversation"),

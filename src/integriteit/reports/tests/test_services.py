@@ -333,3 +333,9 @@ def test_adviser_registers_anonymously_without_consent(people, staff_client):
     )
     assert response.status_code == 302
     assert Report.objects.get().is_anonymous
+
+
+def test_register_form_prefills_the_date_in_the_format_browsers_read(people, staff_client):
+    # <input type="date"> only shows a value in ISO format; anything else looks empty.
+    page = staff_client(people["coordinator"]).get("/behandeling/registreren/")
+    assert f'value="{timezone.localdate().isoformat()}"' in page.content.decode()
