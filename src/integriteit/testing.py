@@ -86,3 +86,50 @@ def make_report(
     code = services.submit_draft(draft)
     draft.refresh_from_db()
     return draft, code
+
+
+def stored_bytes() -> dict[str, bytes]:
+    """Everything the database and the upload folder hold on disk, by where it came from: the
+    SQLite file (with its journals) or a pg_dump, and every file under UPLOAD_ROOT. Tests grep
+    it for plaintext (SECURITY.md "Tests that prove it")."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    found: dict[str, bytes] = {}
+    if connection.vendor == "sqlite":
+        name = Path(connection.settings_dict["NAME"])
+        assert name.exists(), f"the SQLite test database is not a file: {name}"
+        for suffix in ("", "-wal", "-journal", "-shm"):
+            path = Path(f"{name}{suffix}")
+            if path.exists():
+                found[str(path)] = path.read_bytes()
+    elif connection.vendor == "postgresql":
+        pg_dump = shutil.which("pg_dump")
+        assert pg_dump, "pg_dump is needed for the PostgreSQL branch of this check"
+        options = connection.settings_dict
+        command = [
+            pg_dump,
+            "-h",
+            options.get("HOST") or "127.0.0.1",
+            "-U",
+            options.get("USER") or "postgres",
+            "-p",
+            str(options.get("PORT") or 5432),
+            options["NAME"],
+        ]
+        env = {"PATH": "/usr/bin:/bin"}
+        if options.get("PASSWORD"):
+            env["PGPASSWORD"] = options["PASSWORD"]
+        # The command is built from our own settings, not from user input.
+        dump = subprocess.run(command, capture_output=True, check=True, env=env)  # noqa: S603
+        found["pg_dump"] = dump.stdout
+    else:
+        raise AssertionError(f"No plaintext check for database vendor {connection.vendor}")
+    for path in Path(settings.UPLOAD_ROOT).rglob("*"):
+        if path.is_file():
+            found[str(path)] = path.read_bytes()
+    return found

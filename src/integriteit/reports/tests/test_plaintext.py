@@ -7,20 +7,16 @@ plaintext of texts, names, messages and file contents.
 
 import io
 import re
-import shutil
-import subprocess
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from PIL import Image, PngImagePlugin
 
 from integriteit.reports import receipts
 from integriteit.reports.models import Report
 from integriteit.reports.sealing import open_content, open_identity
-from integriteit.testing import verified_client
+from integriteit.testing import stored_bytes, verified_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,40 +89,7 @@ def _submit_through_views(client, people) -> tuple[Report, str]:
 
 
 def _disk_bytes() -> dict[str, bytes]:
-    """Everything the database and the upload folder hold on disk, by where it came from."""
-    found: dict[str, bytes] = {}
-    if connection.vendor == "sqlite":
-        name = Path(connection.settings_dict["NAME"])
-        assert name.exists(), f"the SQLite test database is not a file: {name}"
-        for suffix in ("", "-wal", "-journal", "-shm"):
-            path = Path(f"{name}{suffix}")
-            if path.exists():
-                found[str(path)] = path.read_bytes()
-    elif connection.vendor == "postgresql":
-        pg_dump = shutil.which("pg_dump")
-        assert pg_dump, "pg_dump is needed for the PostgreSQL branch of this test"
-        options = connection.settings_dict
-        command = [
-            pg_dump,
-            "-h",
-            options.get("HOST") or "127.0.0.1",
-            "-U",
-            options.get("USER") or "postgres",
-            "-p",
-            str(options.get("PORT") or 5432),
-            options["NAME"],
-        ]
-        env = {"PATH": "/usr/bin:/bin"}
-        if options.get("PASSWORD"):
-            env["PGPASSWORD"] = options["PASSWORD"]
-        dump = subprocess.run(command, capture_output=True, check=True, env=env)
-        found["pg_dump"] = dump.stdout
-    else:
-        pytest.fail(f"No plaintext check for database vendor {connection.vendor}")
-    for path in Path(settings.UPLOAD_ROOT).rglob("*"):
-        if path.is_file():
-            found[str(path)] = path.read_bytes()
-    return found
+    return stored_bytes()
 
 
 def _forms_of(text: str) -> list[bytes]:
