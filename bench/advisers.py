@@ -22,7 +22,6 @@ import datetime
 import json
 import os
 import random
-import secrets
 import shutil
 import statistics
 import sys
@@ -34,9 +33,10 @@ from pathlib import Path
 from submissions import (  # bench/ is on sys.path when run as a script
     RESULTS,
     ROOT,
+    bench_environment,
     git_commit,
-    machine,
     manage,
+    print_machine,
     recreate_database,
 )
 
@@ -116,30 +116,8 @@ def main() -> int:
     args = arguments()
     workdir = Path(tempfile.mkdtemp(prefix="integriteit-bench-advisers-"))
     database_url = f"{args.postgres}/{args.database}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "integriteit.conf.bench",
-            "PYTHONPATH": str(ROOT / "src"),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            "INTEGRITEIT_KEY_FILE": str(workdir / "keys.json"),
-            "UPLOAD_ROOT": str(workdir / "uploads"),
-            "BENCH_STATIC_ROOT": str(workdir / "static"),
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    info = machine(args.postgres)
-    print(
-        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, "
-        f"Python {info['python']}, PostgreSQL {info['postgres']}"
-    )
+    env = bench_environment(database_url, workdir)
+    info = print_machine(args.postgres)
     print(f"Setting up database {args.database} ...", flush=True)
     recreate_database(args.postgres, args.database)
     try:

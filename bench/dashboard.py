@@ -22,7 +22,6 @@ import json
 import os
 import random
 import re
-import secrets
 import shutil
 import statistics
 import sys
@@ -38,11 +37,12 @@ from submissions import (  # bench/ is on sys.path when run as a script
     RESULTS,
     ROOT,
     Server,
+    bench_environment,
     cpu_snapshot,
     git_commit,
-    machine,
     manage,
     percentile,
+    print_machine,
     recreate_database,
     wait_for_quiet,
 )
@@ -345,32 +345,9 @@ def main() -> int:
     args = arguments()
     workdir = Path(tempfile.mkdtemp(prefix="integriteit-bench-dashboard-"))
     database_url = f"{args.postgres}/{args.database}"
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "integriteit.conf.bench",
-            "PYTHONPATH": str(ROOT / "src"),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            # testserver: the in-process query count uses Django's test client.
-            "ALLOWED_HOSTS": "127.0.0.1,testserver",
-            "INTEGRITEIT_KEY_FILE": str(workdir / "keys.json"),
-            "UPLOAD_ROOT": str(workdir / "uploads"),
-            "BENCH_STATIC_ROOT": str(workdir / "static"),
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    info = machine(args.postgres)
-    print(
-        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, "
-        f"Python {info['python']}, PostgreSQL {info['postgres']}"
-    )
+    # testserver: the in-process query count uses Django's test client.
+    env = bench_environment(database_url, workdir, allowed_hosts="127.0.0.1,testserver")
+    info = print_machine(args.postgres)
     print(f"Setting up database {args.database} and {workdir} ...", flush=True)
     recreate_database(args.postgres, args.database)
     server = Server(env, args.workers, args.threads, workdir / "gunicorn.log")

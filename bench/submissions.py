@@ -594,11 +594,9 @@ def count_in_database(database_url: str) -> dict:
 # --- Main -----------------------------------------------------------------------------------
 
 
-def main() -> int:
-    args = arguments()
-    levels = parse_levels(args.levels)
-    workdir = Path(tempfile.mkdtemp(prefix="integriteit-bench-"))
-    database_url = f"{args.postgres}/{args.database}"
+def bench_environment(database_url: str, workdir: Path, allowed_hosts: str = "") -> dict:
+    """The environment of every benchmark's server and management commands: bench settings,
+    a throw-away key file, upload and static folders in `workdir`, no real e-mail."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -611,7 +609,6 @@ def main() -> int:
             "DATABASE_URL": database_url,
             "SECRET_KEY": secrets.token_urlsafe(50),
             "SECURE_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
             "INTEGRITEIT_KEY_FILE": str(workdir / "keys.json"),
             "UPLOAD_ROOT": str(workdir / "uploads"),
             "BENCH_STATIC_ROOT": str(workdir / "static"),
@@ -619,11 +616,27 @@ def main() -> int:
             "LOG_LEVEL": "WARNING",
         }
     )
-    info = machine(args.postgres)
+    if allowed_hosts:
+        env["ALLOWED_HOSTS"] = allowed_hosts
+    return env
+
+
+def print_machine(postgres_url: str) -> dict:
+    info = machine(postgres_url)
     print(
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, "
         f"Python {info['python']}, PostgreSQL {info['postgres']}"
     )
+    return info
+
+
+def main() -> int:
+    args = arguments()
+    levels = parse_levels(args.levels)
+    workdir = Path(tempfile.mkdtemp(prefix="integriteit-bench-"))
+    database_url = f"{args.postgres}/{args.database}"
+    env = bench_environment(database_url, workdir, allowed_hosts="127.0.0.1")
+    info = print_machine(args.postgres)
 
     print(f"Setting up database {args.database} and {workdir} ...", flush=True)
     recreate_database(args.postgres, args.database)
