@@ -1,9 +1,11 @@
 """The reporting channel end to end through the Django test client."""
 
+import datetime
 import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from integriteit.audit.models import AuditEntry
 from integriteit.reports.models import Report
@@ -123,3 +125,27 @@ def test_queue_lists_unacknowledged_reports_first(people, staff_client, make_rep
     waiting, _ = make_report(description="Tweede")
     body = coordinator.get("/behandeling/").content.decode()
     assert body.index(waiting.reference) < body.index(acknowledged.reference)
+
+
+def test_report_registered_early_in_the_morning_for_today_is_accepted(
+    people, staff_client, monkeypatch
+):
+    """A report received today and registered before 09:00 is not "in the future"."""
+    early = datetime.datetime(2026, 3, 2, 6, 30, tzinfo=datetime.UTC)  # 07:30 in Amsterdam
+    monkeypatch.setattr(timezone, "now", lambda: early)
+    response = staff_client(people["coordinator"]).post(
+        "/behandeling/registreren/",
+        {
+            "channel": "coordinator",
+            "form": "written",
+            "received_on": "2026-03-02",
+            "kind": "integrity_violation",
+            "violation_types": ["financial"],
+            "description": "Vervalste declaraties",
+            "raised_before": "no",
+            "relation": "employee",
+            "anonymous": "1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Report.objects.get().received_at == early

@@ -62,8 +62,13 @@ def register(request):
             data.channel = form.cleaned_data["channel"]
             data.form = form.cleaned_data["form"]
             data.identity_consent = form.cleaned_data["identity_consent"]
-            data.received_at = timezone.make_aware(
-                datetime.datetime.combine(form.cleaned_data["received_on"], datetime.time(9))
+            # A past day counts from 09:00; today from now, so a report registered before
+            # nine in the morning is not "in the future".
+            data.received_at = min(
+                timezone.make_aware(
+                    datetime.datetime.combine(form.cleaned_data["received_on"], datetime.time(9))
+                ),
+                timezone.now(),
             )
             try:
                 report, code = services.register_report(request.user, data)
