@@ -2,6 +2,7 @@
 same transaction, so the change and its audit entry land together or not at all."""
 
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,8 @@ from django.utils import timezone
 from integriteit.crypto.tokens import audit_mac
 
 from .models import AuditEntry
+
+logger = logging.getLogger("integriteit.integrity")
 
 GENESIS_HASH = "0" * 64
 # Any constant: the id of the advisory lock that serialises appends on PostgreSQL.
@@ -80,6 +83,17 @@ def record(
         entry.entry_hash = audit_mac(_canonical(entry))
         entry.save()
         return entry
+
+
+def integrity_alert(
+    object_type: str, object_id: Any, what: str, detail: dict | None = None
+) -> None:
+    """A stored record failed an integrity check: a ciphertext that does not authenticate, an
+    access row whose seal does not match, a key that does not fit. The caller skips the record
+    (fails closed); this leaves the trace an auditor and the operator act on. Never pass
+    contents or names in `detail`."""
+    logger.error("integrity alert: %s %s:%s", what, object_type, object_id)
+    record(SYSTEM, "integrity.alert", object_type, object_id, {"what": what, **(detail or {})})
 
 
 @dataclass(frozen=True)

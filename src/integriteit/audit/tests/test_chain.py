@@ -134,3 +134,15 @@ def test_denied_read_writes_no_read_entry(people, staff_client, make_report):
     response = staff_client(people["employee"]).get(f"/behandeling/{report.pk}/")
     assert response.status_code == 404
     assert not AuditEntry.objects.filter(action="report.read").exists()
+
+
+def test_integrity_alert_is_a_chained_entry_without_contents(caplog):
+    from integriteit.audit.services import integrity_alert
+
+    integrity_alert("report", "abc", "ciphertext failed authentication", {"field": "content"})
+    entry = AuditEntry.objects.get(action="integrity.alert")
+    assert entry.actor_label == "system"
+    assert (entry.object_type, entry.object_id) == ("report", "abc")
+    assert entry.detail == {"what": "ciphertext failed authentication", "field": "content"}
+    assert "integrity alert" in caplog.text
+    assert verify_chain().intact
