@@ -8,8 +8,12 @@ class AdvisersConfig(AppConfig):
     verbose_name = _("Confidential advisers (vertrouwenspersonen)")
 
     def ready(self) -> None:
+        from integriteit.crypto.holders import register_key_holder
         from integriteit.reports.signals import report_registered
 
-        from .log import on_report_registered
+        from .log import on_report_registered, owner_of
+        from .models import ConversationLogEntry
+
+        register_key_holder(ConversationLogEntry, owner_of)
 
         report_registered.connect(on_report_registered, dispatch_uid="advisers-log-on-behalf")

@@ -35,7 +35,7 @@ class LogInput:
     notes: str = ""
 
 
-def _owner(entry: ConversationLogEntry) -> str:
+def owner_of(entry: ConversationLogEntry) -> str:
     return f"adviserlog:{entry.pk}"
 
 
@@ -68,7 +68,7 @@ def _seal_notes(entry: ConversationLogEntry, notes: str) -> None:
         entry.kek_version = ""
         entry.sealed_notes = None
         return
-    sealer, wrapped = Sealer.new(owner=_owner(entry))
+    sealer, wrapped = Sealer.new(owner=owner_of(entry))
     entry.wrapped_key = wrapped.ciphertext
     entry.kek_version = wrapped.kek_version
     entry.sealed_notes = sealer.seal_text(_record_name(entry), NOTES_FIELD, notes)
@@ -121,7 +121,7 @@ def notes_of(user, entry: ConversationLogEntry) -> str:
     if not entry.sealed_notes or not entry.wrapped_key:
         return ""
     sealer = Sealer.from_wrapped(
-        WrappedKey(bytes(entry.wrapped_key), entry.kek_version), owner=_owner(entry)
+        WrappedKey(bytes(entry.wrapped_key), entry.kek_version), owner=owner_of(entry)
     )
     text = sealer.open_text(_record_name(entry), NOTES_FIELD, bytes(entry.sealed_notes))
     record(Actor.of(user), "adviserlog.notes_read", "adviserlog", entry.pk)

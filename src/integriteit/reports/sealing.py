@@ -36,12 +36,13 @@ class Identity:
         return not (self.name or self.email or self.phone)
 
 
-def _owner(report: Report) -> str:
+def owner_of(report: Report) -> str:
+    """The owner bound into the report's wrapped data key and every ciphertext under it."""
     return f"report:{report.pk}"
 
 
 def new_sealer(report: Report) -> Sealer:
-    sealer, wrapped = Sealer.new(_owner(report))
+    sealer, wrapped = Sealer.new(owner_of(report))
     report.wrapped_key = wrapped.ciphertext
     report.kek_version = wrapped.kek_version
     return sealer
@@ -63,9 +64,9 @@ class ShreddedSealer(Sealer):
 
 def sealer_for(report: Report) -> Sealer:
     if not bytes(report.wrapped_key):
-        return ShreddedSealer(_owner(report))
+        return ShreddedSealer(owner_of(report))
     wrapped = WrappedKey(bytes(report.wrapped_key), report.kek_version)
-    return Sealer.from_wrapped(wrapped, _owner(report))
+    return Sealer.from_wrapped(wrapped, owner_of(report))
 
 
 def seal_content(sealer: Sealer, report: Report, content: Content) -> None:

@@ -8,9 +8,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from integriteit.advisers import log as adviser_log
+from integriteit.advisers.tests.test_log import adviser_record, as_verified, log_input
 from integriteit.audit.models import AuditEntry
 from integriteit.audit.services import verify_chain
 from integriteit.crypto.envelope import DecryptionError
+from integriteit.crypto.holders import kek_versions_in_use, key_holders
 from integriteit.crypto.keys import keyring, write_key_file
 from integriteit.reports.models import Report
 from integriteit.reports.sealing import open_content, open_identity
@@ -84,3 +87,39 @@ def test_without_rewrap_old_kek_cannot_be_removed(key_file, make_report):
     keyring.cache_clear()
     with pytest.raises(DecryptionError):
         open_content(Report.objects.get(pk=report.pk))
+
+
+def _retire_all_but_current(key_file: Path) -> None:
+    document = json.loads(key_file.read_text())
+    current = document["current_kek"]
+    document["keks"] = {current: document["keks"][current]}
+    write_key_file(key_file, json.dumps(document))
+    keyring.cache_clear()
+
+
+def test_rotation_reaches_every_key_holder(key_file, make_report, people):
+    """Issue 9 defect 1: after rotate, re-wrap and retiring the old KEK, nothing anywhere still
+    needs the old KEK: the advisers' notes open as well as the reports."""
+    assert {holder.label for holder in key_holders()} >= {
+        "reports.Report",
+        "advisers.ConversationLogEntry",
+    }
+    report, _code = make_report(description="Melding onder de oude sleutel", name="Kees Melder")
+    adviser = as_verified(people["adviser"])
+    adviser_record(adviser)
+    entry = adviser_log.record_conversation(adviser, log_input(notes="Notitie oude sleutel"))
+    old_version = keyring().current_kek
+
+    call_command("generate_keys", rotate=True, stdout=StringIO())
+    keyring.cache_clear()
+    output = _rewrap()
+    assert "advisers.ConversationLogEntry: 1 re-wrapped" in output
+    assert "reports.Report: 1 re-wrapped" in output
+    assert old_version not in kek_versions_in_use()
+    _retire_all_but_current(key_file)
+
+    assert open_content(Report.objects.get(pk=report.pk)).description == (
+        "Melding onder de oude sleutel"
+    )
+    entry = adviser_log.ConversationLogEntry.objects.get(pk=entry.pk)
+    assert adviser_log.notes_of(adviser, entry) == "Notitie oude sleutel"

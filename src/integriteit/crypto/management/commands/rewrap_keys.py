@@ -1,76 +1,86 @@
-"""Re-wrap every report's data key under the current KEK (after `generate_keys --rotate`).
+"""Re-wrap every stored data key under the current KEK (after `generate_keys --rotate`).
 
-Idempotent: reports already wrapped under the current KEK are skipped. Works in batches, each
-batch one transaction with its own audit entry, so an interrupted run can simply be restarted.
-Once it reports nothing left, the old KEK versions can be removed from the key file.
+Every model registered in `integriteit.crypto.holders` is covered: reports, confidential
+advisers' log entries and whatever later modules register. Idempotent: keys already wrapped under
+the current KEK are skipped. Works in batches, each batch one transaction with its own audit
+entry, so an interrupted run can simply be restarted. Once it reports nothing left, the old KEK
+versions can be removed from the key file.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from integriteit.crypto.envelope import DecryptionError, WrappedKey, rewrap
+from integriteit.crypto.holders import KeyHolder, key_holders
 from integriteit.crypto.keys import keyring
 
 
 class Command(BaseCommand):
     help = (
-        "Re-wrap every report's data key under the current KEK. Run after "
+        "Re-wrap every stored data key under the current KEK. Run after "
         "`generate_keys --rotate`; safe to run again."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--batch-size", type=int, default=500, help="Reports per transaction (default 500)."
+            "--batch-size", type=int, default=500, help="Keys per transaction (default 500)."
         )
 
     def handle(self, *args, batch_size=500, **options):
-        # Imported here: crypto sits below reports and audit in the dependency order.
-        from integriteit.audit.services import SYSTEM, record
-        from integriteit.reports.models import Report
-
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         keyring.cache_clear()
         current = keyring().current_kek
         total = 0
+        for holder in key_holders():
+            count = self._rewrap_holder(holder, current, batch_size)
+            self.stdout.write(f"{holder.label}: {count} re-wrapped")
+            total += count
+        self.stdout.write(
+            self.style.SUCCESS(f"Re-wrapped {total} data key(s) under KEK version {current}.")
+        )
+
+    def _rewrap_holder(self, holder: KeyHolder, current: str, batch_size: int) -> int:
+        # Imported here: crypto sits below audit in the dependency order.
+        from integriteit.audit.services import SYSTEM, record
+
+        wrapped_field, version_field = holder.wrapped_field, holder.version_field
+        total = 0
         last_pk = None
         while True:
             with transaction.atomic():
-                # A report whose data key was destroyed (ADR 0008) has no version and no key.
-                pending = Report.objects.exclude(kek_version__in=[current, ""]).order_by("pk")
+                pending = holder.wrapped().exclude(**{version_field: current}).order_by("pk")
                 if last_pk is not None:
                     pending = pending.filter(pk__gt=last_pk)
                 batch = list(
-                    pending.select_for_update().only("pk", "wrapped_key", "kek_version")[
+                    pending.select_for_update().only("pk", wrapped_field, version_field)[
                         :batch_size
                     ]
                 )
                 if not batch:
-                    break
+                    return total
                 versions: dict[str, int] = {}
-                for report in batch:
-                    owner = f"report:{report.pk}"
+                for row in batch:
+                    old_version = getattr(row, version_field)
                     try:
                         wrapped = rewrap(
-                            WrappedKey(bytes(report.wrapped_key), report.kek_version), owner
+                            WrappedKey(bytes(getattr(row, wrapped_field)), old_version),
+                            holder.owner(row),
                         )
                     except DecryptionError as error:
                         raise CommandError(
-                            f"Cannot unwrap the data key of report {report.pk}: {error}"
+                            f"Cannot unwrap the data key of {holder.label} {row.pk}: {error}"
                         ) from error
-                    versions[report.kek_version] = versions.get(report.kek_version, 0) + 1
-                    report.wrapped_key = wrapped.ciphertext
-                    report.kek_version = wrapped.kek_version
-                Report.objects.bulk_update(batch, ["wrapped_key", "kek_version"])
+                    versions[old_version] = versions.get(old_version, 0) + 1
+                    setattr(row, wrapped_field, wrapped.ciphertext)
+                    setattr(row, version_field, wrapped.kek_version)
+                holder.model._default_manager.bulk_update(batch, [wrapped_field, version_field])
                 record(
                     SYSTEM,
                     "keys.rewrapped",
                     "kek",
                     current,
-                    {"count": len(batch), "from_versions": versions},
+                    {"holder": holder.label, "count": len(batch), "from_versions": versions},
                 )
                 total += len(batch)
                 last_pk = batch[-1].pk
-        self.stdout.write(
-            self.style.SUCCESS(f"Re-wrapped {total} data key(s) under KEK version {current}.")
-        )
