@@ -28,6 +28,7 @@ from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, connections, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Model
 from django.utils import timezone
 
@@ -329,13 +330,16 @@ def stored_data() -> list[str]:
     )
 
 
+def _schema_is_current() -> bool:
+    executor = MigrationExecutor(connection)
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
 def system_check(app_configs=None, databases=None, **kwargs) -> list[CheckMessage]:
     """`manage.py check --database default` and `migrate`: the same comparison, reading only.
-    Before the first `migrate` (tables missing) there is nothing to compare with."""
-    if not databases or "default" not in databases:
-        return []
-    tables = set(connection.introspection.table_names())
-    if any(model._meta.db_table not in tables for model in _checked_models()):
+    While migrations are pending (a new installation, an upgrade; `migrate` runs its checks
+    first) the tables need not match the models yet, so the check waits for the current schema."""
+    if not databases or "default" not in databases or not _schema_is_current():
         return []
     try:
         ring = keyring()
