@@ -23,6 +23,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured
@@ -34,6 +35,9 @@ from django.utils import timezone
 
 from .holders import kek_versions_in_use, key_holders
 from .keys import KeyRing, keyring
+
+if TYPE_CHECKING:
+    from .models import KeyFingerprint
 
 logger = logging.getLogger("integriteit.integrity")
 
@@ -129,9 +133,9 @@ def _kek_opens_stored_keys(ring: KeyRing, version: str) -> bool:
 # --- The check ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class KeyCheck:
-    problems: tuple[str, ...]
+    problems: list[str] = field(default_factory=list)
     # Fingerprints to record (first use, an installation from before the check, a new KEK) and
     # to forget (a KEK version retired after `rewrap_keys`), with the value that was read.
     record: dict[str, str] = field(default_factory=dict)
@@ -149,74 +153,93 @@ def inspect(ring: KeyRing, *, accept_current_kek: bool = False) -> KeyCheck:
 
     stored = {row.name: row for row in KeyFingerprint.objects.all()}
     expected = fingerprints(ring)
-    in_use = kek_versions_in_use()
-    problems: list[str] = []
-    record: dict[str, str] = {}
-    forget: dict[str, str] = {}
-
+    check = KeyCheck()
     for name in ring.named_keys():
         row = stored.get(name)
         if row is not None and row.fingerprint != expected[name]:
-            problems.append(f"The {name} differs from the one this database was written with.")
+            check.problems.append(
+                f"The {name} differs from the one this database was written with."
+            )
         elif row is None and _contradicted(name, ring):
-            problems.append(f"The {name} does not fit the data stored in this database.")
+            check.problems.append(f"The {name} does not fit the data stored in this database.")
         elif row is None:
-            record[name] = expected[name]
+            check.record[name] = expected[name]
+    _compare_keks(ring, stored, expected, accept_current_kek, check)
+    return check
 
-    current = ring.current_kek
-    current_row = stored.get(kek_name(current))
-    recorded_keks = {
-        name.removeprefix("kek:"): row for name, row in stored.items() if name.startswith("kek:")
-    }
+
+def _compare_keks(
+    ring: KeyRing,
+    stored: dict[str, "KeyFingerprint"],
+    expected: dict[str, str],
+    accept_current_kek: bool,
+    check: KeyCheck,
+) -> None:
+    in_use = kek_versions_in_use()
+    current_row = stored.get(kek_name(ring.current_kek))
+    recorded = {n.removeprefix("kek:"): row for n, row in stored.items() if n.startswith("kek:")}
     newer = {
-        v
-        for v, row in recorded_keks.items()
+        version
+        for version, row in recorded.items()
         if current_row is not None and row.recorded_at > current_row.recorded_at
     }
     if newer and not accept_current_kek:
-        problems.append(
+        check.problems.append(
             f"KEK version {', '.join(sorted(newer))} was added by a rotation after the current "
-            f"KEK version {current}: this key document is from before that rotation. Use the "
-            "rotated document."
+            f"KEK version {ring.current_kek}: this key document is from before that rotation. "
+            "Use the rotated document."
         )
-
-    for version in sorted(set(in_use) | set(ring.keks) | set(recorded_keks)):
-        name = kek_name(version)
-        row = stored.get(name)
+    for version in sorted(set(in_use) | set(ring.keks) | set(recorded)):
+        name, row = kek_name(version), stored.get(kek_name(version))
         if version in in_use:
-            if version not in ring.keks:
-                problems.append(
-                    f"KEK version {version} is missing from the key document, but stored data "
-                    "keys need it."
-                )
-            elif row is not None and row.fingerprint != expected[name]:
-                problems.append(
-                    f"KEK version {version} differs from the one the stored data keys were "
-                    "wrapped with."
-                )
-            elif row is None and not _kek_opens_stored_keys(ring, version):
-                problems.append(
-                    f"KEK version {version} does not open the data keys stored under it."
-                )
-            elif row is None:
-                record[name] = expected[name]
+            _compare_needed_kek(ring, version, row, expected.get(name, ""), check)
         elif version in ring.keks:
-            if row is not None and row.fingerprint != expected[name]:
-                problems.append(
-                    f"KEK version {version} differs from the one recorded for this database."
-                )
-            elif row is None and version == current and (accept_current_kek or not stored):
-                record[name] = expected[name]
-            elif row is None and version == current:
-                problems.append(
-                    f"The current KEK version {version} is not recorded for this database. "
-                    "`generate_keys --rotate` records the KEK it adds; after adding one by hand, "
-                    "record it with `manage.py verify_keys --accept-current-kek`."
-                )
-            # Any other unrecorded version is neither current nor needed: it plays no part.
+            record_current = accept_current_kek or not stored  # a rotation, or first use
+            _compare_unneeded_kek(ring, version, row, expected[name], record_current, check)
         elif row is not None and (accept_current_kek or version not in newer):
-            forget[name] = row.fingerprint  # retired: no data needs it any more
-    return KeyCheck(tuple(problems), record, forget)
+            check.forget[name] = row.fingerprint  # retired: no data needs it any more
+
+
+def _compare_needed_kek(
+    ring: KeyRing, version: str, row: "KeyFingerprint | None", expected: str, check: KeyCheck
+) -> None:
+    """A KEK version stored data keys are wrapped under."""
+    if version not in ring.keks:
+        check.problems.append(
+            f"KEK version {version} is missing from the key document, but stored data keys need it."
+        )
+    elif row is not None and row.fingerprint != expected:
+        check.problems.append(
+            f"KEK version {version} differs from the one the stored data keys were wrapped with."
+        )
+    elif row is None and not _kek_opens_stored_keys(ring, version):
+        check.problems.append(f"KEK version {version} does not open the data keys stored under it.")
+    elif row is None:
+        check.record[kek_name(version)] = expected
+
+
+def _compare_unneeded_kek(
+    ring: KeyRing,
+    version: str,
+    row: "KeyFingerprint | None",
+    expected: str,
+    record_current: bool,
+    check: KeyCheck,
+) -> None:
+    """A KEK version in the document that no stored data key needs (yet, or any more)."""
+    if row is not None and row.fingerprint != expected:
+        check.problems.append(
+            f"KEK version {version} differs from the one recorded for this database."
+        )
+    elif row is None and version == ring.current_kek and record_current:
+        check.record[kek_name(version)] = expected
+    elif row is None and version == ring.current_kek:
+        check.problems.append(
+            f"The current KEK version {version} is not recorded for this database. "
+            "`generate_keys --rotate` records the KEK it adds; after adding one by hand, record "
+            "it with `manage.py verify_keys --accept-current-kek`."
+        )
+    # Any other unrecorded version is neither current nor needed: it plays no part.
 
 
 def _apply(check: KeyCheck, *, newest: str | None = None) -> None:
