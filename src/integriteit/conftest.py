@@ -7,6 +7,7 @@ from django.conf import settings
 
 from integriteit import testing
 from integriteit.browser_testing import browser  # noqa: F401 (one Chromium for every app)
+from integriteit.crypto.keycheck import checked_keyring
 from integriteit.crypto.keys import keyring, new_key_document, write_key_file
 
 
@@ -16,6 +17,19 @@ def pytest_configure(config):
         write_key_file(path, new_key_document())
     keyring.cache_clear()
     Path(settings.BASE_DIR / "var").mkdir(exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Check the key document against the test database once, before any test: its fingerprints
+    are recorded outside every test's transaction, and no test's queries include the check (ADR
+    0011). A kept test database (--reuse-db) holds an earlier run's fingerprints, but each run
+    has a new key file (conf/test.py): those go first."""
+    from integriteit.crypto.models import KeyFingerprint
+
+    with django_db_blocker.unblock():
+        KeyFingerprint.objects.all().delete()
+        checked_keyring()
 
 
 @pytest.fixture

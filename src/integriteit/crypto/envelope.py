@@ -3,6 +3,8 @@
 Every ciphertext is bound to its record and field through AES-GCM's associated data, so a
 ciphertext copied to another row or field fails to decrypt (docs/security.md, SECURITY.md "Keys").
 This module is the only place that touches key material; the rest of the code sees `Sealer`.
+New data keys are wrapped only under a key document that fits the database (`keycheck`, ADR 0011),
+so a wrong document cannot seal reports under a KEK nobody keeps.
 """
 
 import os
@@ -11,7 +13,8 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .keys import keyring
+from .keycheck import checked_keyring
+from .keys import KeyRing, keyring
 
 NONCE_BYTES = 12
 FORMAT_VERSION = b"\x01"
@@ -47,13 +50,17 @@ def _open(key: bytes, blob: bytes, aad: bytes) -> bytes:
 
 
 def wrap(dek: bytes, owner: str) -> WrappedKey:
-    ring = keyring()
+    ring = checked_keyring()
     aad = _aad("dek", owner, ring.current_kek)
     return WrappedKey(_seal(ring.current, dek, aad), ring.current_kek)
 
 
 def unwrap(wrapped: WrappedKey, owner: str) -> bytes:
-    ring = keyring()
+    return unwrap_with(keyring(), wrapped, owner)
+
+
+def unwrap_with(ring: KeyRing, wrapped: WrappedKey, owner: str) -> bytes:
+    """Unwrap with a given document (the key check tries a document before it is used)."""
     try:
         kek = ring.keks[wrapped.kek_version]
     except KeyError as error:

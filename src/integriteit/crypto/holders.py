@@ -8,6 +8,7 @@ come from the later side.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Model
 
@@ -16,7 +17,7 @@ from django.db.models import Count, Model
 class KeyHolder:
     model: type[Model]
     # The owner bound into the wrapped key's associated data, e.g. "report:<id>".
-    owner: Callable[[Model], str]
+    owner: Callable[[Any], str]
     wrapped_field: str = "wrapped_key"
     version_field: str = "kek_version"
 
@@ -36,7 +37,7 @@ _holders: dict[str, KeyHolder] = {}
 
 def register_key_holder(
     model: type[Model],
-    owner: Callable[[Model], str],
+    owner: Callable[[Any], str],
     *,
     wrapped_field: str = "wrapped_key",
     version_field: str = "kek_version",

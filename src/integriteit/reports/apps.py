@@ -9,8 +9,11 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from integriteit.crypto.holders import register_key_holder
+        from integriteit.crypto.keycheck import register_key_witness
 
-        from .models import Report
+        from .models import Report, ReportExclusion
         from .sealing import owner_of
+        from .selectors import exclusion_key_fits
 
         register_key_holder(Report, owner_of)
+        register_key_witness("exclusion_key", ReportExclusion, exclusion_key_fits)

@@ -10,12 +10,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from integriteit.access.rules import Action, can, reports_visible_to
+from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
 from integriteit.crypto.envelope import Sealer
+from integriteit.crypto.tokens import person_tag
 from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
 
 from .constants import DeadlineFilter
-from .models import IS_ACKNOWLEDGED, Attachment, Report
+from .models import IS_ACKNOWLEDGED, Attachment, Report, ReportExclusion
 from .sealing import open_attachment_name, open_content, open_message_body, sealer_for
 
 # Free-text search decrypts the reports a user may see; past this many it stops and says so.
@@ -166,3 +168,14 @@ def deadlines_of(report: Report, now: datetime | None = None) -> list[Deadline]:
 
 def content_of(report: Report):
     return open_content(report)
+
+
+def exclusion_key_fits(ring) -> bool:
+    """For the key check (crypto.keycheck, ADR 0011), on an installation without fingerprints:
+    do the newest exclusions' tags belong to existing accounts under the document's exclusion
+    key? Under another key no tag does, and exclusions would silently stop working."""
+    tags = set(
+        ReportExclusion.objects.order_by("-created_at").values_list("person_tag", flat=True)[:20]
+    )
+    people = User.objects.order_by().values_list("pk", flat=True).iterator()
+    return any(person_tag(pk, ring=ring) in tags for pk in people)

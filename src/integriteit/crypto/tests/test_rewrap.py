@@ -5,7 +5,6 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from integriteit.advisers import log as adviser_log
@@ -19,17 +18,6 @@ from integriteit.reports.models import Report
 from integriteit.reports.sealing import open_content, open_identity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def key_file():
-    """The shared key file, restored afterwards: other tests in this process use it."""
-    path = Path(settings.INTEGRITEIT_KEY_FILE)
-    original = path.read_text()
-    keyring.cache_clear()
-    yield path
-    write_key_file(path, original)
-    keyring.cache_clear()
 
 
 def _rewrap() -> str:

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from integriteit.audit.services import verify_chain
+from integriteit.crypto.keycheck import KeyCheckedCommand
 
 
-class Command(BaseCommand):
+class Command(KeyCheckedCommand):
     help = "Verify the audit log's hash chain; name the first broken entry and exit 1 if any."
 
     def handle(self, *args, **options):

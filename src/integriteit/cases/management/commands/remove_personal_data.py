@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from integriteit.cases.management.commands.send_reminders import parse_moment
 from integriteit.cases.retention import RetentionRefused, remove_personal_data
+from integriteit.crypto.keycheck import KeyCheckedCommand
 
 
-class Command(BaseCommand):
+class Command(KeyCheckedCommand):
     help = (
         "Remove the personal data of closed cases past their retention term (RULES R9), "
         "keeping the anonymous registry facts. Idempotent; run daily."

@@ -1,9 +1,10 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from integriteit.cases.reminders import send_due_reminders
+from integriteit.crypto.keycheck import KeyCheckedCommand
 
 
 def parse_moment(value: str) -> datetime.datetime:
@@ -14,7 +15,7 @@ def parse_moment(value: str) -> datetime.datetime:
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
-class Command(BaseCommand):
+class Command(KeyCheckedCommand):
     help = (
         "Send the reminders that are due (acknowledgement, interim and final feedback, "
         "aftercare, evaluation). Idempotent: safe to run every minute."

@@ -4,18 +4,20 @@ Every model registered in `integriteit.crypto.holders` is covered: reports, conf
 advisers' log entries and whatever later modules register. Idempotent: keys already wrapped under
 the current KEK are skipped. Works in batches, each batch one transaction with its own audit
 entry, so an interrupted run can simply be restarted. Once it reports nothing left, the old KEK
-versions can be removed from the key file.
+versions can be removed from the key file (`retire_keys`). Refuses under a key document that does
+not fit the database (ADR 0011).
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from integriteit.crypto.envelope import DecryptionError, WrappedKey, rewrap
-from integriteit.crypto.holders import KeyHolder, key_holders
+from integriteit.crypto.holders import KeyHolder, kek_versions_in_use, key_holders
+from integriteit.crypto.keycheck import KeyCheckedCommand
 from integriteit.crypto.keys import keyring
 
 
-class Command(BaseCommand):
+class Command(KeyCheckedCommand):
     help = (
         "Re-wrap every stored data key under the current KEK. Run after "
         "`generate_keys --rotate`; safe to run again."
@@ -39,6 +41,13 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Re-wrapped {total} data key(s) under KEK version {current}.")
         )
+        in_use = kek_versions_in_use()
+        unused = sorted(v for v in keyring().keks if v != current and v not in in_use)
+        if unused:
+            self.stdout.write(
+                f"No stored data key needs KEK version {', '.join(unused)} any more: "
+                "`manage.py retire_keys` removes it from the key file."
+            )
 
     def _rewrap_holder(self, holder: KeyHolder, current: str, batch_size: int) -> int:
         # Imported here: crypto sits below audit in the dependency order.

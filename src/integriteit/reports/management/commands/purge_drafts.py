@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from integriteit.crypto.keycheck import KeyCheckedCommand
 from integriteit.reports.services import purge_stale_drafts
 
 
-class Command(BaseCommand):
+class Command(KeyCheckedCommand):
     help = "Remove report drafts that were never submitted (idempotent; safe to run often)."
 
     def handle(self, *args, **options):
