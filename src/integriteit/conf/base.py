@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A page that needs a record failing its integrity check: a clear page and an alert.
+    "integriteit.ui.integrity.IntegrityFailureMiddleware",
 ]
 
 ROOT_URLCONF = "integriteit.urls"
