@@ -173,9 +173,13 @@ STORAGES = {
 UPLOAD_ROOT = Path(env("UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")))
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_MAX_COUNT = int(env("ATTACHMENT_MAX_COUNT", "10"))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads are kept in memory and never spooled to a temporary file in clear (ui/uploads.py):
+# what is beyond these limits is refused without being buffered.
+UPLOAD_MAX_REQUEST_BYTES = int(env("UPLOAD_MAX_REQUEST_BYTES", str(50 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = ["integriteit.ui.uploads.BoundedMemoryUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_COUNT
+# Files past ATTACHMENT_MAX_COUNT get a field error from the upload handler; this is the hard stop.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10 * ATTACHMENT_MAX_COUNT
 
 # Keys live outside the database (docs/decisions/0003-envelope-encryption.md).
 # KEY_FILE holds the key-encryption keys, the receipt-code pepper and the audit key.

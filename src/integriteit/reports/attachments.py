@@ -15,6 +15,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from integriteit.ui.uploads import refusal_of
+
 from .constants import MetadataHandling
 
 OOXML_EXTENSIONS = {"docx", "xlsx", "pptx"}
@@ -205,3 +207,12 @@ def clean(name: str, content: bytes) -> CleanFile:
     else:
         cleaned, handling = content, MetadataHandling.NOT_REMOVABLE
     return CleanFile(safe_name, cleaned, CONTENT_TYPES[ext], handling)
+
+
+def clean_upload(upload) -> CleanFile:
+    """One uploaded file as the upload handler delivered it (integriteit.ui.uploads): refused
+    there without being buffered, or checked and cleaned here."""
+    reason = refusal_of(upload)
+    if reason is not None:
+        raise AttachmentRejected(reason)
+    return clean(upload.name, upload.read())
