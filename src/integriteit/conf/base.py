@@ -180,6 +180,13 @@ FILE_UPLOAD_HANDLERS = ["integriteit.ui.uploads.BoundedMemoryUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Files past ATTACHMENT_MAX_COUNT get a field error from the upload handler; this is the hard stop.
 DATA_UPLOAD_MAX_NUMBER_FILES = 10 * ATTACHMENT_MAX_COUNT
+# Decompression bombs (reports/attachments.py): pixels of an image, checked from its header;
+# bytes unpacked from an Office or OpenDocument file (counted while inflating), the compression
+# ratio of one of its parts, and the number of parts.
+IMAGE_MAX_PIXELS = int(env("IMAGE_MAX_PIXELS", str(50_000_000)))
+ARCHIVE_MAX_UNPACKED_BYTES = int(env("ARCHIVE_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+ARCHIVE_MAX_RATIO = int(env("ARCHIVE_MAX_RATIO", "100"))
+ARCHIVE_MAX_MEMBERS = int(env("ARCHIVE_MAX_MEMBERS", "5000"))
 
 # Keys live outside the database (docs/decisions/0003-envelope-encryption.md).
 # KEY_FILE holds the key-encryption keys, the receipt-code pepper and the audit key.
