@@ -17,6 +17,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+REPLACEMENT_CHARACTER = "\ufffd"
+
 
 class RefusedUpload(UploadedFile):
     """A file the handler did not keep: its name, the size that arrived, and why."""
@@ -47,7 +49,11 @@ class BoundedMemoryUploadHandler(FileUploadHandler):
         super().new_file(*args, **kwargs)
         self.files_seen += 1
         self.buffer, self.refusal = io.BytesIO(), None
-        if self.files_seen > settings.ATTACHMENT_MAX_COUNT:
+        if REPLACEMENT_CHARACTER in str(self.file_name):
+            # Django decodes an RFC 2231 file name (filename*=) with replacement characters;
+            # a browser never sends one that is not UTF-8. Refused, so no garbled name is kept.
+            self._refuse(_("The file name could not be read. Rename the file and try again."))
+        elif self.files_seen > settings.ATTACHMENT_MAX_COUNT:
             self._refuse(
                 _("At most %(max)d files can be sent at once; this one was not received.")
                 % {"max": settings.ATTACHMENT_MAX_COUNT}
