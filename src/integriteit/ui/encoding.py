@@ -18,7 +18,12 @@ DATA_UPLOAD_MAX_NUMBER_FILES) gets the same clear page instead of Django's bare 
 import codecs
 from urllib.parse import parse_qsl
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.exceptions import (
+    BadRequest,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -57,7 +62,7 @@ def _refusal(request) -> str | None:
         request.POST  # noqa: B018 (parsed here, within Django's limits, before any view)
         if request.content_type == "application/x-www-form-urlencoded":
             _check_urlencoded(request.body)
-    except (UnicodeDecodeError, MultiPartParserError):
+    except (UnicodeDecodeError, MultiPartParserError, BadRequest):  # BadRequest: not UTF-8
         return _("The form contained data that is not valid text, so it could not be read.")
     except (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent):
         return _("The form was larger than we can accept: too much text or too many files.")

@@ -124,3 +124,19 @@ def test_valid_utf8_is_stored_as_typed_replacement_character_included(people):
     )
     assert form.status_code == 302
     assert open_content(Report.objects.get()).description == "Twee € en \ufffd"
+
+
+def test_form_in_another_charset_or_over_the_limits_gets_the_clear_page(people, settings):
+    latin1 = Client().post(
+        "/en/melden/bzk/",
+        _urlencoded(description=b"caf%E9"),
+        content_type="application/x-www-form-urlencoded; charset=latin-1",
+    )
+    assert latin1.status_code == 400 and REFUSED in latin1.content.decode()
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 3
+    too_many = Client().post(
+        "/en/melden/bzk/", _urlencoded(), content_type="application/x-www-form-urlencoded"
+    )
+    assert too_many.status_code == 400
+    assert "The form was larger than we can accept" in too_many.content.decode()
+    assert Report.objects.count() == 0
