@@ -10,7 +10,7 @@ from django.test import Client
 from integriteit.audit.models import AuditEntry
 from integriteit.cases import services
 from integriteit.cases.models import Assessment
-from integriteit.reports.constants import MessageKind, Sender
+from integriteit.reports.constants import MessageKind, Phase, Sender
 from integriteit.reports.models import Attachment, Message, Report
 from integriteit.reports.sealing import attachment_path
 from integriteit.reports.services import post_message
@@ -104,6 +104,18 @@ def test_case_page_shows_the_rest_when_a_message_and_a_case_record_are_tampered(
     flagged = {(kind, object_id) for kind, object_id, _detail in alerts()}
     assert ("message", str(damaged.pk)) in flagged
     assert ("assessment", str(assessment.pk)) in flagged
+
+
+def test_case_page_shows_a_subject_whose_description_is_tampered(people, staff_client):
+    flow = Flow(people).to(Phase.INVESTIGATION)
+    subject = services.record_subject(
+        flow.coordinator, flow.report, description="De teamleider van inkoop."
+    )
+    tamper(subject, "sealed_description")
+    response = staff_client(people["coordinator"]).get(f"/en/behandeling/{flow.pk}/")
+    assert response.status_code == 200
+    assert NOTE in response.content.decode()
+    assert ("subject", str(subject.pk)) in {(kind, oid) for kind, oid, _d in alerts()}
 
 
 def test_case_page_shows_a_note_for_tampered_contents(people, staff_client, make_report):
