@@ -48,3 +48,32 @@ def test_portal_shows_the_rest_when_an_invitation_is_tampered(people, staff_clie
     witness = staff_client(case.witness).get("/en/mijn-onderzoek/")
     assert WITNESS_INVITATION in witness.content.decode()
     assert Investigation.objects.count() == 1
+
+
+def test_download_of_a_tampered_document_gives_a_clear_page(people, staff_client, case):
+    from django.urls import reverse
+
+    from integriteit.investigations import services
+    from integriteit.investigations.storage import path_of
+    from integriteit.reports.attachments import clean
+    from integriteit.ui.integrity import UNREADABLE_STATUS
+
+    document = services.upload_document(
+        case.investigator,
+        case.investigation,
+        "interviews",
+        "other",
+        clean("stuk.txt", b"Een stuk voor het dossier."),
+    )
+    path = path_of(document)
+    blob = bytearray(path.read_bytes())
+    blob[-1] ^= 0x01
+    path.write_bytes(bytes(blob))
+    url = reverse(
+        "investigations:document",
+        kwargs={"investigation_id": case.pk, "document_id": document.pk},
+    )
+    response = staff_client(people["investigator"]).get(url)
+    assert response.status_code == UNREADABLE_STATUS
+    assert "Content-Disposition" not in response
+    assert ("investigationdocument", str(document.pk)) in _flagged()
