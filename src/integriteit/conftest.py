@@ -51,3 +51,15 @@ def staff_client(client):
 @pytest.fixture
 def make_report(people):
     return testing.make_report
+
+
+@pytest.fixture
+def no_upload_spooling(monkeypatch):
+    """Fails the test when an upload is written to a temporary file: attachment plaintext must
+    never touch the disk before it is encrypted (issue 8 item 9)."""
+    from django.core.files import temp  # what TemporaryUploadedFile writes with
+
+    def spooled(*args, **kwargs):
+        pytest.fail("an upload was spooled to a temporary file, in clear")
+
+    monkeypatch.setattr(temp, "NamedTemporaryFile", spooled)

@@ -14,6 +14,7 @@ from integriteit.access.rules import adviser_of, log_entries_of
 from integriteit.audit.services import Actor, record
 from integriteit.crypto.envelope import Sealer, WrappedKey
 from integriteit.organisations.models import Organisation, Unit
+from integriteit.ui.integrity import for_display, unreadable_note
 
 from .constants import Referral
 from .models import ConversationLogEntry
@@ -126,6 +127,10 @@ def notes_of(user, entry: ConversationLogEntry) -> str:
     text = sealer.open_text(_record_name(entry), NOTES_FIELD, bytes(entry.sealed_notes))
     record(Actor.of(user), "adviserlog.notes_read", "adviserlog", entry.pk)
     return text
+
+
+# For the edit page: notes that fail their integrity check show a note and are flagged.
+shown_notes_of = for_display(notes_of, unreadable_note)
 
 
 @transaction.atomic

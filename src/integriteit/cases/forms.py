@@ -41,7 +41,7 @@ def subject_label(subject: Subject) -> str:
     """How a subject is named on the case page: the staff member, else the sealed description."""
     if subject.person_id is not None and subject.person is not None:
         return str(subject.person)
-    description = services.open_on(subject, "sealed_description")
+    description = services.shown_on(subject, "sealed_description")
     if len(description) > 80:
         return description[:77] + "…"
     return description or str(_("Subject without a name"))

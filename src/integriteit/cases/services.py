@@ -23,6 +23,7 @@ from integriteit.reports.attachments import CleanFile
 from integriteit.reports.constants import ExclusionReason, Kind, MessageKind, Phase, Sender
 from integriteit.reports.models import Message, Report, ViolationType
 from integriteit.reports.sealing import open_content, sealer_for
+from integriteit.ui.integrity import for_display, unreadable_note
 
 from . import workflow
 from .constants import (
@@ -87,6 +88,10 @@ def open_on(obj, field: str) -> str:
     if not blob:
         return ""
     return sealer_for(obj.report).open_text(f"{obj._meta.model_name}:{obj.pk}", field, bytes(blob))
+
+
+# For pages: a record that fails its integrity check shows a note and is flagged (ui.integrity).
+shown_on = for_display(open_on, unreadable_note)
 
 
 def _advance(user: User, report: Report, name: str, reason: str = "") -> None:

@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     # Before anything that reads or writes: every page 503 under a wrong key document (ADR 0011).
     "integriteit.crypto.middleware.KeyCheckMiddleware",
+    # Before CSRF and the views read the form: invalid UTF-8 is refused, not stored garbled.
+    "integriteit.ui.encoding.StrictFormEncodingMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A page that needs a record failing its integrity check: a clear page and an alert.
+    "integriteit.ui.integrity.IntegrityFailureMiddleware",
 ]
 
 ROOT_URLCONF = "integriteit.urls"
@@ -173,9 +177,20 @@ STORAGES = {
 UPLOAD_ROOT = Path(env("UPLOAD_ROOT", str(BASE_DIR / "var" / "uploads")))
 ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 ATTACHMENT_MAX_COUNT = int(env("ATTACHMENT_MAX_COUNT", "10"))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploads are kept in memory and never spooled to a temporary file in clear (ui/uploads.py):
+# what is beyond these limits is refused without being buffered.
+UPLOAD_MAX_REQUEST_BYTES = int(env("UPLOAD_MAX_REQUEST_BYTES", str(50 * 1024 * 1024)))
+FILE_UPLOAD_HANDLERS = ["integriteit.ui.uploads.BoundedMemoryUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = ATTACHMENT_MAX_COUNT
+# Files past ATTACHMENT_MAX_COUNT get a field error from the upload handler; this is the hard stop.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10 * ATTACHMENT_MAX_COUNT
+# Decompression bombs (reports/attachments.py): pixels of an image, checked from its header;
+# bytes unpacked from an Office or OpenDocument file (counted while inflating), the compression
+# ratio of one of its parts, and the number of parts.
+IMAGE_MAX_PIXELS = int(env("IMAGE_MAX_PIXELS", str(50_000_000)))
+ARCHIVE_MAX_UNPACKED_BYTES = int(env("ARCHIVE_MAX_UNPACKED_BYTES", str(50 * 1024 * 1024)))
+ARCHIVE_MAX_RATIO = int(env("ARCHIVE_MAX_RATIO", "100"))
+ARCHIVE_MAX_MEMBERS = int(env("ARCHIVE_MAX_MEMBERS", "5000"))
 
 # Keys live outside the database (docs/decisions/0003-envelope-encryption.md).
 # KEY_FILE holds the key-encryption keys, the receipt-code pepper and the audit key.

@@ -21,7 +21,16 @@ FORMAT_VERSION = b"\x01"
 
 
 class DecryptionError(Exception):
-    """A ciphertext was altered, moved to another record or field, or the key is wrong."""
+    """A ciphertext was altered, moved to another record or field, or the key is wrong.
+
+    `owner`, `record` and `field` say which stored value failed (ids and field names only, never
+    contents), so whoever catches it can flag that record (integriteit.ui.integrity)."""
+
+    def __init__(self, message: str, *, owner: str = "", record: str = "", field: str = ""):
+        super().__init__(message)
+        self.owner = owner
+        self.record = record
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -64,8 +73,14 @@ def unwrap_with(ring: KeyRing, wrapped: WrappedKey, owner: str) -> bytes:
     try:
         kek = ring.keks[wrapped.kek_version]
     except KeyError as error:
-        raise DecryptionError(f"KEK version {wrapped.kek_version} is not available.") from error
-    return _open(kek, wrapped.ciphertext, _aad("dek", owner, wrapped.kek_version))
+        raise DecryptionError(
+            f"KEK version {wrapped.kek_version} is not available.", owner=owner, record="dek"
+        ) from error
+    try:
+        return _open(kek, wrapped.ciphertext, _aad("dek", owner, wrapped.kek_version))
+    except DecryptionError as error:
+        error.owner, error.record = owner, "dek"
+        raise
 
 
 def rewrap(wrapped: WrappedKey, owner: str) -> WrappedKey:
@@ -92,7 +107,11 @@ class Sealer:
         return _seal(self._dek, plaintext, _aad(self._owner, record, field))
 
     def open(self, record: str, field: str, blob: bytes) -> bytes:
-        return _open(self._dek, bytes(blob), _aad(self._owner, record, field))
+        try:
+            return _open(self._dek, bytes(blob), _aad(self._owner, record, field))
+        except DecryptionError as error:
+            error.owner, error.record, error.field = self._owner, record, field
+            raise
 
     def seal_text(self, record: str, field: str, text: str) -> bytes:
         return self.seal(record, field, text.encode())

@@ -19,6 +19,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from PIL import ImageFile
 
 from integriteit.reports.sealing import sealer_for
 
@@ -346,9 +347,22 @@ class FetchRefused(ValueError):
     pass
 
 
+def _weasyprint():
+    """WeasyPrint, imported when a report is first rendered. Its import sets
+    PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process, while attachment
+    sanitising must refuse truncated images (reports.attachments): the flag is set back at once.
+    The report document has no images, so WeasyPrint's output does not need it."""
+    import weasyprint
+    import weasyprint.urls
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return weasyprint
+
+
 def refusing_fetcher():
     """WeasyPrint's URL fetcher: the report is self-contained, so every URL is refused (the
     document is rendered without it, and WeasyPrint logs the refusal)."""
+    _weasyprint()
     from weasyprint.urls import URLFetcher
 
     class RefusingFetcher(URLFetcher):
@@ -369,9 +383,7 @@ def render_html(content: ReportFile) -> str:
 
 
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf()
+    return _weasyprint().HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf()
 
 
 def render_docx(content: ReportFile) -> bytes:

@@ -22,6 +22,7 @@ from integriteit.deadlines.services import Deadline, Urgency
 from integriteit.organisations.models import Organisation
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
+from integriteit.ui.integrity import for_display, unreadable_note
 
 from . import reminders, services, staff_forms
 from .constants import IntervieweeRole, ReportVersionKind, StepRole, StepState
@@ -192,11 +193,11 @@ def _interviewee_name(interview: Interview) -> str:
     if interview.interviewee is not None:
         return str(interview.interviewee)
     if interview.sealed_interviewee_description:
-        return services.open_on(interview, "sealed_interviewee_description")
+        return services.shown_on(interview, "sealed_interviewee_description")
     return ""
 
 
-def _document_name(document) -> str:
+def _open_document_name(document) -> str:
     from integriteit.reports.sealing import sealer_for
 
     if not document.sealed_name:
@@ -204,6 +205,9 @@ def _document_name(document) -> str:
     return sealer_for(document.report).open_text(
         f"{document._meta.model_name}:{document.pk}", "name", bytes(document.sealed_name)
     )
+
+
+_document_name = for_display(_open_document_name, unreadable_note)
 
 
 def step_rows(user: User, investigation: Investigation, bound: dict) -> list[StepRow]:
@@ -238,7 +242,7 @@ def step_rows(user: User, investigation: Investigation, bound: dict) -> list[Ste
             due=deadline(step.code, rec.due_on, rec.completed_at) if rec.due_on else None,
         )
         if rec.sealed_deviation_reason:
-            row.deviation_reason = services.open_on(rec, "sealed_deviation_reason")
+            row.deviation_reason = services.shown_on(rec, "sealed_deviation_reason")
         active = state in {StepState.OPEN, StepState.DEFERRED}
         row.mine = active and roles[step.responsible_role]
         if row.mine:
@@ -273,12 +277,12 @@ def interview_rows(user: User, investigation: Investigation, bound: dict) -> lis
     interviews_open = _active(investigation, "interviews")
     rows = []
     for interview in investigation.interviews.select_related("interviewee", "subject__person"):
-        record = services.open_on(interview, "sealed_record") if interview.sealed_record else ""
+        record = services.shown_on(interview, "sealed_record") if interview.sealed_record else ""
         row = InterviewRow(
             interview=interview,
             name=_interviewee_name(interview),
             record=record,
-            comment=services.open_on(interview, "sealed_comment")
+            comment=services.shown_on(interview, "sealed_comment")
             if interview.sealed_comment
             else "",
         )
@@ -328,7 +332,7 @@ def version_rows(investigation: Investigation) -> list[dict]:
         rows.append(
             {
                 "version": version,
-                "response": services.open_on(version, "sealed_subject_response")
+                "response": services.shown_on(version, "sealed_subject_response")
                 if version.sealed_subject_response
                 else "",
             }
@@ -349,7 +353,7 @@ def investigation_page(user: User, investigation: Investigation, bound: dict | N
         "investigation": investigation,
         "report": investigation.report,
         "protocol": investigation.protocol,
-        "assignment": services.open_on(investigation, "sealed_assignment"),
+        "assignment": services.shown_on(investigation, "sealed_assignment"),
         "members": investigation.members.filter(ended_at__isnull=True).select_related("user"),
         "steps": step_rows(user, investigation, bound),
         "completed": completed,

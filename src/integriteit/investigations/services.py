@@ -40,6 +40,7 @@ from .storage import write_sealed_file
 
 seal_on = case_services.seal_on
 open_on = case_services.open_on
+shown_on = case_services.shown_on
 
 
 class InvestigationError(Exception):

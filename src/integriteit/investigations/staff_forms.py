@@ -16,7 +16,7 @@ from integriteit.cases.forms import (
     date_field,
 )
 from integriteit.cases.models import Subject
-from integriteit.reports.attachments import AttachmentRejected, CleanFile, clean
+from integriteit.reports.attachments import AttachmentRejected, CleanFile, clean_upload
 from integriteit.reports.forms import StyledFormMixin, textarea
 from integriteit.reports.models import Report
 
@@ -115,7 +115,7 @@ class DocumentForm(CaseForm):
     def clean_file(self) -> CleanFile:
         upload = self.cleaned_data["file"]
         try:
-            return clean(upload.name, upload.read())
+            return clean_upload(upload)
         except AttachmentRejected as error:
             raise forms.ValidationError(f"{upload.name}: {error}") from error
 

@@ -2,10 +2,20 @@
 "Nothing that identifies a reporter"): images are re-encoded, PDF metadata and XMP are removed,
 Office documents lose their core, app and custom properties. Other accepted types are kept as
 they are, and the reporter is told so before submitting.
+
+Hostile files are refused before they cost much (issue 8 items 7 and 8): an image's size is
+checked from its header before a pixel is decoded (IMAGE_MAX_PIXELS); Office and OpenDocument
+archives are inflated in pieces while the bytes actually unpacked are counted
+(ARCHIVE_MAX_UNPACKED_BYTES) and each member's compression ratio is watched (ARCHIVE_MAX_RATIO),
+archives and images inside them included; PDF streams are copied, never decoded. Whatever error a
+parser raises on a file, the reporter gets a field error saying the file could not be read.
 """
 
 import io
+import logging
+import math
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -13,9 +23,14 @@ import pikepdf
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from django.utils.translation import gettext_noop
+from PIL import Image, ImageFile, UnidentifiedImageError
+
+from integriteit.ui.uploads import refusal_of
 
 from .constants import MetadataHandling
+
+logger = logging.getLogger(__name__)
 
 OOXML_EXTENSIONS = {"docx", "xlsx", "pptx"}
 ODF_EXTENSIONS = {"odt", "ods", "odp"}
@@ -97,23 +112,45 @@ def _is_latin1_text(head: bytes) -> bool:
     return all(b >= 0x20 or b in (0x09, 0x0A, 0x0D) for b in head)
 
 
+def _check_pixels(size: tuple[int, int], refusal: str) -> None:
+    pixels = size[0] * size[1]
+    if pixels > settings.IMAGE_MAX_PIXELS:
+        raise AttachmentRejected(
+            refusal
+            % {
+                "pixels": math.ceil(pixels / 1_000_000),
+                "max": settings.IMAGE_MAX_PIXELS // 1_000_000,
+            }
+        )
+
+
 def _clean_image(content: bytes, ext: str) -> bytes:
+    # WeasyPrint's import sets this for the whole process (investigations.documents sets it back);
+    # a truncated image must be refused here, not completed with grey.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    image_format = "PNG" if ext == "png" else "JPEG"
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            image.load()
-            # Re-encoding from pixels alone drops EXIF, XMP, ICC comments and text chunks.
-            pixels = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
-            out = io.BytesIO()
-            if ext == "png":
-                pixels.save(out, format="PNG")
-            else:
-                pixels.convert("RGB").save(out, format="JPEG", quality=90)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise AttachmentRejected(_("The image could not be read.")) from error
+        image = Image.open(io.BytesIO(content), formats=[image_format])
+    except Image.DecompressionBombError as error:  # Pillow's own limit, far above ours
+        raise AttachmentRejected(_("The image has too many pixels.")) from error
+    with image:
+        # From the header, before any pixel is decoded: a small file can describe a huge image.
+        _check_pixels(
+            image.size,
+            _("The image has too many pixels (%(pixels)d million; at most %(max)d million)."),
+        )
+        image.load()
+        # Re-encoding from pixels alone drops EXIF, XMP, ICC comments and text chunks.
+        pixels = image.convert("RGBA" if image.mode in {"RGBA", "LA", "P"} else "RGB")
+        out = io.BytesIO()
+        if ext == "png":
+            pixels.save(out, format="PNG")
+        else:
+            pixels.convert("RGB").save(out, format="JPEG", quality=90)
+        return out.getvalue()
 
 
-def _clean_pdf(content: bytes) -> bytes:
+def _clean_pdf(content: bytes, ext: str) -> bytes:
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             if "/Metadata" in pdf.Root:
@@ -121,12 +158,19 @@ def _clean_pdf(content: bytes) -> bytes:
             if "/Info" in pdf.trailer:
                 del pdf.trailer.Info
             out = io.BytesIO()
-            pdf.save(out, deterministic_id=True)
+            # Streams are copied as they are, never decoded: a small compressed stream can
+            # inflate to gigabytes (a PDF decompression bomb). qpdf decodes a stream to
+            # compress it when its filters are not compression alone (ASCIIHex over Flate), so
+            # compressing is off too: the output is as large as the file that came in.
+            pdf.save(
+                out,
+                deterministic_id=True,
+                compress_streams=False,
+                stream_decode_level=pikepdf.StreamDecodeLevel.none,
+            )
             return out.getvalue()
     except pikepdf.PasswordError as error:
         raise AttachmentRejected(_("Password-protected PDF files cannot be accepted.")) from error
-    except pikepdf.PdfError as error:
-        raise AttachmentRejected(_("The PDF file could not be read.")) from error
 
 
 _EMPTY_CORE = (
@@ -144,25 +188,111 @@ _EMPTY_ODF_META = (
     b'<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     b'office:version="1.2"><office:meta/></office:document-meta>'
 )
-MAX_ARCHIVE_MEMBERS = 5000
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Read members in pieces, so a bomb is stopped after a piece, not after inflating all of it.
+READ_CHUNK = 64 * 1024
+# Small members (an XML part of a few kilobytes) may compress very well; the ratio counts from here.
+RATIO_CHECKED_FROM = 1024 * 1024
+# An archive inside the document (an embedded spreadsheet) is checked like the document itself;
+# an archive inside that one is refused.
+MAX_NESTING = 1
+ZIP_MAGIC = b"PK\x03\x04"
+IMAGE_MAGIC = (
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff",
+    b"GIF87a",
+    b"GIF89a",
+    b"BM",
+    b"II*\x00",
+    b"MM\x00*",
+)
+
+
+def _too_large_unpacked() -> AttachmentRejected:
+    return AttachmentRejected(_("The document is too large once unpacked."))
+
+
+class _Unpacked:
+    """The bytes actually inflated for one document, archives inside it included. Counted while
+    reading: the sizes an archive declares are not trusted."""
+
+    def __init__(self) -> None:
+        self.total = 0
+
+    def add(self, size: int) -> None:
+        self.total += size
+        if self.total > settings.ARCHIVE_MAX_UNPACKED_BYTES:
+            raise _too_large_unpacked()
+
+
+def _open_archive(content: bytes) -> zipfile.ZipFile:
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    if len(archive.infolist()) > settings.ARCHIVE_MAX_MEMBERS:
+        raise _too_large_unpacked()
+    return archive
+
+
+def _read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, unpacked: _Unpacked) -> bytes:
+    if member.flag_bits & 0x1:
+        raise AttachmentRejected(_("Password-protected documents cannot be accepted."))
+    # ZipExtFile reads at most compress_size bytes of the archive for this member.
+    ratio_limit = settings.ARCHIVE_MAX_RATIO * max(member.compress_size, 1)
+    parts, size = [], 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(READ_CHUNK):
+            size += len(chunk)
+            unpacked.add(len(chunk))
+            if size > RATIO_CHECKED_FROM and size > ratio_limit:
+                raise _too_large_unpacked()
+            parts.append(chunk)
+    return b"".join(parts)
+
+
+def _check_embedded(data: bytes, unpacked: _Unpacked, depth: int) -> None:
+    """What a document carries inside it is kept as it is, but not a way around the limits."""
+    if data.startswith(ZIP_MAGIC):
+        if depth >= MAX_NESTING:
+            raise AttachmentRejected(
+                _("The document contains archives inside archives, which cannot be accepted.")
+            )
+        with _open_archive(data) as nested:
+            for member in nested.infolist():
+                _check_embedded(_read_member(nested, member, unpacked), unpacked, depth + 1)
+    elif data.startswith(IMAGE_MAGIC):
+        _check_embedded_image(data)
+
+
+def _check_embedded_image(data: bytes) -> None:
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            size = image.size  # the header only; embedded images are never decoded here
+    except Image.DecompressionBombError as error:
+        raise AttachmentRejected(
+            _("The document contains an image with too many pixels.")
+        ) from error
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return  # not an image Pillow reads: kept as it is, like any other part
+    _check_pixels(
+        size,
+        _(
+            "The document contains an image with too many pixels (%(pixels)d million; at most "
+            "%(max)d million)."
+        ),
+    )
 
 
 def _clean_zip_document(content: bytes, ext: str) -> bytes:
-    try:
-        source = zipfile.ZipFile(io.BytesIO(content))
-        members = source.infolist()
-    except zipfile.BadZipFile as error:
-        raise AttachmentRejected(_("The document could not be read.")) from error
-    if len(members) > MAX_ARCHIVE_MEMBERS or sum(m.file_size for m in members) > MAX_UNPACKED_BYTES:
-        raise AttachmentRejected(_("The document is too large once unpacked."))
+    unpacked = _Unpacked()
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in members:
+    with (
+        _open_archive(content) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
             name = member.filename
             if ext in OOXML_EXTENSIONS and name == "docProps/custom.xml":
                 continue
-            data = source.read(member)
+            data = _read_member(source, member, unpacked)
+            _check_embedded(data, unpacked, depth=0)
             if ext in OOXML_EXTENSIONS and name == "docProps/core.xml":
                 data = _EMPTY_CORE
             elif ext in OOXML_EXTENSIONS and name == "docProps/app.xml":
@@ -174,6 +304,35 @@ def _clean_zip_document(content: bytes, ext: str) -> bytes:
             info.compress_type = member.compress_type
             target.writestr(info, data)
     return out.getvalue()
+
+
+# Each accepted family: how it is cleaned, and what the reporter reads when it cannot be.
+_CLEANERS: dict[str, tuple[Callable[[bytes, str], bytes], str]] = {
+    **{
+        ext: (_clean_image, gettext_noop("The image could not be read."))
+        for ext in IMAGE_EXTENSIONS
+    },
+    "pdf": (_clean_pdf, gettext_noop("The PDF file could not be read.")),
+    **{
+        ext: (_clean_zip_document, gettext_noop("The document could not be read."))
+        for ext in OOXML_EXTENSIONS | ODF_EXTENSIONS
+    },
+}
+
+
+def _without_metadata(content: bytes, ext: str) -> bytes:
+    cleaner, unreadable = _CLEANERS[ext]
+    try:
+        return cleaner(content, ext)
+    except AttachmentRejected:
+        raise
+    except Exception as error:
+        # Parsers of hostile files fail in many ways: a bad CRC or a truncated archive
+        # (BadZipFile), bad deflate data (zlib.error), an unknown compression method
+        # (NotImplementedError), a truncated image (OSError), a broken PDF (PdfError), and
+        # more. Each is a file that cannot be read: a field error, never a server error.
+        logger.info("Attachment refused: %s while reading a .%s file", type(error).__name__, ext)
+        raise AttachmentRejected(_(unreadable)) from error
 
 
 def clean(name: str, content: bytes) -> CleanFile:
@@ -196,12 +355,17 @@ def clean(name: str, content: bytes) -> CleanFile:
         raise AttachmentRejected(
             _("The contents of this file do not match its extension “%(ext)s”.") % {"ext": ext}
         )
-    if ext in IMAGE_EXTENSIONS:
-        cleaned, handling = _clean_image(content, ext), MetadataHandling.REMOVED
-    elif ext == "pdf":
-        cleaned, handling = _clean_pdf(content), MetadataHandling.REMOVED
-    elif ext in OOXML_EXTENSIONS | ODF_EXTENSIONS:
-        cleaned, handling = _clean_zip_document(content, ext), MetadataHandling.REMOVED
+    if ext in _CLEANERS:
+        cleaned, handling = _without_metadata(content, ext), MetadataHandling.REMOVED
     else:
         cleaned, handling = content, MetadataHandling.NOT_REMOVABLE
     return CleanFile(safe_name, cleaned, CONTENT_TYPES[ext], handling)
+
+
+def clean_upload(upload) -> CleanFile:
+    """One uploaded file as the upload handler delivered it (integriteit.ui.uploads): refused
+    there without being buffered, or checked and cleaned here."""
+    reason = refusal_of(upload)
+    if reason is not None:
+        raise AttachmentRejected(reason)
+    return clean(upload.name, upload.read())

@@ -10,7 +10,7 @@ from integriteit.accounts.models import User
 from integriteit.accounts.selectors import staff_of
 from integriteit.organisations.models import Organisation
 
-from .attachments import ALLOWED_EXTENSIONS, AttachmentRejected, CleanFile, clean
+from .attachments import ALLOWED_EXTENSIONS, AttachmentRejected, CleanFile, clean_upload
 from .constants import (
     Channel,
     DeadlineFilter,
@@ -67,7 +67,7 @@ class AttachmentsField(forms.FileField):
                 )
                 continue
             try:
-                cleaned.append(clean(upload.name, upload.read()))
+                cleaned.append(clean_upload(upload))
             except AttachmentRejected as error:
                 errors.append(f"{upload.name}: {error}")
         if errors:

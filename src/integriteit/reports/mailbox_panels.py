@@ -15,6 +15,8 @@ from django.http import HttpRequest
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 
+from integriteit.ui.integrity import for_display, unreadable_note
+
 from .models import Report
 
 Panel = Callable[[HttpRequest, Report], "str | SafeString | None"]
@@ -43,7 +45,8 @@ def render_panels(request: HttpRequest, report: Report) -> list[SafeString]:
     """The HTML of every panel that has something to show, in registration order."""
     rendered = []
     for panel in _panels:
-        html = panel(request, report)
+        # A panel whose record fails its integrity check shows a note; the mailbox stays up.
+        html = for_display(panel, unreadable_note)(request, report)
         if html:
             rendered.append(conditional_escape(html))
     return rendered

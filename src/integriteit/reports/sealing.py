@@ -56,10 +56,17 @@ class ShreddedSealer(Sealer):
         super().__init__(b"", owner)
 
     def seal(self, record: str, field: str, plaintext: bytes) -> bytes:
-        raise DecryptionError("The data key of this report was destroyed.")
+        raise DecryptionError(
+            "The data key of this report was destroyed.", owner=self._owner, record=record
+        )
 
     def open(self, record: str, field: str, blob: bytes) -> bytes:
-        raise DecryptionError("The data key of this report was destroyed.")
+        raise DecryptionError(
+            "The data key of this report was destroyed.",
+            owner=self._owner,
+            record=record,
+            field=field,
+        )
 
 
 def sealer_for(report: Report) -> Sealer:
@@ -119,8 +126,17 @@ def open_attachment_name(attachment: Attachment, sealer: Sealer) -> str:
 
 
 def read_attachment(attachment: Attachment, sealer: Sealer) -> bytes:
-    blob = attachment_path(attachment).read_bytes()
-    return sealer.open(f"attachment:{attachment.pk}", "content", blob)
+    record = f"attachment:{attachment.pk}"
+    try:
+        blob = attachment_path(attachment).read_bytes()
+    except FileNotFoundError as error:  # the row is there, its file is not: damaged as well
+        raise DecryptionError(
+            "The attachment's file is missing.",
+            owner=owner_of(attachment.report),
+            record=record,
+            field="content",
+        ) from error
+    return sealer.open(record, "content", blob)
 
 
 def delete_attachment_file(attachment: Attachment) -> None:

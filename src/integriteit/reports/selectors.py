@@ -12,13 +12,22 @@ from django.utils import timezone
 from integriteit.access.rules import Action, can, reports_visible_to
 from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
-from integriteit.crypto.envelope import Sealer
+from integriteit.crypto.envelope import DecryptionError, Sealer
 from integriteit.crypto.tokens import person_tag
 from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
+from integriteit.ui.integrity import flag, for_display, unreadable_note
 
 from .constants import DeadlineFilter
 from .models import IS_ACKNOWLEDGED, Attachment, Report, ReportExclusion
-from .sealing import open_attachment_name, open_content, open_message_body, sealer_for
+from .sealing import (
+    Content,
+    Identity,
+    open_attachment_name,
+    open_content,
+    open_identity,
+    open_message_body,
+    sealer_for,
+)
 
 # Free-text search decrypts the reports a user may see; past this many it stops and says so.
 SEARCH_DECRYPT_LIMIT = 5000
@@ -37,6 +46,8 @@ def report_for(user, report_id, action: Action = Action.VIEW) -> Report:
 class QueueResult:
     reports: QuerySet[Report]
     search_truncated: bool = False
+    # Reports the search skipped because their contents failed the integrity check (flagged).
+    unreadable: int = 0
 
 
 def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> QueueResult:
@@ -83,7 +94,11 @@ def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> Queue
         "reports.searched",
         "queue",
         "",
-        {"matches": result.reports.count(), "truncated": result.search_truncated},
+        {
+            "matches": result.reports.count(),
+            "truncated": result.search_truncated,
+            "unreadable": result.unreadable,
+        },
     )
     return result
 
@@ -94,6 +109,7 @@ def _search(reports: QuerySet[Report], query: str) -> QueueResult:
         return QueueResult(by_reference)
     needle = query.casefold()
     matches, truncated = [], False
+    damaged: list[DecryptionError] = []
     candidates = reports.select_related(None).only(
         "pk", "wrapped_key", "kek_version", "sealed_content"
     )
@@ -101,7 +117,11 @@ def _search(reports: QuerySet[Report], query: str) -> QueueResult:
         if index >= SEARCH_DECRYPT_LIMIT:
             truncated = True
             break
-        content = open_content(report)
+        try:
+            content = open_content(report)
+        except DecryptionError as error:  # skipped, and flagged once the rows are read
+            damaged.append(error)
+            continue
         haystack = " ".join(
             [
                 content.description,
@@ -112,7 +132,16 @@ def _search(reports: QuerySet[Report], query: str) -> QueueResult:
         ).casefold()
         if needle in haystack:
             matches.append(report.pk)
-    return QueueResult(reports.filter(pk__in=matches), truncated)
+    for failure in damaged:
+        flag(failure)
+    return QueueResult(reports.filter(pk__in=matches), truncated, len(damaged))
+
+
+# Display reads: a damaged record shows a note and is flagged instead of failing the page.
+_shown_body = for_display(open_message_body, unreadable_note)
+_shown_name = for_display(open_attachment_name, unreadable_note)
+content_of = for_display(open_content, lambda: Content(description=unreadable_note()))
+identity_of = for_display(open_identity, lambda: Identity(name=unreadable_note()))
 
 
 @dataclass
@@ -136,10 +165,8 @@ def messages_of(report: Report, *, for_staff: bool) -> list[TimelineMessage]:
                 sender_label=message.get_sender_display(),
                 kind_label=message.get_kind_display(),
                 created_at=message.created_at,
-                body=open_message_body(message, sealer),
-                attachments=[
-                    (a, open_attachment_name(a, sealer)) for a in message.attachments.all()
-                ],
+                body=_shown_body(message, sealer),
+                attachments=[(a, _shown_name(a, sealer)) for a in message.attachments.all()],
                 author=str(message.author) if (for_staff and message.author) else "",
             )
         )
@@ -153,7 +180,7 @@ def report_attachments(
     attachments = report.attachments.all()
     if without_message:
         attachments = attachments.filter(message__isnull=True)
-    return [(a, open_attachment_name(a, sealer)) for a in attachments]
+    return [(a, _shown_name(a, sealer)) for a in attachments]
 
 
 def deadlines_of(report: Report, now: datetime | None = None) -> list[Deadline]:
@@ -164,10 +191,6 @@ def deadlines_of(report: Report, now: datetime | None = None) -> list[Deadline]:
         acknowledgement_deadline(report.received_at, report.acknowledged_at, now),
         feedback_deadline(report.received_at, report.acknowledged_at, None, now),
     ]
-
-
-def content_of(report: Report):
-    return open_content(report)
 
 
 def exclusion_key_fits(ring) -> bool:

@@ -103,7 +103,7 @@ def log_edit(request, entry_id: int):
         "report_followed": entry.report_followed,
     }
     if request.method == "GET":
-        initial["notes"] = services.notes_of(request.user, entry)
+        initial["notes"] = services.shown_notes_of(request.user, entry)
     form = ConversationLogForm(
         request.POST or None, initial=initial, organisations=_organisations(adviser)
     )

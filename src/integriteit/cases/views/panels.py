@@ -314,7 +314,7 @@ def panel_context(
     # Intake and assessment.
     assessment = getattr(report, "assessment", None)
     ctx["assessment"] = assessment
-    ctx["assessment_notes"] = services.open_on(assessment, "sealed_notes") if assessment else ""
+    ctx["assessment_notes"] = services.shown_on(assessment, "sealed_notes") if assessment else ""
     if Action.ASSESS in actions and phase == P.ASSESSMENT:
         initial: dict[str, Any] = {}
         if assessment is not None:
@@ -337,8 +337,8 @@ def panel_context(
     # Follow-up.
     follow_up = getattr(report, "follow_up", None)
     ctx["follow_up"] = follow_up
-    ctx["follow_up_reason"] = services.open_on(follow_up, "sealed_reason") if follow_up else ""
-    ctx["follow_up_outcome"] = services.open_on(follow_up, "sealed_outcome") if follow_up else ""
+    ctx["follow_up_reason"] = services.shown_on(follow_up, "sealed_reason") if follow_up else ""
+    ctx["follow_up_outcome"] = services.shown_on(follow_up, "sealed_outcome") if follow_up else ""
     if Action.DECIDE_FOLLOW_UP in actions and phase == P.FOLLOW_UP_DECISION:
         ctx["follow_up_form"] = _pick(bound, "follow-up", None) or forms.FollowUpForm()
     if Action.RECORD_OUTCOME in actions and phase in ROUTE_PHASES and follow_up is not None:
@@ -359,10 +359,10 @@ def panel_context(
         row = SubjectRow(
             subject,
             label,
-            services.open_on(subject, "sealed_description"),
-            services.open_on(subject, "sealed_informed_note"),
+            services.shown_on(subject, "sealed_description"),
+            services.shown_on(subject, "sealed_informed_note"),
             [
-                (h, services.open_on(h, "sealed_record"))
+                (h, services.shown_on(h, "sealed_record"))
                 for h in hearings
                 if h.subject_id == subject.pk
             ],
@@ -405,8 +405,8 @@ def panel_context(
     for planned in report.aftercare_actions.select_related("planned_by", "finished_by"):
         care = AftercareRow(
             planned,
-            services.open_on(planned, "sealed_description"),
-            services.open_on(planned, "sealed_cancel_reason"),
+            services.shown_on(planned, "sealed_description"),
+            services.shown_on(planned, "sealed_cancel_reason"),
         )
         if Action.AFTERCARE in actions and planned.is_open:
             care.cancel_form = _pick(
@@ -421,7 +421,7 @@ def panel_context(
             initial={"invitation": default_invitation(report)}
         )
     signals = [
-        (s, services.open_on(s, "sealed_description"))
+        (s, services.shown_on(s, "sealed_description"))
         for s in report.disadvantage_signals.select_related("recorded_by").order_by("recorded_at")
     ]
     ctx["signals"] = signals
@@ -432,7 +432,7 @@ def panel_context(
     # Decision and measures.
     decision = getattr(report, "decision", None)
     ctx["decision"] = decision
-    ctx["decision_summary"] = services.open_on(decision, "sealed_summary") if decision else ""
+    ctx["decision_summary"] = services.shown_on(decision, "sealed_summary") if decision else ""
     ctx["findings"] = list(decision.findings.select_related("violation_type")) if decision else []
     classified = list(report.classified_types.all())
     if Action.DECIDE in actions and phase == P.DECISION:
@@ -465,7 +465,7 @@ def panel_context(
     order_rows = []
     for order in orders:
         order_row = OrderMeasureRow(
-            order, labels.get(order.subject_id, ""), services.open_on(order, "sealed_reason")
+            order, labels.get(order.subject_id, ""), services.shown_on(order, "sealed_reason")
         )
         if Action.MEASURE in actions and is_open and order.lifted_on is None:
             order_row.lift_form = _pick(

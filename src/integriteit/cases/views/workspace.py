@@ -15,10 +15,10 @@ from integriteit.accounts.decorators import staff_required
 from integriteit.reports.constants import RaisedBefore
 from integriteit.reports.forms import AcknowledgeForm, MessageForm
 from integriteit.reports.models import Report
-from integriteit.reports.sealing import open_identity
 from integriteit.reports.selectors import (
     content_of,
     deadlines_of,
+    identity_of,
     messages_of,
     report_attachments,
     report_for,
@@ -52,6 +52,7 @@ def queue(request):
             "page": page,
             "now": timezone.now(),
             "search_truncated": result.search_truncated,
+            "search_unreadable": result.unreadable,
             "query_string": query.urlencode(),
         },
     )
@@ -74,7 +75,7 @@ def case_context(request, report: Report) -> dict:
     content = content_of(report)
     identity = None
     if Action.VIEW_IDENTITY in page.actions and not report.is_anonymous:
-        identity = open_identity(report)
+        identity = identity_of(report)
         record_read(request.user, report, "identity", {"ground": "handling (RULES R7)"})
     return {
         "report": report,

@@ -138,9 +138,9 @@ def _past(due) -> bool:
 def _interview_item(interview: Interview, bound: dict) -> InterviewItem:
     item = InterviewItem(
         interview=interview,
-        invitation=services.open_on(interview, "sealed_invitation"),
-        record=services.open_on(interview, "sealed_record") if interview.record_offered_at else "",
-        comment=services.open_on(interview, "sealed_comment"),
+        invitation=services.shown_on(interview, "sealed_invitation"),
+        record=services.shown_on(interview, "sealed_record") if interview.record_offered_at else "",
+        comment=services.shown_on(interview, "sealed_comment"),
         term_passed=_past(interview.response_due),
     )
     if item.can_comment:
@@ -153,7 +153,7 @@ def _interview_item(interview: Interview, bound: dict) -> InterviewItem:
 def _version_item(version: ReportVersion, bound: dict) -> VersionItem:
     item = VersionItem(
         version=version,
-        response=services.open_on(version, "sealed_subject_response"),
+        response=services.shown_on(version, "sealed_subject_response"),
         download_url=_download_url(version),
         term_passed=_past(version.response_due),
     )

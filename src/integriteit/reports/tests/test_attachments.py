@@ -209,26 +209,20 @@ def test_broken_image_rejected():
         clean("kapot.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 100)
 
 
-def test_docx_with_too_many_members_rejected(monkeypatch):
-    from integriteit.reports import attachments
-
-    monkeypatch.setattr(attachments, "MAX_ARCHIVE_MEMBERS", 50)
+def test_docx_with_too_many_members_rejected(settings):
+    settings.ARCHIVE_MAX_MEMBERS = 50
     clean("ok.docx", _docx(extra_members=40))
     with pytest.raises(AttachmentRejected, match="too large once unpacked"):
         clean("bom.docx", _docx(extra_members=60))
 
 
-def test_docx_with_real_member_limit_rejected():
-    from integriteit.reports.attachments import MAX_ARCHIVE_MEMBERS
-
+def test_docx_with_real_member_limit_rejected(settings):
     with pytest.raises(AttachmentRejected, match="too large once unpacked"):
-        clean("bom.docx", _docx(extra_members=MAX_ARCHIVE_MEMBERS))
+        clean("bom.docx", _docx(extra_members=settings.ARCHIVE_MAX_MEMBERS))
 
 
-def test_docx_claiming_huge_unpacked_size_rejected(monkeypatch):
-    from integriteit.reports import attachments
-
-    monkeypatch.setattr(attachments, "MAX_UNPACKED_BYTES", 10_000)
+def test_docx_claiming_huge_unpacked_size_rejected(settings):
+    settings.ARCHIVE_MAX_UNPACKED_BYTES = 10_000
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("word/document.xml", b"0" * 50_000)  # compresses to almost nothing
