@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from integriteit.access.rules import Action, can, reports_visible_to
+from integriteit.access.rules import Action, can, reports_visible_to, shown_to
 from integriteit.audit.services import Actor, record
 from integriteit.crypto.envelope import Sealer
 from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
@@ -20,13 +20,17 @@ from .sealing import open_attachment_name, open_content, open_message_body, seal
 
 # Free-text search decrypts the reports a user may see; past this many it stops and says so.
 SEARCH_DECRYPT_LIMIT = 5000
+# Reports read and seal-checked at a time by the search (one query for their exclusions each).
+SEARCH_CHUNK = 500
 
 
 def report_for(user, report_id, action: Action = Action.VIEW) -> Report:
     """The report if the user may perform `action` on it. Otherwise 404, never 403: a person
-    without access cannot tell whether the report exists (SYSTEM.md "Need to know")."""
+    without access cannot tell whether the report exists (SYSTEM.md "Need to know"). A report
+    whose access seal fails (its organisation or exclusions changed in the database) is 404 for
+    everyone, its own coordinators too, and raises an integrity alert (ADR 0012)."""
     report = reports_visible_to(user).filter(pk=report_id).first()
-    if report is None or not can(user, action, report):
+    if report is None or not shown_to(user, [report]) or not can(user, action, report):
         raise Http404
     return report
 
@@ -74,7 +78,7 @@ def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> Queue
     query = (filters.get("q") or "").strip()
     if not query:
         return QueueResult(reports)
-    result = _search(reports, query)
+    result = _search(user, reports, query)
     # Free-text search decrypts contents, so it is a read like any other (SECURITY.md "Audit").
     record(
         Actor.of(user),
@@ -86,19 +90,33 @@ def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> Queue
     return result
 
 
-def _search(reports: QuerySet[Report], query: str) -> QueueResult:
+def _search(user, reports: QuerySet[Report], query: str) -> QueueResult:
+    """Reports whose reference or decrypted text holds the query. Contents are decrypted only
+    of reports whose access seal holds, checked per chunk in one query (ADR 0012)."""
     by_reference = reports.filter(reference__icontains=query)
     if by_reference.exists():
         return QueueResult(by_reference)
     needle = query.casefold()
     matches, truncated = [], False
     candidates = reports.select_related(None).only(
-        "pk", "wrapped_key", "kek_version", "sealed_content"
+        "pk", "organisation", "wrapped_key", "kek_version", "sealed_content"
     )
-    for index, report in enumerate(candidates.iterator(chunk_size=500)):
+    chunk: list[Report] = []
+    for index, report in enumerate(candidates.iterator(chunk_size=SEARCH_CHUNK)):
         if index >= SEARCH_DECRYPT_LIMIT:
             truncated = True
             break
+        chunk.append(report)
+        if len(chunk) == SEARCH_CHUNK:
+            matches += _matching(user, chunk, needle)
+            chunk = []
+    matches += _matching(user, chunk, needle)
+    return QueueResult(reports.filter(pk__in=matches), truncated)
+
+
+def _matching(user, chunk: list[Report], needle: str) -> list:
+    found = []
+    for report in shown_to(user, chunk):
         content = open_content(report)
         haystack = " ".join(
             [
@@ -109,8 +127,8 @@ def _search(reports: QuerySet[Report], query: str) -> QueueResult:
             ]
         ).casefold()
         if needle in haystack:
-            matches.append(report.pk)
-    return QueueResult(reports.filter(pk__in=matches), truncated)
+            found.append(report.pk)
+    return found
 
 
 @dataclass
