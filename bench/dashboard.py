@@ -129,6 +129,7 @@ def populate(count: int, start: int, rng: random.Random) -> None:
     """`count` more submitted cases (references B-<n>), with aftercare actions and evaluations."""
     from django.utils import timezone
 
+    from integriteit.access.seals import report_seal
     from integriteit.cases.models import AftercareAction, Evaluation
     from integriteit.deadlines.services import add_months
     from integriteit.organisations.models import Organisation, Unit
@@ -181,6 +182,8 @@ def populate(count: int, start: int, rng: random.Random) -> None:
             closed_at=closed,
             retention_until=add_months(closed, 12 * YEARS) if closed else None,
         )
+        # Sealed like a submitted report without exclusions (docs/decisions/0012).
+        report.access_seal = report_seal(report.pk, report.organisation_id, ())
         sealer = new_sealer(report)  # each case its own data key, wrapped by the KEK
         seal_content(
             sealer,

@@ -15,17 +15,26 @@ Rules (SYSTEM.md "Need to know"; RULES R5, R7; seed 002 roles per phase):
   reports offered to them (`interviews_visible_to`, `report_versions_visible_to`).
 - Administrators and auditors never read contents; auditors read the audit trail.
 - Staff act only after the second factor (a password alone opens nothing).
+- The rows that decide access (role and case assignments, a report's organisation and its set
+  of exclusions) are sealed with a key outside the database and checked here: a row that fails
+  its seal gives nothing, a report that fails its seal is shown to nobody, and both raise an
+  integrity alert (access.seals; docs/decisions/0012-access-seals.md).
 """
 
+import uuid
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
+from integriteit.audit.services import integrity_alert
 from integriteit.crypto.tokens import person_tag
 from integriteit.organisations.models import Organisation
 from integriteit.reports.models import Report, ReportExclusion
+
+from .seals import case_assignment_intact, report_intact, role_assignment_intact
 
 
 class Action(StrEnum):
@@ -85,10 +94,32 @@ def is_verified_staff(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_verified())
 
 
+SEAL_MISMATCH = "access seal does not match"
+
+
+def _intact_roles(user, roles: Iterable[str] | None = None) -> list[tuple[int, str]]:
+    """(organisation, role) of the user's role rows whose seal holds; a row written without
+    the key (an inserted coordinator row, a changed organisation) is dropped and alerted."""
+    rows = RoleAssignment.objects.filter(user=user)
+    if roles is not None:
+        rows = rows.filter(role__in=list(roles))
+    intact = []
+    for pk, organisation_id, role, unit_id, seal in rows.order_by("pk").values_list(
+        "pk", "organisation_id", "role", "unit_id", "seal"
+    ):
+        if role_assignment_intact(seal, user.pk, organisation_id, role, unit_id):
+            intact.append((organisation_id, role))
+        else:
+            integrity_alert("role_assignment", pk, SEAL_MISMATCH)
+    return intact
+
+
+def _organisation_ids_with_role(user, roles) -> set[int]:
+    return {organisation_id for organisation_id, _role in _intact_roles(user, roles)}
+
+
 def _organisations_with_role(user, roles) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(
-        pk__in=RoleAssignment.objects.filter(user=user, role__in=roles).values("organisation")
-    )
+    return Organisation.objects.filter(pk__in=_organisation_ids_with_role(user, roles))
 
 
 def _active_assignments(user):
@@ -97,29 +128,24 @@ def _active_assignments(user):
     return CaseAssignment.objects.filter(user=user, ended_at__isnull=True)
 
 
-def reports_visible_to(user) -> QuerySet[Report]:
-    """Submitted reports of the organisations the user coordinates, plus the reports of the
-    user's active assignments, minus the reports the user is excluded from.
+def _intact_assignments(user) -> dict[uuid.UUID, set[str]]:
+    """The case roles of the user's active assignments whose seal holds, per report; an
+    inserted or revived assignment is dropped and alerted."""
+    roles: dict[uuid.UUID, set[str]] = {}
+    for pk, report_id, role, seal in (
+        _active_assignments(user).order_by("pk").values_list("pk", "report_id", "role", "seal")
+    ):
+        if case_assignment_intact(seal, report_id, user.pk, role, ended=False):
+            roles.setdefault(report_id, set()).add(role)
+        else:
+            integrity_alert("case_assignment", pk, SEAL_MISMATCH)
+    return roles
 
-    The user's organisations, assignments and exclusions are read first (three small indexed
-    queries) and the reports filtered with literal `organisation_id IN (…)`, `id IN (…)` and
-    `id NOT IN (…)`: PostgreSQL answers that from the indexes on reports (issue 3: with
-    `IN (sub-select) OR IN (sub-select)` every query read all reports). Evaluated when called,
-    so call it when the query is made (as every caller does), not once for later requests."""
-    if not is_verified_staff(user):
-        return Report.objects.none()
-    organisations = list(
-        RoleAssignment.objects.filter(user=user, role=Role.COORDINATOR)
-        .order_by("organisation_id")
-        .values_list("organisation_id", flat=True)
-        .distinct()
-    )
-    assigned = list(
-        _active_assignments(user)
-        .order_by("report_id")
-        .values_list("report_id", flat=True)
-        .distinct()
-    )
+
+def _visible(user, organisations: Iterable[int], assigned: Iterable[uuid.UUID]) -> QuerySet[Report]:
+    """Submitted reports of these organisations or assigned reports, minus the user's
+    exclusions: literal IN lists, from rows whose seals were checked by the caller."""
+    organisations, assigned = sorted(organisations), sorted(assigned)
     if not organisations and not assigned:
         return Report.objects.none()
     visible = Q()
@@ -134,6 +160,72 @@ def reports_visible_to(user) -> QuerySet[Report]:
         .values_list("report_id", flat=True)
     )
     return reports.exclude(pk__in=excluded) if excluded else reports
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    """Submitted reports of the organisations the user coordinates, plus the reports of the
+    user's active assignments, minus the reports the user is excluded from. Only role and case
+    assignments whose seal holds count (ADR 0012).
+
+    The user's organisations, assignments and exclusions are read first (three small indexed
+    queries) and the reports filtered with literal `organisation_id IN (…)`, `id IN (…)` and
+    `id NOT IN (…)`: PostgreSQL answers that from the indexes on reports (issue 3: with
+    `IN (sub-select) OR IN (sub-select)` every query read all reports). Evaluated when called,
+    so call it when the query is made (as every caller does), not once for later requests.
+
+    The query itself cannot check a report's own seal (that needs its set of exclusion tags):
+    whatever shows a report, or a list of them, passes them through `shown_to` first."""
+    if not is_verified_staff(user):
+        return Report.objects.none()
+    return _visible(
+        user, _organisation_ids_with_role(user, [Role.COORDINATOR]), _intact_assignments(user)
+    )
+
+
+def _access_rows(report_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[int, str, set[str]]]:
+    """Organisation, seal and exclusion tags per report, in one query (one snapshot, so a
+    concurrent exclusion write cannot pair an old seal with a new set: no false alarm)."""
+    found: dict[uuid.UUID, tuple[int, str, set[str]]] = {}
+    rows = (
+        Report.objects.filter(pk__in=list(report_ids))
+        .order_by()
+        .values_list("pk", "organisation_id", "access_seal", "exclusions__person_tag")
+    )
+    for pk, organisation_id, seal, tag in rows:
+        tags = found.setdefault(pk, (organisation_id, seal, set()))[2]
+        if tag is not None:
+            tags.add(tag)
+    return found
+
+
+def _seal_holds(report: Report, row: tuple[int, str, set[str]]) -> bool:
+    organisation_id, seal, tags = row
+    if organisation_id == report.organisation_id and report_intact(
+        seal, report.pk, organisation_id, tags
+    ):
+        return True
+    integrity_alert("report", report.pk, SEAL_MISMATCH)
+    return False
+
+
+def shown_to(user, reports: Iterable[Report]) -> list[Report]:
+    """The reports, in their order, that may be shown to `user`: their seal holds for their
+    organisation and set of exclusions, and that set does not hold the user. One query for
+    all (a page of the queue, the lists of the overview, a chunk of the search). A report that
+    fails its seal is shown to nobody (fail closed) and raises an integrity alert; a named
+    person whose exclusion row was deleted does not even see the reference (ADR 0012)."""
+    reports = list(reports)
+    if not reports:
+        return []
+    rows = _access_rows(report.pk for report in reports)
+    tag = person_tag(user.pk)
+    return [
+        report
+        for report in reports
+        if report.pk in rows
+        and _seal_holds(report, rows[report.pk])
+        and tag not in rows[report.pk][2]
+    ]
 
 
 def interviews_visible_to(user) -> QuerySet:
@@ -180,12 +272,14 @@ def report_versions_visible_to(user) -> QuerySet:
 
 
 def roles_on(user, report: Report) -> set[str]:
-    if not reports_visible_to(user).filter(pk=report.pk).exists():
+    if not is_verified_staff(user):
         return set()
-    roles = set(_active_assignments(user).filter(report=report).values_list("role", flat=True))
-    if RoleAssignment.objects.filter(
-        user=user, organisation_id=report.organisation_id, role=Role.COORDINATOR
-    ).exists():
+    coordinated = _organisation_ids_with_role(user, [Role.COORDINATOR])
+    assigned = _intact_assignments(user)
+    if not _visible(user, coordinated, assigned).filter(pk=report.pk).exists():
+        return set()
+    roles = set(assigned.get(report.pk, ()))
+    if report.organisation_id in coordinated:
         roles.add("coordinator")
     return roles
 
@@ -202,7 +296,12 @@ def can(user, action: Action, report: Report) -> bool:
 
 
 def is_excluded(user, report: Report) -> bool:
-    return report.exclusions.filter(person_tag=person_tag(user.pk)).exists()
+    """Whether the user is kept out of the report. A report whose seal fails keeps everyone
+    out (fail closed): an exclusion row deleted in the database must not let its person in."""
+    row = _access_rows([report.pk]).get(report.pk)
+    if row is None or not _seal_holds(report, row):
+        return True
+    return person_tag(user.pk) in row[2]
 
 
 def organisations_user_can_register_for(user) -> QuerySet[Organisation]:
@@ -212,17 +311,12 @@ def organisations_user_can_register_for(user) -> QuerySet[Organisation]:
 
 
 def can_read_audit_trail(user) -> bool:
-    return (
-        is_verified_staff(user)
-        and RoleAssignment.objects.filter(user=user, role=Role.AUDITOR).exists()
-    )
+    return is_verified_staff(user) and bool(_intact_roles(user, [Role.AUDITOR]))
 
 
 def is_staff_member(user) -> bool:
     """Whether the user has any role that gives a workspace (the staff start page)."""
-    return is_verified_staff(user) and (
-        RoleAssignment.objects.filter(user=user).exists() or _active_assignments(user).exists()
-    )
+    return is_verified_staff(user) and bool(_intact_roles(user) or _intact_assignments(user))
 
 
 def organisations_for_process_evaluation(user) -> QuerySet[Organisation]:
@@ -230,9 +324,10 @@ def organisations_for_process_evaluation(user) -> QuerySet[Organisation]:
     coordinator for every organisation under BZK coordination. Never single answers."""
     if not is_verified_staff(user):
         return Organisation.objects.none()
-    if RoleAssignment.objects.filter(user=user, role=Role.BZK_COORDINATOR).exists():
+    roles = _intact_roles(user, [Role.BZK_COORDINATOR, Role.COORDINATOR])
+    if any(role == Role.BZK_COORDINATOR for _organisation, role in roles):
         return Organisation.objects.filter(outside_bzk_coordination=False)
-    return _organisations_with_role(user, [Role.COORDINATOR])
+    return Organisation.objects.filter(pk__in={organisation for organisation, _role in roles})
 
 
 def organisations_for_adviser_register(user) -> QuerySet[Organisation]:
@@ -240,9 +335,10 @@ def organisations_for_adviser_register(user) -> QuerySet[Organisation]:
     the government-wide coordinator for every organisation."""
     if not is_verified_staff(user):
         return Organisation.objects.none()
-    if RoleAssignment.objects.filter(user=user, role=Role.BZK_COORDINATOR).exists():
+    roles = _intact_roles(user, [Role.BZK_COORDINATOR, Role.COORDINATOR])
+    if any(role == Role.BZK_COORDINATOR for _organisation, role in roles):
         return Organisation.objects.all()
-    return _organisations_with_role(user, [Role.COORDINATOR])
+    return Organisation.objects.filter(pk__in={organisation for organisation, _role in roles})
 
 
 def adviser_of(user):
@@ -271,11 +367,7 @@ def annual_report_organisations_to_edit(user) -> QuerySet[Organisation]:
     if not is_verified_staff(user):
         return Organisation.objects.none()
     return Organisation.objects.filter(
-        Q(
-            pk__in=RoleAssignment.objects.filter(user=user, role=Role.CONFIDENTIAL_ADVISER).values(
-                "organisation"
-            )
-        )
+        Q(pk__in=_organisation_ids_with_role(user, [Role.CONFIDENTIAL_ADVISER]))
         | Q(confidential_advisers__user=user, confidential_advisers__is_active=True)
     ).distinct()
 
@@ -294,9 +386,5 @@ def annual_report_organisations_visible_to(user) -> QuerySet[Organisation]:
         return Organisation.objects.none()
     return Organisation.objects.filter(
         Q(pk__in=annual_report_organisations_to_edit(user).values("pk"))
-        | Q(
-            pk__in=RoleAssignment.objects.filter(
-                user=user, role__in=[Role.COMPETENT_AUTHORITY, Role.COORDINATOR]
-            ).values("organisation")
-        )
+        | Q(pk__in=_organisation_ids_with_role(user, [Role.COMPETENT_AUTHORITY, Role.COORDINATOR]))
     )

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +34,14 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code consists of six digits."))
         return token
+
+
+class OwnPasswordForm(SetPasswordForm):
+    """The person's own new password, checked by AUTH_PASSWORD_VALIDATORS."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("New password again")
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "utrecht-textbox"

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from integriteit.access.seals import role_assignment_seal
 from integriteit.organisations.models import Organisation, Unit
 
 from .constants import Role
@@ -52,6 +53,9 @@ class RoleAssignment(models.Model):
         verbose_name=_("unit led"),
         help_text=_("For managers: the unit they lead."),
     )
+    # A keyed MAC over user, organisation, role and unit, checked wherever access is decided:
+    # a row written to the database without the key gives nothing (docs/decisions/0012).
+    seal = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         unique_together = [("user", "organisation", "role", "unit")]
@@ -60,3 +64,13 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Every write through the ORM (services, the demo loader, the admin inline) seals the
+        row; bulk_create and update() do not, so nothing may write role rows with them."""
+        self.seal = role_assignment_seal(
+            self.user_id, self.organisation_id, self.role, self.unit_id
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "seal"}
+        super().save(*args, **kwargs)

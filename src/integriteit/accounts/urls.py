@@ -9,4 +9,9 @@ urlpatterns = [
     path("tweede-factor/", views.second_factor, name="second_factor"),
     path("tweede-factor/instellen/", views.enrol, name="enrol"),
     path("uitloggen/", views.logout, name="logout"),
+    path(
+        "wachtwoord-kiezen/<uidb64>/<token>/",
+        views.SetPasswordView.as_view(),
+        name="set_password",
+    ),
 ]

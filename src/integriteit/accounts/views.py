@@ -3,12 +3,13 @@ from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
-from .forms import LoginForm, TokenForm
+from .forms import LoginForm, OwnPasswordForm, TokenForm
 
 NEXT_KEY = "after_second_factor"
 
@@ -76,6 +77,24 @@ def enrol(request):
             "secret": services.secret_for_display(device),
         },
     )
+
+
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The one way to a new password: the person opens the one-time link an administrator had
+    sent (services.send_password_link) and chooses it; the second factor still applies at login.
+    Django's view moves the token out of the URL into the session before the form is shown."""
+
+    template_name = "accounts/set_password.html"
+    form_class = OwnPasswordForm
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        services.password_chosen(form.user, form)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        messages.success(
+            self.request, _("Your password is set. Log in with it and a code from your app.")
+        )
+        return redirect(self.success_url)
 
 
 @require_POST

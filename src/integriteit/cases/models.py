@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from integriteit.access.seals import case_assignment_seal
 from integriteit.reports.models import Message, Report, ViolationType
 
 from .constants import (
@@ -54,6 +55,9 @@ class CaseAssignment(models.Model):
     assigned_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     assigned_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    # A keyed MAC over report, user, role and whether the assignment has ended, checked wherever
+    # access is decided: a row inserted or revived without the key gives nothing (ADR 0012).
+    seal = models.CharField(max_length=64, editable=False, default="")
 
     class Meta:
         constraints = [
@@ -66,6 +70,16 @@ class CaseAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.role} on {self.report_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        """Every write through the ORM seals the row (assign, routing, commissioning, ending);
+        bulk_create and update() do not, so nothing may write assignments with them."""
+        self.seal = case_assignment_seal(
+            self.report_id, self.user_id, self.role, self.ended_at is not None
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "seal"}
+        super().save(*args, **kwargs)
 
 
 class DeclaredConflict(models.Model):

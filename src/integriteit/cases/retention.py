@@ -34,6 +34,7 @@ from django.utils import timezone
 from integriteit.audit.services import SYSTEM, record
 from integriteit.deadlines.services import add_months
 from integriteit.organisations.models import Organisation
+from integriteit.reports import services as report_services
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Attachment, Report
 from integriteit.reports.sealing import delete_attachment_file
@@ -185,7 +186,7 @@ def _remove(report: Report, now: datetime.datetime) -> dict[str, int]:
     # anyway, because its key is destroyed below.
     transaction.on_commit(lambda: _delete_files(attachments))
     report.messages.all().delete()
-    report.exclusions.all().delete()
+    report_services.remove_exclusions(report)
     if removed["reporter_identity"]:
         report.identity.delete()
     Subject.objects.filter(report=report).update(

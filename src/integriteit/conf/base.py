@@ -149,6 +149,11 @@ AXES_RESET_ON_SUCCESS = True
 SILENCED_SYSTEM_CHECKS = ["axes.W006", "models.W040"]
 
 OTP_TOTP_ISSUER = "Integriteit"
+# Never show a TOTP key or QR code in the admin (accounts/admin.py replaces django-otp's admin
+# anyway; this holds should it ever come back). docs/decisions/0012-access-seals.md.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# How long the one-time link to choose a password works (Django's default, made explicit).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Language: Dutch first, English available (message ids in English, Dutch in locale/nl/).
 LANGUAGE_CODE = "nl"

@@ -1,4 +1,5 @@
-"""Keyed digests for values that must be found without being stored in the clear.
+"""Keyed digests for values that must be found without being stored in the clear, and the seals
+that authenticate the rows deciding access (docs/decisions/0012-access-seals.md).
 
 Each takes its key from a document that fits the database (`keycheck.checked_keyring`, ADR 0011):
 under a wrong pepper a valid receipt code would be "not known", under a wrong exclusion key a
@@ -8,9 +9,20 @@ document it is trying (`ring=`).
 
 import hashlib
 import hmac
+import json
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .keycheck import checked_keyring
 from .keys import KeyRing
+
+# The seal key is derived from the audit key under its own label, so the key document keeps its
+# format and its fingerprint; the audit key survives KEK rotation, so seals do too (ADR 0012).
+ACCESS_SEAL_LABEL = b"integriteit/access-seal/v1"
+
+SealField = str | int | bool | None | list[str]
 
 
 def receipt_lookup_key(normalised_code: str) -> str:
@@ -26,3 +38,24 @@ def person_tag(person_id: int, *, ring: KeyRing | None = None) -> str:
 
 def audit_mac(payload: bytes, *, ring: KeyRing | None = None) -> str:
     return hmac.new((ring or checked_keyring()).audit_key, payload, hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _access_seal_key(audit_key: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=ACCESS_SEAL_LABEL).derive(
+        audit_key
+    )
+
+
+def access_seal(purpose: str, *fields: SealField) -> str:
+    """The seal of a row: HMAC-SHA256 under a key outside the database over the purpose (which
+    kind of row) and the fields that decide access, as canonical JSON. Someone who can write to
+    the database but does not hold the key document cannot make a row that passes."""
+    message = json.dumps([purpose, *fields], separators=(",", ":"), ensure_ascii=True)
+    key = _access_seal_key(checked_keyring().audit_key)
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+def seal_matches(stored: str, purpose: str, *fields: SealField) -> bool:
+    """Whether `stored` is the seal of these fields (compared in constant time)."""
+    return hmac.compare_digest(stored or "", access_seal(purpose, *fields))

@@ -140,6 +140,10 @@ class Report(models.Model):
     wrapped_key = models.BinaryField()
     kek_version = models.CharField(max_length=16)
     sealed_content = models.BinaryField()
+    # A keyed MAC over id, organisation and the set of exclusion tags (access.seals.report_seal),
+    # written at submission and whenever exclusions change, under the report's row lock
+    # (reports.services). Empty for drafts, which nobody sees (docs/decisions/0012).
+    access_seal = models.CharField(max_length=64, editable=False, default="")
 
     objects = ReportQuerySet.as_manager()
 

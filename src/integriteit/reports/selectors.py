@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from integriteit.access.rules import Action, can, reports_visible_to
+from integriteit.access.rules import Action, can, reports_visible_to, shown_to
 from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
 from integriteit.crypto.envelope import DecryptionError, Sealer
@@ -31,13 +31,17 @@ from .sealing import (
 
 # Free-text search decrypts the reports a user may see; past this many it stops and says so.
 SEARCH_DECRYPT_LIMIT = 5000
+# Reports read and seal-checked at a time by the search (one query for their exclusions each).
+SEARCH_CHUNK = 500
 
 
 def report_for(user, report_id, action: Action = Action.VIEW) -> Report:
     """The report if the user may perform `action` on it. Otherwise 404, never 403: a person
-    without access cannot tell whether the report exists (SYSTEM.md "Need to know")."""
+    without access cannot tell whether the report exists (SYSTEM.md "Need to know"). A report
+    whose access seal fails (its organisation or exclusions changed in the database) is 404 for
+    everyone, its own coordinators too, and raises an integrity alert (ADR 0012)."""
     report = reports_visible_to(user).filter(pk=report_id).first()
-    if report is None or not can(user, action, report):
+    if report is None or not shown_to(user, [report]) or not can(user, action, report):
         raise Http404
     return report
 
@@ -87,7 +91,7 @@ def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> Queue
     query = (filters.get("q") or "").strip()
     if not query:
         return QueueResult(reports)
-    result = _search(reports, query)
+    result = _search(user, reports, query)
     # Free-text search decrypts contents, so it is a read like any other (SECURITY.md "Audit").
     record(
         Actor.of(user),
@@ -103,7 +107,10 @@ def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> Queue
     return result
 
 
-def _search(reports: QuerySet[Report], query: str) -> QueueResult:
+def _search(user, reports: QuerySet[Report], query: str) -> QueueResult:
+    """Reports whose reference or decrypted text holds the query. Contents are decrypted only
+    of reports whose access seal holds, checked per chunk in one query (ADR 0012); a report whose
+    ciphertext is damaged is skipped and flagged (ADR 0014)."""
     by_reference = reports.filter(reference__icontains=query)
     if by_reference.exists():
         return QueueResult(by_reference)
@@ -111,15 +118,29 @@ def _search(reports: QuerySet[Report], query: str) -> QueueResult:
     matches, truncated = [], False
     damaged: list[DecryptionError] = []
     candidates = reports.select_related(None).only(
-        "pk", "wrapped_key", "kek_version", "sealed_content"
+        "pk", "organisation", "wrapped_key", "kek_version", "sealed_content"
     )
-    for index, report in enumerate(candidates.iterator(chunk_size=500)):
+    chunk: list[Report] = []
+    for index, report in enumerate(candidates.iterator(chunk_size=SEARCH_CHUNK)):
         if index >= SEARCH_DECRYPT_LIMIT:
             truncated = True
             break
+        chunk.append(report)
+        if len(chunk) == SEARCH_CHUNK:
+            matches += _matching(user, chunk, needle, damaged)
+            chunk = []
+    matches += _matching(user, chunk, needle, damaged)
+    for failure in damaged:  # flagged once the rows are read
+        flag(failure)
+    return QueueResult(reports.filter(pk__in=matches), truncated, len(damaged))
+
+
+def _matching(user, chunk: list[Report], needle: str, damaged: list[DecryptionError]) -> list:
+    found = []
+    for report in shown_to(user, chunk):
         try:
             content = open_content(report)
-        except DecryptionError as error:  # skipped, and flagged once the rows are read
+        except DecryptionError as error:
             damaged.append(error)
             continue
         haystack = " ".join(
@@ -131,10 +152,8 @@ def _search(reports: QuerySet[Report], query: str) -> QueueResult:
             ]
         ).casefold()
         if needle in haystack:
-            matches.append(report.pk)
-    for failure in damaged:
-        flag(failure)
-    return QueueResult(reports.filter(pk__in=matches), truncated, len(damaged))
+            found.append(report.pk)
+    return found
 
 
 # Display reads: a damaged record shows a note and is flagged instead of failing the page.

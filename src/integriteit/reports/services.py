@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integriteit.access.rules import organisations_user_can_register_for
+from integriteit.access.seals import report_intact, report_seal
 from integriteit.accounts.models import User
 from integriteit.accounts.selectors import line_above
-from integriteit.audit.services import REPORTER, Actor, record
+from integriteit.audit.services import REPORTER, Actor, integrity_alert, record
 from integriteit.crypto.envelope import Sealer
 from integriteit.crypto.tokens import person_tag
 from integriteit.deadlines.services import acknowledgement_due, feedback_due
@@ -196,27 +197,67 @@ def remove_draft_attachment(draft: Report, attachment_id) -> None:
         attachment.delete()
 
 
-def exclude_people(report: Report, people: Iterable[User], reason: str) -> None:
-    """Keep people out of a report (recorded as opaque tags; docs/decisions/0004)."""
-    existing = set(report.exclusions.values_list("person_tag", flat=True))
-    ReportExclusion.objects.bulk_create(
-        [
-            ReportExclusion(report=report, person_tag=tag, reason=reason)
-            for tag in {person_tag(p.pk) for p in people} - existing
-        ]
+def _reseal(report: Report, locked: Report, before: set[str], after: set[str]) -> None:
+    """Seal the report's new set of exclusion tags, but only over a seal that held for the set
+    before: resealing a tampered set (an exclusion row deleted, the organisation changed) would
+    make the tampering valid. Then the report stays unsealed and an alert is raised: fail closed,
+    the report is shown to nobody until an operator restores it (ADR 0012)."""
+    if not report_intact(locked.access_seal, locked.pk, locked.organisation_id, before):
+        integrity_alert("report", locked.pk, "access seal does not match", {"when": "resealing"})
+        return
+    report.access_seal = report_seal(locked.pk, locked.organisation_id, after)
+    Report.objects.filter(pk=locked.pk).update(access_seal=report.access_seal)
+
+
+def _locked_for_exclusions(report: Report) -> tuple[Report, set[str]]:
+    """The report's row, locked, and its exclusion tags read after the lock was granted: two
+    writers excluding people from one report at once (a complaint's handlers, a subject) wait
+    for each other instead of one sealing a set without the other's tags, which would make the
+    report vanish for its handlers (a lost update of the seal)."""
+    locked = (
+        Report.objects.select_for_update(no_key=True)
+        .only("pk", "organisation_id", "access_seal")
+        .get(pk=report.pk)
     )
+    tags = set(
+        ReportExclusion.objects.filter(report_id=locked.pk).values_list("person_tag", flat=True)
+    )
+    return locked, tags
 
 
-def _record_exclusions(report: Report, staff: Sequence[User], around_line: bool) -> None:
+@transaction.atomic
+def exclude_people(report: Report, people: Iterable[User], reason: str) -> None:
+    """Keep people out of a report (recorded as opaque tags; docs/decisions/0004), and seal the
+    report over its new set of tags (docs/decisions/0012)."""
+    locked, existing = _locked_for_exclusions(report)
+    added = {person_tag(p.pk) for p in people} - existing
+    if not added:
+        return
+    ReportExclusion.objects.bulk_create(
+        [ReportExclusion(report_id=locked.pk, person_tag=tag, reason=reason) for tag in added]
+    )
+    _reseal(report, locked, existing, existing | added)
+
+
+@transaction.atomic
+def remove_exclusions(report: Report) -> None:
+    """Remove every exclusion of a report (retention, RULES R9) and seal the empty set, so the
+    report stays visible to its coordinators."""
+    locked, existing = _locked_for_exclusions(report)
+    ReportExclusion.objects.filter(report_id=locked.pk).delete()
+    _reseal(report, locked, existing, set())
+
+
+def _exclusion_tags(staff: Sequence[User], around_line: bool) -> dict[str, str]:
+    """The tag and reason of everyone a new report keeps out: the people named and, when the
+    reporter asks, the line above each of them."""
     tags: dict[str, str] = {}
     for person in staff:
         tags[person_tag(person.pk)] = ExclusionReason.NAMED
         if around_line:
             for manager in line_above(person):
                 tags.setdefault(person_tag(manager.pk), ExclusionReason.LINE_ABOVE_NAMED)
-    ReportExclusion.objects.bulk_create(
-        [ReportExclusion(report=report, person_tag=tag, reason=why) for tag, why in tags.items()]
-    )
+    return tags
 
 
 # What submitting (or registering) changes on the report's row: only these are written.
@@ -228,6 +269,7 @@ RECEIVED_FIELDS = [
     "phase",
     "receipt_lookup",
     "receipt_hash",
+    "access_seal",
 ]
 
 
@@ -240,8 +282,14 @@ def _mark_received(
     report.feedback_due = feedback_due(received_at, None)  # RULES R4
     report.phase = Phase.RECEIVED
     report.receipt_lookup, report.receipt_hash = receipt
+    # A report gets its exclusions only here (drafts have none), so the seal covers exactly
+    # these; the caller holds the row (locked, or inserted in this transaction).
+    tags = _exclusion_tags(staff, report.route_around_line)
+    report.access_seal = report_seal(report.pk, report.organisation_id, tags)
     report.save(update_fields=RECEIVED_FIELDS)
-    _record_exclusions(report, staff, report.route_around_line)
+    ReportExclusion.objects.bulk_create(
+        [ReportExclusion(report=report, person_tag=tag, reason=why) for tag, why in tags.items()]
+    )
     report_received.send(sender=Report, report=report)
 
 

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from integriteit.access.seals import report_seal
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
 from integriteit.audit.models import AuditEntry
@@ -33,14 +34,13 @@ def clone(report: Report, count: int, **changes) -> list[Report]:
         for f in Report._meta.concrete_fields
         if f.attname not in {"id", "reference", "receipt_lookup"}
     }
-    rows = [
-        Report(
-            **{**fields, **changes},
-            id=uuid.uuid4(),
-            reference=f"T-{uuid.uuid4().hex[:10].upper()}",
+    rows = []
+    for _ in range(count):
+        row = Report(
+            **{**fields, **changes}, id=uuid.uuid4(), reference=f"T-{uuid.uuid4().hex[:10].upper()}"
         )
-        for _ in range(count)
-    ]
+        row.access_seal = report_seal(row.pk, row.organisation_id, ())  # no exclusions copied
+        rows.append(row)
     return Report.objects.bulk_create(rows)
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from integriteit.access.rules import Action, reports_visible_to
+from integriteit.access.rules import Action, reports_visible_to, shown_to
 from integriteit.accounts.decorators import staff_required
 from integriteit.reports.constants import RaisedBefore
 from integriteit.reports.forms import AcknowledgeForm, MessageForm
@@ -42,6 +42,8 @@ def queue(request):
     filters = form.cleaned_data if form.is_valid() else {}
     result = queue_selector(request.user, filters, visible)
     page = Paginator(result.reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's rows pass their access seals before any reference is shown (ADR 0012).
+    page.object_list = shown_to(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
