@@ -16,6 +16,7 @@ the same seal. Imports no domain module (a cross-cutting module, CONVENTIONS.md)
 import uuid
 from collections.abc import Iterable
 
+from integriteit.crypto.keys import KeyRing
 from integriteit.crypto.tokens import access_seal, seal_matches
 
 ROLE_ASSIGNMENT = "accounts.roleassignment"
@@ -43,8 +44,12 @@ def _report_fields(report_id, organisation_id, person_tags: Iterable[str]) -> tu
     return (_uuid(report_id), int(organisation_id), sorted(set(person_tags)))
 
 
-def role_assignment_seal(user_id, organisation_id, role, unit_id) -> str:
-    return access_seal(ROLE_ASSIGNMENT, *_role_fields(user_id, organisation_id, role, unit_id))
+def role_assignment_seal(
+    user_id, organisation_id, role, unit_id, ring: KeyRing | None = None
+) -> str:
+    return access_seal(
+        ROLE_ASSIGNMENT, *_role_fields(user_id, organisation_id, role, unit_id), ring=ring
+    )
 
 
 def role_assignment_intact(seal: str, user_id, organisation_id, role, unit_id) -> bool:
@@ -53,34 +58,37 @@ def role_assignment_intact(seal: str, user_id, organisation_id, role, unit_id) -
     )
 
 
-def case_assignment_seal(report_id, user_id, role, ended: bool) -> str:
-    return access_seal(CASE_ASSIGNMENT, *_case_fields(report_id, user_id, role, ended))
+def case_assignment_seal(report_id, user_id, role, ended: bool, ring: KeyRing | None = None) -> str:
+    return access_seal(CASE_ASSIGNMENT, *_case_fields(report_id, user_id, role, ended), ring=ring)
 
 
 def case_assignment_intact(seal: str, report_id, user_id, role, ended: bool) -> bool:
     return seal_matches(seal, CASE_ASSIGNMENT, *_case_fields(report_id, user_id, role, ended))
 
 
-def report_seal(report_id, organisation_id, person_tags: Iterable[str]) -> str:
-    return access_seal(REPORT, *_report_fields(report_id, organisation_id, person_tags))
+def report_seal(
+    report_id, organisation_id, person_tags: Iterable[str], ring: KeyRing | None = None
+) -> str:
+    return access_seal(REPORT, *_report_fields(report_id, organisation_id, person_tags), ring=ring)
 
 
 def report_intact(seal: str, report_id, organisation_id, person_tags: Iterable[str]) -> bool:
     return seal_matches(seal, REPORT, *_report_fields(report_id, organisation_id, person_tags))
 
 
-def require_keys_to_seal(rows: int, what: str) -> None:
+def keys_to_seal(rows: int, what: str) -> KeyRing | None:
     """Data migrations seal the rows that exist when seals are introduced; that needs the key
-    document. Without it a populated database cannot be migrated: say so clearly, instead of
-    writing rows that would lock everyone out (docs/decisions/0012)."""
+    document (read as it is: the key check runs at start, once the schema is complete). Without
+    it a populated database cannot be migrated: say so clearly, instead of writing rows that
+    would lock everyone out (docs/decisions/0012)."""
     from django.core.exceptions import ImproperlyConfigured
 
     from integriteit.crypto.keys import keyring
 
     if not rows:
-        return
+        return None
     try:
-        keyring()
+        return keyring()
     except ImproperlyConfigured as error:
         raise ImproperlyConfigured(
             f"Sealing {rows} existing {what} needs the key document (INTEGRITEIT_KEY_FILE or "

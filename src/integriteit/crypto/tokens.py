@@ -47,12 +47,13 @@ def _access_seal_key(audit_key: bytes) -> bytes:
     )
 
 
-def access_seal(purpose: str, *fields: SealField) -> str:
+def access_seal(purpose: str, *fields: SealField, ring: KeyRing | None = None) -> str:
     """The seal of a row: HMAC-SHA256 under a key outside the database over the purpose (which
     kind of row) and the fields that decide access, as canonical JSON. Someone who can write to
-    the database but does not hold the key document cannot make a row that passes."""
+    the database but does not hold the key document cannot make a row that passes. Data
+    migrations pass `ring` (the key check runs at start, once the schema is complete)."""
     message = json.dumps([purpose, *fields], separators=(",", ":"), ensure_ascii=True)
-    key = _access_seal_key(checked_keyring().audit_key)
+    key = _access_seal_key((ring or checked_keyring()).audit_key)
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 

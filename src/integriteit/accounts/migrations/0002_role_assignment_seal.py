@@ -2,16 +2,18 @@
 
 from django.db import migrations, models
 
-from integriteit.access.seals import require_keys_to_seal, role_assignment_seal
+from integriteit.access.seals import keys_to_seal, role_assignment_seal
 
 
 def seal_role_assignments(apps, schema_editor):
     """Seal the role rows that exist now (docs/decisions/0012-access-seals.md)."""
     RoleAssignment = apps.get_model("accounts", "RoleAssignment")
     rows = list(RoleAssignment.objects.all())
-    require_keys_to_seal(len(rows), "role assignments")
+    ring = keys_to_seal(len(rows), "role assignments")
     for row in rows:
-        row.seal = role_assignment_seal(row.user_id, row.organisation_id, row.role, row.unit_id)
+        row.seal = role_assignment_seal(
+            row.user_id, row.organisation_id, row.role, row.unit_id, ring=ring
+        )
     RoleAssignment.objects.bulk_update(rows, ["seal"], batch_size=1000)
 
 

@@ -2,17 +2,17 @@
 
 from django.db import migrations, models
 
-from integriteit.access.seals import case_assignment_seal, require_keys_to_seal
+from integriteit.access.seals import case_assignment_seal, keys_to_seal
 
 
 def seal_case_assignments(apps, schema_editor):
     """Seal the assignments that exist now (docs/decisions/0012-access-seals.md)."""
     CaseAssignment = apps.get_model("cases", "CaseAssignment")
     rows = list(CaseAssignment.objects.all())
-    require_keys_to_seal(len(rows), "case assignments")
+    ring = keys_to_seal(len(rows), "case assignments")
     for row in rows:
         row.seal = case_assignment_seal(
-            row.report_id, row.user_id, row.role, row.ended_at is not None
+            row.report_id, row.user_id, row.role, row.ended_at is not None, ring=ring
         )
     CaseAssignment.objects.bulk_update(rows, ["seal"], batch_size=1000)
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from integriteit.access.seals import report_seal, require_keys_to_seal
+from integriteit.access.seals import report_seal, keys_to_seal
 
 
 def seal_reports(apps, schema_editor):
@@ -11,13 +11,13 @@ def seal_reports(apps, schema_editor):
     Report = apps.get_model("reports", "Report")
     ReportExclusion = apps.get_model("reports", "ReportExclusion")
     reports = list(Report.objects.only("id", "organisation_id"))
-    require_keys_to_seal(len(reports), "reports")
+    ring = keys_to_seal(len(reports), "reports")
     tags: dict = {}
     for report_id, tag in ReportExclusion.objects.values_list("report_id", "person_tag"):
         tags.setdefault(report_id, set()).add(tag)
     for report in reports:
         report.access_seal = report_seal(
-            report.pk, report.organisation_id, tags.get(report.pk, ())
+            report.pk, report.organisation_id, tags.get(report.pk, ()), ring=ring
         )
     Report.objects.bulk_update(reports, ["access_seal"], batch_size=1000)
 
