@@ -215,6 +215,8 @@ SESSION_COOKIE_HTTPONLY = True
 # (SECURITY.md "Nothing that identifies a reporter").
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Strict"
+# The database holds a keyed digest of each session key, never the key (ui/sessions.py).
+SESSION_ENGINE = "integriteit.ui.sessions"
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Strict"

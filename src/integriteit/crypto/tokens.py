@@ -3,11 +3,22 @@
 import hashlib
 import hmac
 
+from django.utils.crypto import salted_hmac
+
 from .keys import keyring
+
+_SESSION_STORAGE_SALT = "integriteit.sessions.storage-key"
 
 
 def receipt_lookup_key(normalised_code: str) -> str:
     return hmac.new(keyring().receipt_pepper, normalised_code.encode(), hashlib.sha256).hexdigest()
+
+
+def session_storage_key(session_key: str) -> str:
+    """What the database stores instead of a session key (integriteit.ui.sessions): a keyed
+    digest under SECRET_KEY, so a copy of django_session cannot be replayed as a cookie.
+    40 hex characters (160 bits), the width of Django's session_key column."""
+    return salted_hmac(_SESSION_STORAGE_SALT, session_key, algorithm="sha256").hexdigest()[:40]
 
 
 def person_tag(person_id: int) -> str:
