@@ -14,12 +14,23 @@ from integriteit.audit.services import Actor, record
 from integriteit.crypto.envelope import Sealer
 from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
 
+from . import receipts
 from .constants import DeadlineFilter
 from .models import IS_ACKNOWLEDGED, Attachment, Report
 from .sealing import open_attachment_name, open_content, open_message_body, sealer_for
 
 # Free-text search decrypts the reports a user may see; past this many it stops and says so.
 SEARCH_DECRYPT_LIMIT = 5000
+
+
+def report_with_receipt(report_id, code: str) -> Report | None:
+    """The submitted report `report_id` if `code` is its receipt code, else None. A receipt page
+    shows a code only for a report that was stored with it (ADR 0005)."""
+    return (
+        Report.objects.submitted()
+        .filter(pk=report_id, receipt_lookup=receipts.lookup_key(code))
+        .first()
+    )
 
 
 def report_for(user, report_id, action: Action = Action.VIEW) -> Report:

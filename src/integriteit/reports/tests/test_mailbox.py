@@ -13,6 +13,7 @@ from integriteit.reports import receipts, throttle
 from integriteit.reports.constants import Sender
 from integriteit.reports.models import Attachment, Message
 from integriteit.reports.views.mailbox import MAILBOX_IDLE_SECONDS, MAILBOX_KEY
+from integriteit.testing import random_code
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_unknown_code_gives_plain_error_and_no_session(make_report):
 def test_near_miss_gets_the_same_answer_as_a_random_code(make_report):
     _report, code = make_report()
     near = _login(Client(), _wrong_code(code)).content.decode()
-    far = _login(Client(), receipts.generate()).content.decode()
+    far = _login(Client(), random_code()).content.decode()
     assert nl(UNKNOWN) in near and nl(UNKNOWN) in far
     for body in (near, far):
         assert "almost" not in body.lower() and "bijna" not in body.lower()
@@ -99,7 +100,7 @@ def test_per_code_throttle(make_report, settings):
     # The same code written differently is the same code.
     assert nl(LOCKED) in _login(Client(), receipts.display(wrong).lower()).content.decode()
     # Another code is not affected by this one's counter.
-    assert nl(UNKNOWN) in _login(Client(), receipts.generate()).content.decode()
+    assert nl(UNKNOWN) in _login(Client(), random_code()).content.decode()
     # When the right code's own counter is full, even the right code gets the same answer.
     for _ in range(3):
         throttle.record_failure(receipts.lookup_key(code))
@@ -114,10 +115,10 @@ def test_global_throttle_blocks_even_the_right_code(make_report, settings):
     settings.MAILBOX_FAILURES_GLOBAL_PER_MINUTE = 4
     _report, code = make_report()
     for _ in range(4):
-        _login(Client(), receipts.generate())
+        _login(Client(), random_code())
     client = Client()
     right = _login(client, code)
-    wrong = _login(Client(), receipts.generate())
+    wrong = _login(Client(), random_code())
     assert right.status_code == 200 and MAILBOX_KEY not in client.session
     assert nl(LOCKED) in right.content.decode()
     assert nl(LOCKED) in wrong.content.decode()
