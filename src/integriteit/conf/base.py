@@ -94,6 +94,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'integriteit.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it, so the connections that a
+        # database restart broke are replaced instead of failing a request each (ADR 0007).
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
