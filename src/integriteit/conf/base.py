@@ -220,10 +220,14 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Strict"
 # The database holds a keyed digest of each session key, never the key (ui/sessions.py).
 SESSION_ENGINE = "integriteit.ui.sessions"
+# Server side, a session row lasts this long; in the browser, every session and CSRF cookie ends
+# when the browser closes: nothing stays on a reporter's device (the mailbox's 30-minute idle
+# limit is kept in the session, reports/views/mailbox.py).
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_AGE = None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Not "no-referrer": browsers then send "Origin: null" with same-site form posts, which

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from integriteit.reports.constants import Kind
 from integriteit.reports.receipts import new_submission_token
 from integriteit.reports.views.common import held_receipt, hold_receipt
-from integriteit.reports.views.mailbox import MAILBOX_IDLE_SECONDS, mailbox_report
+from integriteit.reports.views.mailbox import mailbox_report
 
 from .. import services
 from ..mailbox import open_evaluation
@@ -24,16 +24,9 @@ COMPLAINT_TOKEN_KEY = "complaint_form_token"  # noqa: S105 (a session key name)
 COMPLAINT_RECEIPT_KEY = "complaint_receipt"
 
 
-def _report_or_none(request):
-    report = mailbox_report(request)
-    if report is not None:
-        request.session.set_expiry(MAILBOX_IDLE_SECONDS)  # use restarts the idle timer
-    return report
-
-
 @require_POST
 def evaluation(request):
-    report = _report_or_none(request)
+    report = mailbox_report(request)
     if report is None:
         return redirect("reports:mailbox_login")
     found = open_evaluation(report)
@@ -65,7 +58,7 @@ def evaluation(request):
 
 @require_http_methods(["GET", "POST"])
 def complaint(request):
-    report = _report_or_none(request)
+    report = mailbox_report(request)
     if report is None:
         return redirect("reports:mailbox_login")
     if report.kind == Kind.HANDLING_COMPLAINT:

@@ -1,11 +1,13 @@
 """The reporter's mailbox: opened with the receipt code only, throttled without accounts or
 addresses, and scoped strictly to the one report the code belongs to (SECURITY.md)."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from integriteit.audit.models import AuditEntry
@@ -146,13 +148,38 @@ def test_session_expires_and_logout_closes(make_report):
     anonymous_session = client.session.session_key
     _login(client, code)
     assert client.session.session_key != anonymous_session  # key cycled at login
-    assert client.session.get_expiry_age() == MAILBOX_IDLE_SECONDS
+    assert client.session.get_expire_at_browser_close()  # the idle limit is kept server side
     assert MAILBOX_IDLE_SECONDS <= 30 * 60
     assert client.get("/postbus/sluiten/").status_code == 405
     response = client.post("/postbus/sluiten/")
     assert response.status_code == 302 and response["Location"] == "/postbus/"
     assert MAILBOX_KEY not in client.session
     assert client.get("/postbus/berichten/")["Location"] == "/postbus/"
+
+
+def test_idle_mailbox_is_closed_on_the_server(make_report, monkeypatch):
+    """The cookie ends only with the browser (no Max-Age), so the 30 minutes without use are
+    counted on the server; every use restarts them."""
+    _report, code = make_report()
+    client = Client()
+    _login(client, code)
+    start = timezone.now()
+    idle, minute = datetime.timedelta(seconds=MAILBOX_IDLE_SECONDS), datetime.timedelta(minutes=1)
+
+    def at(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    at(start + idle - minute)
+    assert client.get("/postbus/berichten/").status_code == 200  # in time, and it restarts
+    at(start + 2 * (idle - minute))
+    assert client.get("/postbus/berichten/").status_code == 200
+    at(start + 3 * idle)
+    closed = client.get("/postbus/berichten/")
+    assert closed.status_code == 302 and closed["Location"] == "/postbus/"
+    assert MAILBOX_KEY not in client.session
+    # Nothing of the mailbox is left to use: a reply is not sent, an attachment not served.
+    assert client.post("/postbus/berichten/", {"text": "Te laat."})["Location"] == "/postbus/"
+    assert not Message.objects.exists()
 
 
 def test_reporter_reply_with_attachment(make_report):
