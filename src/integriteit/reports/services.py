@@ -342,8 +342,8 @@ def file_related_report(
     handling), with its own receipt code derived from `submission_token`. Idempotent on the
     token, like `submit_draft`: the report already filed with it comes back, with False for
     "created". The original's row lock serialises concurrent attempts."""
-    code, receipt = _receipt_for(submission_token)
-    Report.objects.select_for_update().filter(pk=original.pk).first()
+    code, receipt = _receipt_for(submission_token)  # the hash before any lock is taken
+    Report.objects.select_for_update().filter(pk=original.pk).first()  # only the lock is needed
     filed = Report.objects.filter(concerns_report=original, receipt_lookup=receipt[0]).first()
     if filed is not None:
         return filed, code, False
