@@ -21,8 +21,8 @@ from integriteit.reports.tests.test_bad_input import report_data
 from integriteit.testing import verified_client
 
 ADVICE = (
-    "If you did not see a receipt code, go back to the previous page and press Send again in a "
-    "few minutes. Your report will not be sent twice."
+    "If you did not see a receipt code, go back to the previous page and press “Send report” "
+    "again in a few minutes. Your report will not be sent twice."
 )
 CODE = re.compile(r'id="receipt-code">\s*([0-9A-Z-]+)\s*<')
 
