@@ -71,7 +71,8 @@ messages: install
 	cd src/integriteit && ../../$(PY) ../../manage.py makemessages -l nl --no-obsolete --ignore '*/tests/*' && ../../$(PY) ../../manage.py compilemessages -l nl
 
 # The benchmarks (docs/benchmarks.md); one of them with e.g. `make bench BENCH_ONLY=dashboard`.
-BENCH_ONLY ?= submissions dashboard advisers
+# `fault` restarts the PostgreSQL cluster once (bench/fault.py --help; BENCH_ONLY to leave it out).
+BENCH_ONLY ?= submissions dashboard advisers fault
 bench: install var/keys.json
 	@for name in $(BENCH_ONLY); do $(PY) bench/$$name.py || exit 1; done
 

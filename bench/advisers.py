@@ -30,14 +30,15 @@ import time
 from datetime import datetime as dt
 from pathlib import Path
 
-from submissions import (  # bench/ is on sys.path when run as a script
+from harness import (  # bench/ is on sys.path when run as a script
     RESULTS,
     ROOT,
     bench_environment,
     git_commit,
-    manage,
+    prepare_database,
     print_machine,
     recreate_database,
+    use_django,
 )
 
 
@@ -121,14 +122,8 @@ def main() -> int:
     print(f"Setting up database {args.database} ...", flush=True)
     recreate_database(args.postgres, args.database)
     try:
-        manage(env, "generate_keys")
-        manage(env, "migrate", "--verbosity", "0")
-        manage(env, "load_demo")
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT / "src"))
-        import django
-
-        django.setup()
+        prepare_database(env, for_server=False)
+        use_django(env)
         from django.db import connection
 
         rng = random.Random(20261126)

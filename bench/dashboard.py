@@ -2,7 +2,7 @@
 """Coordinator dashboard and work queue benchmark: 50,000 cases in PostgreSQL, 8 clients.
 
 Run with `make bench` (or `.venv/bin/python bench/dashboard.py --help`); docs/benchmarks.md
-explains what is measured. Like bench/submissions.py (whose helpers it imports) the script sets
+explains what is measured. Like bench/submissions.py (helpers from bench/harness.py) the script sets
 up everything itself in a temporary directory and a dedicated database, dropped afterwards:
 
 1. create the database, a key file, migrate, createcachetable, collectstatic, load_demo;
@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import re
 import shutil
 import statistics
 import sys
@@ -33,21 +32,22 @@ from pathlib import Path
 
 import httpx
 import psycopg
-from submissions import (  # bench/ is on sys.path when run as a script
+from harness import (  # bench/ is on sys.path when run as a script
     RESULTS,
     ROOT,
     Server,
     bench_environment,
     cpu_snapshot,
     git_commit,
-    manage,
+    log_in,
     percentile,
+    prepare_database,
     print_machine,
     recreate_database,
+    use_django,
     wait_for_quiet,
 )
 
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 COORDINATOR = "coordinator"  # demo: integrity coordinator of BZK (accounts/demo.py)
 SHARE = {"bzk": 0.8, "fin": 0.2}  # the coordinator sees BZK's cases
 TARGET_P95_MS = 150
@@ -263,35 +263,6 @@ def analyze(database_url: str) -> None:
 # --- Load -----------------------------------------------------------------------------------
 
 
-def log_in(base_url: str) -> dict[str, str]:
-    """Password and TOTP through the real pages; returns the session cookies to share."""
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from integriteit.accounts.demo import DEMO_PASSWORD
-
-    device = TOTPDevice.objects.get(user__username=COORDINATOR, confirmed=True)
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        page = client.get("/account/inloggen/")
-        token = CSRF_INPUT.search(page.text).group(1)  # type: ignore[union-attr]
-        response = client.post(
-            "/account/inloggen/",
-            data={"csrfmiddlewaretoken": token, "username": COORDINATOR, "password": DEMO_PASSWORD},
-        )
-        if response.status_code != 302 or "tweede-factor" not in response.headers["location"]:
-            sys.exit(f"login failed: {response.status_code}")
-        page = client.get("/account/tweede-factor/")
-        token = CSRF_INPUT.search(page.text).group(1)  # type: ignore[union-attr]
-        code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
-        response = client.post(
-            "/account/tweede-factor/",
-            data={"csrfmiddlewaretoken": token, "token": f"{code:0{device.digits}d}"},
-        )
-        if response.status_code != 302 or client.get("/behandeling/").status_code != 200:
-            sys.exit(f"second factor failed: {response.status_code}")
-        return dict(client.cookies)
-
-
 def run_load(
     base_url: str, cookies: dict, pages: dict[str, str], clients: int, requests: int
 ) -> dict[str, list[float]]:
@@ -355,17 +326,8 @@ def main() -> int:
     recreate_database(args.postgres, args.database)
     server = Server(env, args.workers, args.threads, workdir / "gunicorn.log")
     try:
-        manage(env, "generate_keys")
-        manage(env, "migrate", "--verbosity", "0")
-        manage(env, "createcachetable")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        manage(env, "load_demo")
-
-        os.environ.update(env)
-        sys.path.insert(0, str(ROOT / "src"))
-        import django
-
-        django.setup()
+        prepare_database(env)
+        use_django(env)
         from django.db import connection
         from django.db.models import Count
 
@@ -397,7 +359,7 @@ def main() -> int:
         constant = len({tuple(c.values()) for c in queries.values()}) == 1
 
         server.start()
-        cookies = log_in(server.url)
+        cookies = log_in(server.url, COORDINATOR)
         connection.close()
         print(f"gunicorn: {args.workers} workers × {args.threads} threads at {server.url}")
         run_load(server.url, cookies, pages, min(args.clients, 4), args.warmup)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from submissions import (  # noqa: E402
+from harness import (  # noqa: E402
     CSRF_INPUT,
     DESCRIPTION,
     ORGANISATION,

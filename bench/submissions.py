@@ -18,14 +18,9 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import io
 import json
 import os
-import platform
-import re
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,24 +30,31 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
-import httpx
 import psycopg
-from PIL import Image
-
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "bench" / "results"
-PYTHON = sys.executable
-GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-ORGANISATION = "bzk"
-STEPS = ("get_form", "post_form", "get_check", "post_submit", "get_received")
-CSRF_INPUT = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
-RECEIPT = re.compile(rb'id="receipt-code">\s*([0-9A-Z]{4}(?:-[0-9A-Z]{4}){3})\s*<')
-DESCRIPTION = (
-    "Benchmark: bij de afdeling inkoop worden facturen van een leverancier goedgekeurd zonder "
-    "dat de levering is gecontroleerd. Dit gebeurt sinds enkele maanden, elke week."
+from harness import (  # bench/ is on sys.path when run as a script
+    PYTHON,
+    RESULTS,
+    ROOT,
+    Browser,
+    PathFailed,
+    Server,
+    bench_environment,
+    cpu_snapshot,
+    git_commit,
+    percentile,
+    prepare_database,
+    print_machine,
+    recreate_database,
+    reporter_path,
+    summary_ms,
+    tiny_png,
+    use_django,
+    wait_for_quiet,
 )
+
+STEPS = ("get_form", "post_form", "get_check", "post_submit", "get_received")
 
 
 def parse_levels(text: str) -> list[tuple[int, int]]:
@@ -100,27 +102,6 @@ def arguments() -> argparse.Namespace:
 # --- Measurements ---------------------------------------------------------------------------
 
 
-def percentile(values: list[float], p: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default)."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * p / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def summary_ms(seconds: list[float]) -> dict[str, float]:
-    ms = [s * 1000 for s in seconds]
-    return {
-        "p50": round(percentile(ms, 50), 1),
-        "p95": round(percentile(ms, 95), 1),
-        "p99": round(percentile(ms, 99), 1),
-        "max": round(max(ms), 1) if ms else float("nan"),
-    }
-
-
 @dataclass
 class Outcome:
     ok: bool
@@ -130,148 +111,28 @@ class Outcome:
     error: str = ""
 
 
-class SubmissionFailed(Exception):
-    pass
-
-
-def tiny_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (48, 32), (200, 30, 60)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-class Browser:
-    """A lean HTTP/1.1 client for the load generator: one keep-alive connection, a cookie jar,
-    no redirects followed. It shares the machine's cores with the server, so every
-    millisecond it spends is one the server does not get: http.client on bytes costs a
-    fraction of httpx per request. It still sends every request a browser would, reads every
-    response to the end and keeps the cookies the server sets (session, CSRF)."""
-
-    def __init__(self, host: str, port: int, timeout: float = 60):
-        self.host, self.port, self.timeout = host, port, timeout
-        self.connection: http.client.HTTPConnection | None = None
-        self.cookies: dict[str, str] = {}
-
-    def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
-
-    def request(
-        self, method: str, path: str, body: bytes | None = None, content_type: str = ""
-    ) -> tuple[int, str, bytes]:
-        """(status, Location header, body). A failed connection is dropped, never retried:
-        a retried POST could submit twice, and the integrity check must see the truth."""
-        headers = {"Host": f"{self.host}:{self.port}"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if body is not None:
-            headers["Content-Type"] = content_type
-        if self.connection is None:
-            self.connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
-        try:
-            self.connection.request(method, path, body, headers)
-            response = self.connection.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException):
-            self.close()
-            raise
-        for header in response.headers.get_all("Set-Cookie") or ():
-            pair, _, attributes = header.partition(";")
-            name, _, value = pair.strip().partition("=")
-            if "max-age=0" in attributes.lower().replace(" ", ""):
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = value
-        if response.will_close:
-            self.close()
-        return response.status, response.headers.get("Location", ""), content
-
-
-def multipart(
-    fields: dict[str, str], files: dict[str, tuple[str, bytes, str]]
-) -> tuple[bytes, str]:
-    boundary = secrets.token_hex(16)
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
-            + value.encode()
-            + b"\r\n"
-        )
-    for name, (filename, content, content_type) in files.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
-            + content
-            + b"\r\n"
-        )
-    parts.append(f"--{boundary}--\r\n".encode())
-    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
 def submit_one(client: Browser, attachment: bytes) -> Outcome:
-    """One anonymous report along the reporter's real path: a new visitor, so a new connection
-    (kept alive for the five requests, as a browser does) and an empty cookie jar."""
+    """One anonymous report along the reporter's real path (harness.reporter_path): a new
+    visitor, so a new connection (kept alive for the five requests, as a browser does) and an
+    empty cookie jar. A failed step fails the submission; nothing is sent again."""
     client.close()
     client.cookies.clear()
     steps: dict[str, float] = {}
 
-    def timed(step, method, url, expect, body=None, content_type="") -> bytes:
+    def timed(step, method, url, expect, body, content_type) -> bytes:
         start = time.perf_counter()
         status, location, content = client.request(method, url, body, content_type)
         steps[step] = time.perf_counter() - start
         if status != expect[0] or (len(expect) > 1 and location != expect[1]):
-            raise SubmissionFailed(f"{step}: {status} {location}".strip())
+            raise PathFailed(step, status, location)
         return content
 
     start = time.perf_counter()
     try:
-        form = timed("get_form", "GET", f"/melden/{ORGANISATION}/", (200,))
-        token = CSRF_INPUT.search(form)
-        if token is None:
-            raise SubmissionFailed("get_form: no CSRF token")
-        body, content_type = multipart(
-            {
-                "csrfmiddlewaretoken": token.group(1).decode(),
-                "kind": "integrity_violation",
-                "violation_types": "financial",
-                "description": DESCRIPTION,
-                "raised_before": "no",
-                "relation": "employee",
-                "anonymous": "1",
-            },
-            {"attachments": ("factuur.png", attachment, "image/png")},
-        )
-        timed(
-            "post_form",
-            "POST",
-            f"/melden/{ORGANISATION}/",
-            (302, "/melden/controleren/"),
-            body,
-            content_type,
-        )
-        check = timed("get_check", "GET", "/melden/controleren/", (200,))
-        token = CSRF_INPUT.search(check)
-        if token is None:
-            raise SubmissionFailed("get_check: no CSRF token")
-        timed(
-            "post_submit",
-            "POST",
-            "/melden/versturen/",
-            (302, "/melden/ontvangen/"),
-            urlencode({"csrfmiddlewaretoken": token.group(1).decode()}).encode(),
-            "application/x-www-form-urlencoded",
-        )
-        received = timed("get_received", "GET", "/melden/ontvangen/", (200,))
-        code = RECEIPT.search(received)
-        if code is None:
-            raise SubmissionFailed("get_received: no receipt code")
-    except (SubmissionFailed, OSError, http.client.HTTPException) as error:
+        code = reporter_path(timed, attachment)
+    except (PathFailed, OSError, http.client.HTTPException) as error:
         return Outcome(ok=False, error=str(error) or type(error).__name__)
-    return Outcome(
-        ok=True, total=time.perf_counter() - start, steps=steps, code=code.group(1).decode()
-    )
+    return Outcome(ok=True, total=time.perf_counter() - start, steps=steps, code=code)
 
 
 def run_level(base_url: str, clients: int, submissions: int, attachment: bytes) -> list[Outcome]:
@@ -304,54 +165,6 @@ def run_level(base_url: str, clients: int, submissions: int, attachment: bytes) 
     for thread in threads:
         thread.join()
     return outcomes
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of one process, or 0 when it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
-        found += [int(child) for child in task.read_text().split()]
-    return found
-
-
-def machine_busy_s() -> float:
-    """CPU seconds spent not idle by the whole machine (all processes, kernel included)."""
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    return (sum(values[:8]) - idle) / CLOCK_TICKS
-
-
-def cpu_snapshot(server_pid: int) -> dict[str, float]:
-    return {
-        "client": time.process_time(),
-        "server": sum(process_cpu_s(p) for p in [server_pid, *children(server_pid)]),
-        "machine": machine_busy_s(),
-    }
-
-
-def wait_for_quiet(limit_s: float, threshold: float = 0.25) -> float:
-    """Wait (at most limit_s) until other work on the machine uses < threshold of its CPU;
-    return the share measured last. Shared machines (CI, other sessions) skew every figure."""
-    cores = len(os.sched_getaffinity(0))
-    deadline = time.monotonic() + limit_s
-    while True:
-        start = machine_busy_s()
-        time.sleep(1)
-        busy = (machine_busy_s() - start) / cores
-        if busy < threshold or time.monotonic() >= deadline:
-            return round(busy, 2)
-        time.sleep(2)
 
 
 def measure_run(
@@ -425,76 +238,17 @@ def level_summary(runs: list[dict]) -> dict:
 # --- Environment ----------------------------------------------------------------------------
 
 
-def machine(postgres_url: str) -> dict:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kib = 0
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            mem_kib = int(line.split()[1])
-    with psycopg.connect(f"{postgres_url}/postgres") as conn:
-        pg_version = conn.execute("SHOW server_version").fetchone()[0]
-    return {
-        "cpu": cpu,
-        "cores": len(os.sched_getaffinity(0)),
-        "memory_gib": round(mem_kib / 1024 / 1024, 1),
-        "kernel": platform.release(),
-        "python": platform.python_version(),
-        "postgres": pg_version,
-    }
-
-
-def git_commit() -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    return result.stdout.strip()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout
-
-
-def recreate_database(postgres_url: str, name: str, drop_only: bool = False) -> None:
-    with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if not drop_only:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def time_receipt_hash(env: dict, samples: int) -> dict:
     """Median time of `receipts.hash_code` with the settings the server uses."""
-    os.environ.update(env)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
+    use_django(env)
     from django.conf import settings
 
     from integriteit.reports import receipts
 
-    receipts.hash_code(receipts.generate())  # warm up
+    receipts.hash_code(receipts.code_for(receipts.new_submission_token()))  # warm up
     times = []
     for _ in range(samples):
-        code = receipts.generate()
+        code = receipts.code_for(receipts.new_submission_token())
         start = time.perf_counter()
         receipts.hash_code(code)
         times.append(time.perf_counter() - start)
@@ -504,71 +258,6 @@ def time_receipt_hash(env: dict, samples: int) -> dict:
         "samples": samples,
         "median_ms": round(statistics.median(times) * 1000, 2),
     }
-
-
-class Server:
-    """gunicorn with the production WSGI app; no access log (it would hold client addresses)."""
-
-    def __init__(self, env: dict, workers: int, threads: int, log: Path):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.command = [
-            GUNICORN,
-            "integriteit.wsgi",
-            "--chdir",
-            str(ROOT / "src"),
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--timeout",
-            "60",
-            "--error-logfile",
-            str(log),
-            "--log-level",
-            "warning",
-        ]
-        self.env, self.log = env, log
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                sys.exit(f"gunicorn exited:\n{self.log.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        self.stop()
-        sys.exit(f"gunicorn did not answer /healthz within 60 s:\n{self.log.read_text()}")
-
-    @property
-    def pid(self) -> int:
-        assert self.process is not None
-        return self.process.pid
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()  # SIGTERM to the arbiter: graceful shutdown of its workers
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
 
 
 def count_in_database(database_url: str) -> dict:
@@ -594,42 +283,6 @@ def count_in_database(database_url: str) -> dict:
 # --- Main -----------------------------------------------------------------------------------
 
 
-def bench_environment(database_url: str, workdir: Path, allowed_hosts: str = "") -> dict:
-    """The environment of every benchmark's server and management commands: bench settings,
-    a throw-away key file, upload and static folders in `workdir`, no real e-mail."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "integriteit.conf.bench",
-            "PYTHONPATH": str(ROOT / "src"),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "SECURE_SSL_REDIRECT": "0",
-            "INTEGRITEIT_KEY_FILE": str(workdir / "keys.json"),
-            "UPLOAD_ROOT": str(workdir / "uploads"),
-            "BENCH_STATIC_ROOT": str(workdir / "static"),
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    if allowed_hosts:
-        env["ALLOWED_HOSTS"] = allowed_hosts
-    return env
-
-
-def print_machine(postgres_url: str) -> dict:
-    info = machine(postgres_url)
-    print(
-        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, "
-        f"Python {info['python']}, PostgreSQL {info['postgres']}"
-    )
-    return info
-
-
 def main() -> int:
     args = arguments()
     levels = parse_levels(args.levels)
@@ -640,11 +293,7 @@ def main() -> int:
 
     print(f"Setting up database {args.database} and {workdir} ...", flush=True)
     recreate_database(args.postgres, args.database)
-    manage(env, "generate_keys")
-    manage(env, "migrate", "--verbosity", "0")
-    manage(env, "createcachetable")
-    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-    manage(env, "load_demo")
+    prepare_database(env)
 
     wait_for_quiet(args.quiet_wait)
     receipt_hash = time_receipt_hash(env, args.hash_samples)

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from integriteit.accounts.demo import load_demo
 from integriteit.accounts.models import User
 from integriteit.organisations.models import Organisation
-from integriteit.reports import services
+from integriteit.reports import receipts, services
 from integriteit.reports.attachments import CleanFile, clean
 from integriteit.reports.constants import Kind, Relation
 from integriteit.reports.models import Report
@@ -55,6 +55,11 @@ def verified_client(user: User) -> Client:
     return client
 
 
+def random_code() -> str:
+    """A well-formed receipt code that belongs to no report (unless by a 2^-80 chance)."""
+    return receipts.code_for(receipts.new_submission_token())
+
+
 def make_report(
     organisation: str = "bzk",
     *,
@@ -83,7 +88,7 @@ def make_report(
             files=cleaned,
         ),
     )
-    code = services.submit_draft(draft)
+    code = services.submit_draft(draft, receipts.new_submission_token())
     draft.refresh_from_db()
     return draft, code
 

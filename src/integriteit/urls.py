@@ -12,6 +12,10 @@ admin.site.site_header = _("Integriteit – administration")
 
 urlpatterns: list = [path("healthz", healthz, name="healthz")]
 
+# A database outage gets a page that says what happened and what to do (ui.views, ADR 0007).
+handler400 = "integriteit.ui.views.bad_request"
+handler500 = "integriteit.ui.views.server_error"
+
 # Dutch has no prefix, so /melden/ and /postbus/ stay stable; English lives under /en/.
 urlpatterns += i18n_patterns(
     path("", include("integriteit.ui.urls")),

@@ -887,14 +887,20 @@ def _people_of(report: Report) -> list[User]:
 
 
 @transaction.atomic
-def file_complaint(report: Report, text: str) -> tuple[Report, str]:
+def file_complaint(report: Report, text: str, submission_token: str) -> tuple[Report, str]:
     """A complaint about the handling becomes its own case, kept from everyone who handled the
-    original (seed 004 §6: after the internal route, the National Ombudsman)."""
+    original (seed 004 §6: after the internal route, the National Ombudsman). Idempotent on
+    `submission_token` (the complaint form's token): sending the form again returns the
+    complaint already filed and its code, and files nothing."""
     if not report.is_submitted:
         raise CaseError(_("This report has not been submitted."))
     if not text.strip():
         raise CaseError(_("Describe your complaint."))
-    complaint, code = report_services.file_related_report(report, Kind.HANDLING_COMPLAINT, text)
+    complaint, code, created = report_services.file_related_report(
+        report, Kind.HANDLING_COMPLAINT, text, submission_token
+    )
+    if not created:
+        return complaint, code
     report_services.exclude_people(complaint, _people_of(report), ExclusionReason.HANDLED_ORIGINAL)
     record(
         REPORTER,

@@ -100,6 +100,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'integriteit.sqlite3'}"),
         conn_max_age=int(env("DB_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before a request reuses it, so the connections that a
+        # database restart broke are replaced instead of failing a request each (ADR 0007).
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -237,10 +240,16 @@ SESSION_COOKIE_HTTPONLY = True
 # (SECURITY.md "Nothing that identifies a reporter").
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_SAMESITE = "Strict"
+# The database holds a keyed digest of each session key, never the key (ui/sessions.py).
+SESSION_ENGINE = "integriteit.ui.sessions"
+# Server side, a session row lasts this long; in the browser, every session and CSRF cookie ends
+# when the browser closes: nothing stays on a reporter's device (the mailbox's 30-minute idle
+# limit is kept in the session, reports/views/mailbox.py).
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_AGE = None
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Not "no-referrer": browsers then send "Origin: null" with same-site form posts, which

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.utils.crypto import salted_hmac
 
 from .keycheck import checked_keyring
 from .keys import KeyRing
@@ -24,10 +25,31 @@ ACCESS_SEAL_LABEL = b"integriteit/access-seal/v1"
 
 SealField = str | int | bool | None | list[str]
 
+# Labels that separate the keys derived from one secret: a value made for one purpose is
+# useless for another.
+_RECEIPT_CODE_LABEL = b"integriteit/receipt-code-from-submission-token/v1"
+_SESSION_STORAGE_SALT = "integriteit.sessions.storage-key"
+
 
 def receipt_lookup_key(normalised_code: str) -> str:
     key = checked_keyring().receipt_pepper
     return hmac.new(key, normalised_code.encode(), hashlib.sha256).hexdigest()
+
+
+def receipt_code_bytes(submission_token: str) -> bytes:
+    """The bytes a receipt code is made of, derived from the random submission token kept in the
+    reporter's session (docs/decisions/0005-receipt-codes.md). The key is derived from the
+    receipt pepper, which lives outside the database, under its own label: a copy of the
+    database holds the token, but nothing that turns it into the code."""
+    key = hmac.new(checked_keyring().receipt_pepper, _RECEIPT_CODE_LABEL, hashlib.sha256).digest()
+    return hmac.new(key, submission_token.encode(), hashlib.sha256).digest()
+
+
+def session_storage_key(session_key: str) -> str:
+    """What the database stores instead of a session key (integriteit.ui.sessions): a keyed
+    digest under SECRET_KEY, so a copy of django_session cannot be replayed as a cookie.
+    40 hex characters (160 bits), the width of Django's session_key column."""
+    return salted_hmac(_SESSION_STORAGE_SALT, session_key, algorithm="sha256").hexdigest()[:40]
 
 
 def person_tag(person_id: int, *, ring: KeyRing | None = None) -> str:

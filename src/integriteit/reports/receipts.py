@@ -4,6 +4,10 @@ A code is 16 characters of Crockford's base32 (80 bits), shown in four groups of
 alphabet has no I, L, O or U, and reading is forgiving: case, spaces and dashes are ignored and
 O/I/L are read as 0/1/1, so a code copied by hand still works. The database holds only an HMAC
 lookup key (pepper outside the database) and an argon2id hash.
+
+A code is never stored, not even in the session: it is derived from a random submission token
+with a key outside the database (`code_for`), so the page that shows it can be reloaded and a
+repeated submit finds the same report (docs/decisions/0005-receipt-codes.md).
 """
 
 import secrets
@@ -12,7 +16,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from django.conf import settings
 
-from integriteit.crypto.tokens import receipt_lookup_key
+from integriteit.crypto.tokens import receipt_code_bytes, receipt_lookup_key
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 16  # 16 × 5 bits = 80 bits of entropy
@@ -20,8 +24,18 @@ GROUP = 4
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
-def generate() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+def new_submission_token() -> str:
+    """128 random bits; the receipt code is derived from it (`code_for`)."""
+    return secrets.token_urlsafe(16)
+
+
+def code_for(submission_token: str) -> str:
+    """The receipt code that belongs to a submission token: the first 80 bits of a keyed
+    digest, five bits per character."""
+    bits = int.from_bytes(receipt_code_bytes(submission_token)[:10], "big")
+    return "".join(
+        ALPHABET[(bits >> (5 * (CODE_LENGTH - 1 - i))) & 0b11111] for i in range(CODE_LENGTH)
+    )
 
 
 def display(code: str) -> str:

@@ -17,6 +17,7 @@ from integriteit.crypto.tokens import person_tag
 from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
 from integriteit.ui.integrity import flag, for_display, unreadable_note
 
+from . import receipts
 from .constants import DeadlineFilter
 from .models import IS_ACKNOWLEDGED, Attachment, Report, ReportExclusion
 from .sealing import (
@@ -33,6 +34,16 @@ from .sealing import (
 SEARCH_DECRYPT_LIMIT = 5000
 # Reports read and seal-checked at a time by the search (one query for their exclusions each).
 SEARCH_CHUNK = 500
+
+
+def report_with_receipt(report_id, code: str) -> Report | None:
+    """The submitted report `report_id` if `code` is its receipt code, else None. A receipt page
+    shows a code only for a report that was stored with it (ADR 0005)."""
+    return (
+        Report.objects.submitted()
+        .filter(pk=report_id, receipt_lookup=receipts.lookup_key(code))
+        .first()
+    )
 
 
 def report_for(user, report_id, action: Action = Action.VIEW) -> Report:

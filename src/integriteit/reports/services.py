@@ -293,9 +293,10 @@ def _mark_received(
     report_received.send(sender=Report, report=report)
 
 
-def _new_receipt() -> tuple[str, tuple[str, str]]:
-    """A receipt code (shown once, never stored) and what is stored: lookup key and hash."""
-    code = receipts.generate()
+def _receipt_for(submission_token: str) -> tuple[str, tuple[str, str]]:
+    """The receipt code of a submission token (shown, never stored; ADR 0005) and what is
+    stored: its lookup key and argon2 hash."""
+    code = receipts.code_for(submission_token)
     return code, (receipts.lookup_key(code), receipts.hash_code(code))
 
 
@@ -306,16 +307,22 @@ def _named_staff(report: Report) -> list[User]:
     return list(User.objects.filter(pk__in=ids).select_related("unit"))
 
 
-def submit_draft(draft: Report) -> str:
-    """Submit the reporter's draft; returns the receipt code, which is shown once and not kept.
+def submit_draft(draft: Report, submission_token: str) -> str:
+    """Submit the reporter's draft; returns the receipt code derived from `submission_token`.
 
-    The receipt code's argon2 hash is computed before the transaction opens, so the deliberate
-    cost of hashing does not hold database locks.
+    Idempotent on the token (ADR 0007): a report already submitted with this token (a double
+    click, a second tab, "Send" pressed again after an outage) is left as it is and the same
+    code comes back. The row lock serialises concurrent submits, so exactly one of them writes.
+    The argon2 hash is computed before the transaction opens, so its deliberate cost holds no
+    database lock.
     """
-    code, receipt = _new_receipt()
+    code, receipt = _receipt_for(submission_token)
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=draft.pk)
         if report.is_submitted:
+            if report.receipt_lookup and secrets.compare_digest(report.receipt_lookup, receipt[0]):
+                _copy_received(report, draft)
+                return code
             raise TransitionRefused(_("This report has already been submitted."))
         _mark_received(report, timezone.now(), receipt, _named_staff(report))
         record(
@@ -325,16 +332,21 @@ def submit_draft(draft: Report) -> str:
             report.pk,
             {"reference": report.reference, "channel": report.channel},
         )
-    # The caller's instance gets what was just written, without reading the row again.
-    for name in RECEIVED_FIELDS:
-        setattr(draft, name, getattr(report, name))
+    _copy_received(report, draft)
     return code
 
 
+def _copy_received(report: Report, draft: Report) -> None:
+    """The caller's instance gets what was written, without reading the row again."""
+    for name in RECEIVED_FIELDS:
+        setattr(draft, name, getattr(report, name))
+
+
 @transaction.atomic
-def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
+def register_report(user: User, data: ReportInput, submission_token: str) -> tuple[Report, str]:
     """Staff register a report received orally, by a manager or by a confidential adviser
-    (RULES R1–R2). The receipt code is shown once to pass on to the reporter."""
+    (RULES R1–R2). The receipt code, derived from `submission_token`, is shown once to pass on
+    to the reporter."""
     if not organisations_user_can_register_for(user).filter(pk=data.organisation.pk).exists():
         raise PermissionDenied
     received_at = data.received_at or timezone.now()
@@ -348,7 +360,7 @@ def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
         raise ValidationError(
             _("A confidential adviser passes on the reporter's name only with written consent.")
         )
-    code, receipt = _new_receipt()
+    code, receipt = _receipt_for(submission_token)
     report = Report(registered_by=user)
     _apply_input(report, data)
     sealer = _create(report, data)
@@ -371,9 +383,18 @@ def register_report(user: User, data: ReportInput) -> tuple[Report, str]:
 
 
 @transaction.atomic
-def file_related_report(original: Report, kind: str, text: str) -> tuple[Report, str]:
+def file_related_report(
+    original: Report, kind: str, text: str, submission_token: str
+) -> tuple[Report, str, bool]:
     """A new report from the same reporter about an earlier one (a complaint about its
-    handling); it gets its own receipt code, shown once."""
+    handling), with its own receipt code derived from `submission_token`. Idempotent on the
+    token, like `submit_draft`: the report already filed with it comes back, with False for
+    "created". The original's row lock serialises concurrent attempts."""
+    code, receipt = _receipt_for(submission_token)  # the hash before any lock is taken
+    Report.objects.select_for_update().filter(pk=original.pk).first()  # only the lock is needed
+    filed = Report.objects.filter(concerns_report=original, receipt_lookup=receipt[0]).first()
+    if filed is not None:
+        return filed, code, False
     data = ReportInput(
         organisation=original.organisation,
         kind=kind,
@@ -381,13 +402,12 @@ def file_related_report(original: Report, kind: str, text: str) -> tuple[Report,
         content=Content(description=text),
         identity=open_identity(original),
     )
-    code, receipt = _new_receipt()
     report = Report(concerns_report=original)
     _apply_input(report, data)
     sealer = _create(report, data)
     _store_sealed(report, data, sealer, created=True)
     _mark_received(report, timezone.now(), receipt, [])
-    return report, code
+    return report, code, True
 
 
 def notify_reporter(report: Report) -> None:

@@ -31,6 +31,7 @@ from integriteit.organisations.models import Organisation
 from integriteit.reports import services as report_services
 from integriteit.reports.constants import ExclusionReason
 from integriteit.reports.models import Report, ReportExclusion
+from integriteit.reports.receipts import new_submission_token
 from integriteit.testing import make_report
 
 pytestmark = pytest.mark.django_db
@@ -284,7 +285,9 @@ def test_handling_a_case_raises_no_alert(people, staff_client):
 def test_complaint_handlers_keep_both_reports_sealed(people, staff_client, bzk):
     original = Flow(people)
     original.to("closed")
-    complaint, _code = case_services.file_complaint(original.report, "Het duurde te lang.")
+    complaint, _code = case_services.file_complaint(
+        original.report, "Het duurde te lang.", new_submission_token()
+    )
     second = verified(people["coordinator-fin"])
     RoleAssignment.objects.create(user=second, organisation=bzk, role=Role.COORDINATOR)
     case_services.assign(second, complaint, second, CaseRole.HANDLER)

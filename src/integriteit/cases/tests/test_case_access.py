@@ -23,6 +23,7 @@ from integriteit.cases.models import CaseAssignment
 from integriteit.organisations.models import Organisation
 from integriteit.reports.constants import ExclusionReason
 from integriteit.reports.models import Report, ReportExclusion
+from integriteit.reports.receipts import new_submission_token
 
 from .flow import Flow, verified
 
@@ -226,7 +227,9 @@ def complaint(people):
     """A handled case and a complaint about it; a second bzk coordinator handles the complaint."""
     original = Flow(people, name=REPORTER_NAME, email=REPORTER_EMAIL, files=(FILE,))
     original.to("closed")
-    complaint, _code = services.file_complaint(original.report, "De behandeling duurde te lang.")
+    complaint, _code = services.file_complaint(
+        original.report, "De behandeling duurde te lang.", new_submission_token()
+    )
     second = verified(people["coordinator-fin"])
     RoleAssignment.objects.create(
         user=second, organisation=Organisation.objects.get(slug="bzk"), role=Role.COORDINATOR

@@ -311,13 +311,15 @@ def test_complaint_is_its_own_case_kept_from_the_original_handlers(
     assert complaint.kind == Kind.HANDLING_COMPLAINT
     assert complaint.is_submitted and complaint.phase == Phase.RECEIVED
 
-    # The new receipt code is shown once.
+    # The new receipt code is shown, again on a reload, until she has written it down.
     received = client.get("/postbus/klacht/ontvangen/")
     assert received.status_code == 200
     page = received.content.decode()
     shown = re.search(r'id="receipt-code">([^<]+)<', page).group(1)
     assert complaint.reference in page
     assert "Nationale ombudsman" in page
+    assert shown in client.get("/postbus/klacht/ontvangen/").content.decode()
+    assert client.post("/postbus/klacht/ontvangen/")["Location"] == "/postbus/berichten/"
     assert client.get("/postbus/klacht/ontvangen/").status_code == 302
 
     # The same form sent again (back button, double click) files nothing new.

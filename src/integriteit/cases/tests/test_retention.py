@@ -46,6 +46,7 @@ from integriteit.organisations.models import Organisation
 from integriteit.reports.attachments import clean
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Attachment, Message, Report, ReporterIdentity
+from integriteit.reports.receipts import new_submission_token
 from integriteit.reports.sealing import attachment_path, open_content, sealer_for
 from integriteit.reports.selectors import messages_of, report_attachments
 
@@ -391,7 +392,9 @@ def test_refuses_a_term_shorter_than_the_minimum(people, make_report):
 
 def test_a_case_with_an_open_complaint_is_held_back(people, make_report):
     report = closed_case(people, make_report)
-    complaint, _code = services.file_complaint(report, "De behandeling was slecht.")
+    complaint, _code = services.file_complaint(
+        report, "De behandeling was slecht.", new_submission_token()
+    )
     run = remove_personal_data(after_term(report))
     assert run.total == 0 and run.held_back == [report.reference]
     assert fresh(report).personal_data_removed_at is None

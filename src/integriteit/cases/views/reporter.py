@@ -5,34 +5,28 @@ complaint about the handling. No account: the mailbox session names the one repo
 import secrets
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from integriteit.reports.constants import Kind
-from integriteit.reports.receipts import display
-from integriteit.reports.views.mailbox import MAILBOX_IDLE_SECONDS, mailbox_report
+from integriteit.reports.receipts import new_submission_token
+from integriteit.reports.views.common import held_receipt, hold_receipt
+from integriteit.reports.views.mailbox import mailbox_report
 
 from .. import services
 from ..mailbox import open_evaluation
 from ..reporter_forms import ComplaintForm, EvaluationForm
 
+# The complaint form's token: it makes sending idempotent and the complaint's receipt code is
+# derived from it (reports ADR 0005), so the session holds the token, never the code.
 COMPLAINT_TOKEN_KEY = "complaint_form_token"  # noqa: S105 (a session key name)
 COMPLAINT_RECEIPT_KEY = "complaint_receipt"
-TOKEN_SECONDS = 24 * 60 * 60
-
-
-def _report_or_none(request):
-    report = mailbox_report(request)
-    if report is not None:
-        request.session.set_expiry(MAILBOX_IDLE_SECONDS)  # use restarts the idle timer
-    return report
 
 
 @require_POST
 def evaluation(request):
-    report = _report_or_none(request)
+    report = mailbox_report(request)
     if report is None:
         return redirect("reports:mailbox_login")
     found = open_evaluation(report)
@@ -64,7 +58,7 @@ def evaluation(request):
 
 @require_http_methods(["GET", "POST"])
 def complaint(request):
-    report = _report_or_none(request)
+    report = mailbox_report(request)
     if report is None:
         return redirect("reports:mailbox_login")
     if report.kind == Kind.HANDLING_COMPLAINT:
@@ -82,13 +76,8 @@ def complaint(request):
         if form.is_valid():
             token = form.cleaned_data["token"]
             expected = request.session.get(COMPLAINT_TOKEN_KEY)
-            fresh = (
-                expected
-                and secrets.compare_digest(expected, token)
-                and cache.add(f"complaint-token:{token}", 1, TOKEN_SECONDS)
-            )
-            if not fresh:
-                if COMPLAINT_RECEIPT_KEY in request.session:
+            if not (expected and secrets.compare_digest(expected, token)):
+                if held_receipt(request.session.get(COMPLAINT_RECEIPT_KEY)) is not None:
                     return redirect("cases:mailbox_complaint_received")
                 messages.info(
                     request,
@@ -96,26 +85,29 @@ def complaint(request):
                 )
                 return redirect("reports:mailbox")
             try:
-                filed, code = services.file_complaint(report, form.cleaned_data["text"])
+                # Idempotent on the token: a double click or a second send files one complaint.
+                filed, _code = services.file_complaint(report, form.cleaned_data["text"], token)
             except services.CaseError as error:
                 form.add_error("text", str(error))
             else:
                 request.session.pop(COMPLAINT_TOKEN_KEY, None)
-                request.session[COMPLAINT_RECEIPT_KEY] = {
-                    "code": display(code),
-                    "reference": filed.reference,
-                }
+                request.session[COMPLAINT_RECEIPT_KEY] = hold_receipt(filed, token)
                 return redirect("cases:mailbox_complaint_received")
     else:
-        token = secrets.token_urlsafe(16)
+        token = new_submission_token()
         request.session[COMPLAINT_TOKEN_KEY] = token
         form = ComplaintForm(initial={"token": token})
     return render(request, "cases/reporter/complaint.html", {"report": report, "form": form})
 
 
+@require_http_methods(["GET", "POST"])
 def complaint_received(request):
-    """Shows the complaint's receipt code once: it leaves the session as the page is rendered."""
-    receipt = request.session.pop(COMPLAINT_RECEIPT_KEY, None)
+    """The complaint's receipt code, derived again from its token on every load, until the
+    reporter says she has written it down (POST) or the browser session ends."""
+    if request.method == "POST":
+        request.session.pop(COMPLAINT_RECEIPT_KEY, None)
+        return redirect("reports:mailbox")
+    receipt = held_receipt(request.session.get(COMPLAINT_RECEIPT_KEY))
     if receipt is None:
         return redirect("reports:mailbox")
     return render(request, "cases/reporter/complaint_received.html", {"receipt": receipt})

@@ -34,7 +34,9 @@ def test_anonymous_report_mailbox_and_acknowledgement(client, people, staff_clie
     assert client.post("/melden/versturen/").status_code == 302
     received = client.get("/melden/ontvangen/").content.decode()
     code = re.search(r'id="receipt-code">([^<]+)<', received).group(1)
-    # Shown once: a reload does not show it again.
+    # A reload shows the same code (ADR 0005) until she says she has written it down.
+    assert code in client.get("/melden/ontvangen/").content.decode()
+    assert client.post("/melden/ontvangen/")["Location"] == "/postbus/"
     assert code not in client.get("/melden/ontvangen/", follow=True).content.decode()
 
     report = Report.objects.get()

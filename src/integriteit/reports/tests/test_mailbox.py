@@ -1,11 +1,13 @@
 """The reporter's mailbox: opened with the receipt code only, throttled without accounts or
 addresses, and scoped strictly to the one report the code belongs to (SECURITY.md)."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from integriteit.audit.models import AuditEntry
@@ -13,6 +15,7 @@ from integriteit.reports import receipts, throttle
 from integriteit.reports.constants import Sender
 from integriteit.reports.models import Attachment, Message
 from integriteit.reports.views.mailbox import MAILBOX_IDLE_SECONDS, MAILBOX_KEY
+from integriteit.testing import random_code
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +84,7 @@ def test_unknown_code_gives_plain_error_and_no_session(make_report):
 def test_near_miss_gets_the_same_answer_as_a_random_code(make_report):
     _report, code = make_report()
     near = _login(Client(), _wrong_code(code)).content.decode()
-    far = _login(Client(), receipts.generate()).content.decode()
+    far = _login(Client(), random_code()).content.decode()
     assert nl(UNKNOWN) in near and nl(UNKNOWN) in far
     for body in (near, far):
         assert "almost" not in body.lower() and "bijna" not in body.lower()
@@ -99,7 +102,7 @@ def test_per_code_throttle(make_report, settings):
     # The same code written differently is the same code.
     assert nl(LOCKED) in _login(Client(), receipts.display(wrong).lower()).content.decode()
     # Another code is not affected by this one's counter.
-    assert nl(UNKNOWN) in _login(Client(), receipts.generate()).content.decode()
+    assert nl(UNKNOWN) in _login(Client(), random_code()).content.decode()
     # When the right code's own counter is full, even the right code gets the same answer.
     for _ in range(3):
         throttle.record_failure(receipts.lookup_key(code))
@@ -114,10 +117,10 @@ def test_global_throttle_blocks_even_the_right_code(make_report, settings):
     settings.MAILBOX_FAILURES_GLOBAL_PER_MINUTE = 4
     _report, code = make_report()
     for _ in range(4):
-        _login(Client(), receipts.generate())
+        _login(Client(), random_code())
     client = Client()
     right = _login(client, code)
-    wrong = _login(Client(), receipts.generate())
+    wrong = _login(Client(), random_code())
     assert right.status_code == 200 and MAILBOX_KEY not in client.session
     assert nl(LOCKED) in right.content.decode()
     assert nl(LOCKED) in wrong.content.decode()
@@ -145,13 +148,38 @@ def test_session_expires_and_logout_closes(make_report):
     anonymous_session = client.session.session_key
     _login(client, code)
     assert client.session.session_key != anonymous_session  # key cycled at login
-    assert client.session.get_expiry_age() == MAILBOX_IDLE_SECONDS
+    assert client.session.get_expire_at_browser_close()  # the idle limit is kept server side
     assert MAILBOX_IDLE_SECONDS <= 30 * 60
     assert client.get("/postbus/sluiten/").status_code == 405
     response = client.post("/postbus/sluiten/")
     assert response.status_code == 302 and response["Location"] == "/postbus/"
     assert MAILBOX_KEY not in client.session
     assert client.get("/postbus/berichten/")["Location"] == "/postbus/"
+
+
+def test_idle_mailbox_is_closed_on_the_server(make_report, monkeypatch):
+    """The cookie ends only with the browser (no Max-Age), so the 30 minutes without use are
+    counted on the server; every use restarts them."""
+    _report, code = make_report()
+    client = Client()
+    _login(client, code)
+    start = timezone.now()
+    idle, minute = datetime.timedelta(seconds=MAILBOX_IDLE_SECONDS), datetime.timedelta(minutes=1)
+
+    def at(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    at(start + idle - minute)
+    assert client.get("/postbus/berichten/").status_code == 200  # in time, and it restarts
+    at(start + 2 * (idle - minute))
+    assert client.get("/postbus/berichten/").status_code == 200
+    at(start + 3 * idle)
+    closed = client.get("/postbus/berichten/")
+    assert closed.status_code == 302 and closed["Location"] == "/postbus/"
+    assert MAILBOX_KEY not in client.session
+    # Nothing of the mailbox is left to use: a reply is not sent, an attachment not served.
+    assert client.post("/postbus/berichten/", {"text": "Te laat."})["Location"] == "/postbus/"
+    assert not Message.objects.exists()
 
 
 def test_reporter_reply_with_attachment(make_report):

@@ -87,6 +87,14 @@ def _assert_headers(response, label: str) -> None:
     assert "default-src 'none'" in csp or "default-src 'self'" in csp, csp
     cookies = set(response.cookies)
     assert cookies <= ALLOWED_COOKIES, f"{label}: cookies {cookies}"
+    # Browser-session cookies only: nothing outlives the browser on the reporter's device
+    # (issue 8 item 12). A deleted cookie (empty, Max-Age=0) is the one allowed expiry.
+    for name, morsel in response.cookies.items():
+        if morsel.value == "" and morsel["max-age"] == 0:
+            continue
+        assert not morsel["max-age"] and not morsel["expires"], (
+            f"{label}: {name} persists: {morsel.OutputString()}"
+        )
     for header in ("Server", "X-Powered-By"):
         assert header not in response
 
@@ -124,6 +132,7 @@ def _visit(people) -> tuple[Report, list]:
     assert go("post", "/melden/versturen/").status_code == 302
     received = go("get", "/melden/ontvangen/")
     code = re.search(r'id="receipt-code">([^<]+)<', received.content.decode()).group(1)
+    go("post", "/melden/ontvangen/")  # "I have written down my code"
     report = Report.objects.submitted().get()
 
     verified_client(people["coordinator"]).post(
@@ -140,6 +149,12 @@ def _visit(people) -> tuple[Report, list]:
     go("get", "/postbus/berichten/")
     file = report.attachments.first()
     assert go("get", f"/postbus/bijlage/{file.pk}/").status_code == 200
+    form = go("get", "/postbus/klacht/").content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    complaint = go("post", "/postbus/klacht/", {"text": "Ik hoorde niets meer.", "token": token})
+    assert complaint.status_code == 302
+    assert go("get", "/postbus/klacht/ontvangen/").status_code == 200
+    go("post", "/postbus/klacht/ontvangen/")
     go("post", "/postbus/sluiten/")
     return report, responses
 

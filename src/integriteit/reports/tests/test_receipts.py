@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from integriteit.reports import receipts
 from integriteit.reports.receipts import ALPHABET, CODE_LENGTH
+from integriteit.testing import random_code
 
 codes = st.text(alphabet=ALPHABET, min_size=CODE_LENGTH, max_size=CODE_LENGTH)
 
@@ -17,8 +18,8 @@ def test_alphabet_is_crockford_base32():
     assert not set("ILOU") & set(ALPHABET)
 
 
-def test_generate_has_16_chars_of_80_bits():
-    generated = {receipts.generate() for _ in range(200)}
+def test_codes_have_16_chars_of_80_bits():
+    generated = {random_code() for _ in range(200)}
     assert len(generated) == 200  # no repeats
     for code in generated:
         assert len(code) == 16
@@ -30,7 +31,7 @@ def test_generate_has_16_chars_of_80_bits():
 
 def test_display_groups_of_four():
     assert receipts.display("ABCD1234EFGH5678") == "ABCD-1234-EFGH-5678"
-    assert re.fullmatch(r"(?:[0-9A-Z]{4}-){3}[0-9A-Z]{4}", receipts.display(receipts.generate()))
+    assert re.fullmatch(r"(?:[0-9A-Z]{4}-){3}[0-9A-Z]{4}", receipts.display(random_code()))
 
 
 @pytest.mark.parametrize(
@@ -82,7 +83,7 @@ def test_lookup_key_is_stable_and_hides_the_code(code):
 
 
 def test_hash_and_verify():
-    code = receipts.generate()
+    code = random_code()
     stored = receipts.hash_code(code)
     assert stored.startswith("$argon2id$")
     assert code not in stored and receipts.display(code) not in stored
@@ -96,7 +97,7 @@ def test_hash_and_verify():
 def test_hash_uses_configured_cost(settings):
     settings.RECEIPT_ARGON2_MEMORY_KIB = 2048
     settings.RECEIPT_ARGON2_TIME_COST = 3
-    stored = receipts.hash_code(receipts.generate())
+    stored = receipts.hash_code(random_code())
     assert "m=2048,t=3,p=1" in stored
 
 

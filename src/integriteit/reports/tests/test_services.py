@@ -137,12 +137,12 @@ def test_service_refuses_unverified_or_other_organisation(people):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.register_report(as_verified(people["coordinator"]), data)  # bzk, not fin
+        services.register_report(as_verified(people["coordinator"]), data, "token")  # bzk, not fin
     data.organisation = Organisation.objects.get(slug="bzk")
     coordinator = people["coordinator"]
     coordinator.is_verified = lambda: False
     with pytest.raises(PermissionDenied):
-        services.register_report(coordinator, data)
+        services.register_report(coordinator, data, "token")
     assert Report.objects.count() == 0
 
 

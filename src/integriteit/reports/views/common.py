@@ -1,8 +1,12 @@
+from dataclasses import dataclass
+
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
-from ..models import Attachment
+from ..models import Attachment, Report
+from ..receipts import code_for, display
 from ..sealing import open_attachment_name, read_attachment, sealer_for
+from ..selectors import report_with_receipt
 
 
 def attachment_response(attachment: Attachment) -> HttpResponse:
@@ -15,3 +19,25 @@ def attachment_response(attachment: Attachment) -> HttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, name)
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
+
+
+@dataclass(frozen=True)
+class Receipt:
+    report: Report
+    code: str  # as displayed, in groups of four
+
+
+def held_receipt(held: dict | None) -> Receipt | None:
+    """What a receipt page shows, from what the session holds: `{"report": id, "token": ...}`.
+    The session keeps the submission token, never the code (ADR 0005); the code is derived
+    again here, and shown only when the report was stored with it."""
+    if not held:
+        return None
+    code = code_for(held["token"])
+    report = report_with_receipt(held["report"], code)
+    return Receipt(report=report, code=display(code)) if report is not None else None
+
+
+def hold_receipt(report: Report, token: str) -> dict:
+    """The session's record of a receipt: enough to derive the code again, nothing more."""
+    return {"report": str(report.pk), "token": token}

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,15 +14,35 @@ from ..selectors import content_of, deadlines_of, messages_of, report_attachment
 from .common import attachment_response
 
 MAILBOX_KEY = "mailbox_report"
+MAILBOX_USED_KEY = "mailbox_used_at"
 MAILBOX_IDLE_SECONDS = 30 * 60
 
 
 def mailbox_report(request) -> Report | None:
     """The one report this mailbox session was opened for, or None. Public: apps that add
-    pages to the mailbox (see reports.mailbox_panels) use it to find the reporter's report."""
-    report_id = request.session.get(MAILBOX_KEY)
+    pages to the mailbox (see reports.mailbox_panels) use it to find the reporter's report.
+
+    The idle limit is enforced here, on the server: the cookie itself ends when the browser
+    closes and carries no expiry, so nothing stays on the reporter's device (ADR 0005). Every
+    use restarts the timer."""
+    session = request.session
+    report_id = session.get(MAILBOX_KEY)
     if not report_id:
         return None
+    now = timezone.now().timestamp()
+    if now - session.get(MAILBOX_USED_KEY, 0) > MAILBOX_IDLE_SECONDS:
+        session.pop(MAILBOX_KEY, None)
+        session.pop(MAILBOX_USED_KEY, None)
+        messages.info(
+            request,
+            _(
+                "For your safety your mailbox was closed after %(minutes)d minutes without use. "
+                "Open it again with your receipt code."
+            )
+            % {"minutes": MAILBOX_IDLE_SECONDS // 60},
+        )
+        return None
+    session[MAILBOX_USED_KEY] = now
     return Report.objects.submitted().filter(pk=report_id).first()
 
 
@@ -44,7 +65,7 @@ def login(request):
             else:
                 request.session.cycle_key()
                 request.session[MAILBOX_KEY] = str(report.pk)
-                request.session.set_expiry(MAILBOX_IDLE_SECONDS)
+                request.session[MAILBOX_USED_KEY] = timezone.now().timestamp()
                 return redirect("reports:mailbox")
     return render(request, "reports/mailbox_login.html", {"form": form})
 
@@ -54,8 +75,6 @@ def mailbox(request):
     report = mailbox_report(request)
     if report is None:
         return redirect("reports:mailbox_login")
-    # Any use of the mailbox restarts the idle timer (set_expiry marks the session for saving).
-    request.session.set_expiry(MAILBOX_IDLE_SECONDS)
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():

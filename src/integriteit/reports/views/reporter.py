@@ -15,12 +15,15 @@ from ..attachments import metadata_removable
 from ..constants import Kind, RaisedBefore, Relation, ViolationTypeCode
 from ..forms import OrganisationChoiceForm, ReportForm
 from ..models import Report
-from ..receipts import display
+from ..receipts import new_submission_token
 from ..sealing import Content, Identity, open_content, open_identity, sealer_for
 from ..selectors import report_attachments
+from .common import held_receipt, hold_receipt
 
 DRAFT_KEY = "report_draft"
-RECEIPT_KEY = "report_receipt"
+# {"report": id, "token": submission token}: made on the check page, before anything is sent,
+# and kept until the reporter says she has written down her code (ADR 0005, 0007).
+SUBMISSION_KEY = "report_submission"
 
 
 def start(request):
@@ -131,16 +134,36 @@ def report(request, slug):
     )
 
 
+def _submission_token(request, draft: Report) -> str:
+    """The draft's submission token; a new one when the session has none for this draft."""
+    held = request.session.get(SUBMISSION_KEY)
+    if held and held["report"] == str(draft.pk):
+        return held["token"]
+    token = new_submission_token()
+    request.session[SUBMISSION_KEY] = hold_receipt(draft, token)
+    return token
+
+
+def _already_sent(request) -> bool:
+    """The session's report has been submitted with its token: show that receipt."""
+    return held_receipt(request.session.get(SUBMISSION_KEY)) is not None
+
+
 @require_http_methods(["GET", "POST"])
 def check(request):
     """Summary before submitting: everything entered, who receives it, which files keep metadata."""
     draft = _draft(request, "organisation", "identity")
     if draft is None:
+        if _already_sent(request):  # the back button after sending
+            return redirect("reports:received")
         messages.info(request, _("There is no report to check. Start a new report."))
         return redirect("reports:start")
     if request.method == "POST" and "remove_file" in request.POST:
         services.remove_draft_attachment(draft, request.POST["remove_file"])
         return redirect("reports:check")
+    # The token is in the session before "Send" can be pressed, so a submit whose answer never
+    # arrives (an outage, a lost connection) can be repeated and shows the same code.
+    _submission_token(request, draft)
     sealer = sealer_for(draft)  # the data key is unwrapped once for the whole page
     files = report_attachments(draft, sealer=sealer)
     content = open_content(draft, sealer)
@@ -165,19 +188,35 @@ def check(request):
 
 @require_POST
 def submit(request):
+    """Idempotent (ADR 0007): pressed twice, or again after an outage, it shows the same
+    receipt and stores one report."""
     draft = _draft(request)
     if draft is None:
+        if _already_sent(request):
+            return HttpResponseRedirect(reverse("reports:received"))
         messages.info(request, _("There is no report to submit. Start a new report."))
         return redirect("reports:start")
-    code = services.submit_draft(draft)
+    try:
+        services.submit_draft(draft, _submission_token(request, draft))
+    except services.TransitionRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("reports:start")
     request.session.pop(DRAFT_KEY, None)
-    request.session[RECEIPT_KEY] = {"code": display(code), "reference": draft.reference}
     return HttpResponseRedirect(reverse("reports:received"))
 
 
+@require_http_methods(["GET", "POST"])
 def received(request):
-    """Shows the receipt code once: it is removed from the session as the page is rendered."""
-    receipt = request.session.pop(RECEIPT_KEY, None)
+    """The receipt code, derived again from the session's token on every load, so a reload
+    shows it again; until the reporter says she has written it down (POST), or the browser
+    session ends (ADR 0005)."""
+    if request.method == "POST":
+        request.session.pop(SUBMISSION_KEY, None)
+        messages.info(
+            request, _("Your report has been sent. Open your mailbox with your receipt code.")
+        )
+        return redirect("reports:mailbox_login")
+    receipt = held_receipt(request.session.get(SUBMISSION_KEY))
     if receipt is None:
         return redirect("reports:mailbox_login")
     return render(request, "reports/received.html", {"receipt": receipt})

@@ -22,8 +22,9 @@ from ..forms import (
     OrganisationChoiceForm,
     RegisterReportForm,
 )
-from ..receipts import display
+from ..receipts import new_submission_token
 from ..signals import report_registered
+from .common import held_receipt, hold_receipt
 from .reporter import input_from
 
 REGISTERED_KEY = "registered_receipt"
@@ -70,17 +71,15 @@ def register(request):
                 ),
                 timezone.now(),
             )
+            token = new_submission_token()
             try:
-                report, code = services.register_report(request.user, data)
+                report, _code = services.register_report(request.user, data, token)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 report_registered.send(sender=type(report), report=report, request=request)
-                request.session[REGISTERED_KEY] = {
-                    "code": display(code),
-                    "reference": report.reference,
-                    "via_adviser": report.channel == Channel.CONFIDENTIAL_ADVISER,
-                }
+                # The token, never the code, waits in the session for the next page (ADR 0005).
+                request.session[REGISTERED_KEY] = hold_receipt(report, token)
                 return redirect("reports:registered")
         messages.error(request, _("Some answers need your attention. See the messages below."))
     return render(
@@ -92,7 +91,15 @@ def register(request):
 
 @staff_required
 def registered(request):
-    receipt = request.session.pop(REGISTERED_KEY, None)
+    """Shows the receipt code once: its token leaves the session as the page is rendered."""
+    receipt = held_receipt(request.session.pop(REGISTERED_KEY, None))
     if receipt is None:
         return redirect("ui:workspace")
-    return render(request, "reports/staff/registered.html", {"receipt": receipt})
+    return render(
+        request,
+        "reports/staff/registered.html",
+        {
+            "receipt": receipt,
+            "via_adviser": receipt.report.channel == Channel.CONFIDENTIAL_ADVISER,
+        },
+    )

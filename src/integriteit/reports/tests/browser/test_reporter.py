@@ -4,10 +4,12 @@ import io
 import re
 
 import pytest
+from django.db import OperationalError
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from PIL import Image
 
+from integriteit.reports import services
 from integriteit.reports.models import Report
 
 from .conftest import assert_no_axe_violations
@@ -64,8 +66,13 @@ def test_named_report(demo, page):
     assert report.reference in page.locator("main").inner_text()
     assert not report.is_anonymous
 
-    # Shown once: reloading does not show the code again.
+    # A reload shows the same code (ADR 0005) until she says she has written it down.
     page.reload()
+    assert page.locator("#receipt-code").inner_text().strip() == code
+    page.click("#written-down")
+    page.wait_for_url(re.compile(r"/postbus/$"))
+    assert_no_axe_violations(page)
+    page.goto("/melden/ontvangen/")
     assert page.locator("#receipt-code").count() == 0
     assert code not in page.content()
 
@@ -120,3 +127,32 @@ def test_anonymous_report_with_file_and_mailbox(demo, new_page, tmp_path):
     assert message.count() == 1
     assert message.get_by_role("link", name="aanvulling.txt").count() == 1
     assert_no_axe_violations(mailbox)
+
+
+def test_outage_on_send_then_send_again(demo, page, monkeypatch):
+    """The database is away when she presses Send: a clear, accessible page in her language;
+    back, Send again once it is up: one report and her code (ADR 0007)."""
+    submit = services.submit_draft
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection failed: Connection refused")
+
+    page.goto("/melden/bzk/")
+    fill_report(page, "Er verdwijnen laptops uit het magazijn.")
+    page.click("form.utrecht-form button[type=submit]")
+    page.wait_for_url(re.compile(r"/melden/controleren/$"))
+    monkeypatch.setattr(services, "submit_draft", unreachable)
+    page.click("form[action='/melden/versturen/'] button[type=submit]")
+    page.wait_for_selector("#outage-advice")
+    with translation.override("nl"):
+        assert translation.gettext("Temporarily unavailable") in page.locator("h1").inner_text()
+    assert_no_axe_violations(page)
+    assert not Report.objects.submitted().exists()
+
+    monkeypatch.setattr(services, "submit_draft", submit)
+    page.go_back()
+    page.wait_for_url(re.compile(r"/melden/controleren/$"))
+    page.click("form[action='/melden/versturen/'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/melden/ontvangen/$"))
+    assert RECEIPT_CODE.match(page.locator("#receipt-code").inner_text().strip())
+    assert Report.objects.count() == 1 and Report.objects.submitted().count() == 1
