@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from integriteit.audit.services import Actor, record
+from integriteit.audit.admin_log import register_admin_detail
 
 from .models import RoleAssignment, User
 
@@ -11,13 +11,20 @@ class RoleAssignmentInline(admin.TabularInline):
     extra = 0
 
 
-def _role_detail(assignment: RoleAssignment) -> dict:
+def roles_after_change(user_id: str) -> dict:
+    """Roles decide who reads reports, so the audit entry of every admin change of a user says
+    which roles the user holds afterwards: an administrator who gives themselves a role leaves a
+    trace of which one (SECURITY.md "Audit")."""
+    held = RoleAssignment.objects.filter(user_id=user_id).order_by("pk")
     return {
-        "user": assignment.user_id,
-        "role": assignment.role,
-        "organisation": assignment.organisation_id,
-        "unit": assignment.unit_id,
+        "roles": [
+            {"role": role.role, "organisation": role.organisation_id, "unit": role.unit_id}
+            for role in held
+        ]
     }
+
+
+register_admin_detail(User, roles_after_change)
 
 
 @admin.register(User)
@@ -29,17 +36,3 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "first_name", "last_name", "unit", "is_active"]
     list_filter = ["is_active", "roles__role", "roles__organisation"]
     inlines = [RoleAssignmentInline]
-
-    def save_formset(self, request, form, formset, change):
-        """Roles decide who reads reports, so every grant and revocation enters the audit chain:
-        an administrator who gives themselves a role leaves a trace (SECURITY.md "Audit")."""
-        super().save_formset(request, form, formset, change)
-        if formset.model is not RoleAssignment:
-            return
-        actor = Actor.of(request.user)
-        for assignment in formset.new_objects:
-            record(actor, "role.granted", "user", assignment.user_id, _role_detail(assignment))
-        for assignment, _fields in formset.changed_objects:
-            record(actor, "role.changed", "user", assignment.user_id, _role_detail(assignment))
-        for assignment in formset.deleted_objects:
-            record(actor, "role.revoked", "user", assignment.user_id, _role_detail(assignment))
