@@ -96,6 +96,8 @@ def test_verify_without_anchor_says_so(capsys):
     captured = capsys.readouterr()
     assert "Audit chain intact: 1 entry." in captured.out
     assert "No anchor in" in captured.err and "anchor_audit_chain" in captured.err
+    with pytest.raises(CommandError, match="No anchor in"):
+        call_command("verify_audit_chain", require_anchor=True)
 
 
 def test_empty_log_can_be_anchored(anchor_file, capsys):

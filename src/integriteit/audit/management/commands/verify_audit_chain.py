@@ -27,6 +27,13 @@ class Command(BaseCommand):
         "and exits 1 if anything does not match."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--require-anchor",
+            action="store_true",
+            help="Fail as well when AUDIT_ANCHOR_FILE holds no anchor (for production).",
+        )
+
     def handle(self, *args, **options):
         chain_pending()
         report, path = verify_against_anchors()
@@ -39,12 +46,13 @@ class Command(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(message + "."))
         if report.anchor is None:
-            self.stderr.write(
-                self.style.WARNING(
-                    f"No anchor in {path}: deleting the newest entries would go unnoticed. "
-                    "Schedule manage.py anchor_audit_chain (docs/deployment.md)."
-                )
+            missing = (
+                f"No anchor in {path}: deleting the newest entries would go unnoticed. "
+                "Schedule manage.py anchor_audit_chain (docs/deployment.md)."
             )
+            if options["require_anchor"]:
+                raise CommandError(missing)
+            self.stderr.write(self.style.WARNING(missing))
         else:
             self.stdout.write(
                 f"Matches the anchor of entry #{report.anchor.sequence} made at "
