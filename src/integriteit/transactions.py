@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 ATTEMPTS = 4
-# Pauses before the next attempt grow from up to 50 ms to up to 400 ms.
+# Random pauses before the next attempt: up to 50 ms, then up to 100 ms, then up to 200 ms.
 FIRST_PAUSE_SECONDS = 0.05
 
 P = ParamSpec("P")
