@@ -290,3 +290,42 @@ def test_integrity_alert_is_a_chained_entry_without_contents(caplog):
     assert entry.detail == {"what": "ciphertext failed authentication", "field": "content"}
     assert "integrity alert" in caplog.text
     assert verify_chain().intact
+
+
+# --- Entries from before migration 0003 ------------------------------------------------------
+
+
+def _first_format_entry(sequence: int, previous_hash: str) -> AuditEntry:
+    """An entry as the first version wrote it: no uid, no MAC of its own, chained at once."""
+    from django.utils import timezone
+
+    from integriteit.audit.services import _first_format_hash
+
+    entry = AuditEntry(
+        sequence=sequence,
+        timestamp=timezone.now(),
+        actor_label="system",
+        action="test.old",
+        object_type="thing",
+        object_id=str(sequence),
+        detail={"n": sequence},
+        previous_hash=previous_hash,
+    )
+    entry.entry_hash = _first_format_hash(entry)
+    entry.save(force_insert=True)
+    return entry
+
+
+def test_entries_of_the_first_format_still_verify_at_the_start():
+    first = _first_format_entry(1, "0" * 64)
+    _first_format_entry(2, first.entry_hash)
+    _record_six()
+    chain_pending()
+    result = verify_chain()
+    assert result.intact and result.checked == 8
+
+
+def test_an_entry_of_the_first_format_after_new_ones_is_refused(chain):
+    _first_format_entry(7, chain[-1].entry_hash)
+    result = verify_chain()
+    assert result.first_broken.sequence == 7 and "without its own MAC" in result.reason
