@@ -432,7 +432,8 @@ class Server:
 
 def bench_environment(database_url: str, workdir: Path, allowed_hosts: str = "") -> dict:
     """The environment of every benchmark's server and management commands: bench settings,
-    a throw-away key file, upload and static folders in `workdir`, no real e-mail."""
+    a throw-away key file, upload and static folders and audit anchor in `workdir`, no real
+    e-mail."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -447,6 +448,7 @@ def bench_environment(database_url: str, workdir: Path, allowed_hosts: str = "")
             "SECURE_SSL_REDIRECT": "0",
             "INTEGRITEIT_KEY_FILE": str(workdir / "keys.json"),
             "UPLOAD_ROOT": str(workdir / "uploads"),
+            "AUDIT_ANCHOR_FILE": str(workdir / "audit-anchor.jsonl"),  # per database (ADR 0006)
             "BENCH_STATIC_ROOT": str(workdir / "static"),
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "LOG_LEVEL": "WARNING",

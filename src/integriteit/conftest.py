@@ -32,6 +32,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
         checked_keyring()
 
 
+def _flushes_database(request) -> bool:
+    """Whether pytest-django runs this test as a TransactionTestCase, which ends with a flush."""
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
+    return by_marker or bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _audit_log_emptied_before_flush(request):
+    """The audit log refuses deletes (ADR 0006), so the flush that ends a transactional test
+    would fail once an entry exists: empty it first, as only a test may. Requesting
+    transactional_db here makes sure this runs before its flush."""
+    if not _flushes_database(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    testing.remove_audit_entries()
+
+
 @pytest.fixture
 def people(db):
     """The demo organisations and one person per role, by username (see accounts/demo.py)."""

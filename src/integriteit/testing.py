@@ -31,6 +31,27 @@ def ensure_reference_data() -> None:
         getattr(import_module(module), function_name)(apps, None)
 
 
+def remove_audit_entries() -> None:
+    """Empty the audit log, which its triggers refuse (ADR 0006): triggers off, rows deleted,
+    triggers on again, in one transaction. For the end of a transactional test only."""
+    from importlib import import_module
+
+    from django.db import connection, transaction
+
+    triggers = import_module("integriteit.audit.migrations.0003_entry_mac_and_chaining")
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
+            cursor.execute("DELETE FROM audit_auditentry")
+            cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER USER")
+        else:
+            for statement in triggers.SQLITE_DOWN:
+                cursor.execute(statement)
+            cursor.execute("DELETE FROM audit_auditentry")
+            for statement in triggers.SQLITE_UP:
+                cursor.execute(statement)
+
+
 def load_people() -> dict[str, User]:
     ensure_reference_data()
     load_demo()

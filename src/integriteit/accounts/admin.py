@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from integriteit.audit.services import Actor, record
+from integriteit.audit.admin_log import register_admin_detail
+from integriteit.audit.services import Actor
 
 from . import services
 from .models import RoleAssignment, User
@@ -31,13 +32,20 @@ class RoleAssignmentInline(admin.TabularInline):
     extra = 0
 
 
-def _role_detail(assignment: RoleAssignment) -> dict:
+def roles_after_change(user_id: str) -> dict:
+    """Roles decide who reads reports, so the audit entry of every admin change of a user says
+    which roles the user holds afterwards: an administrator who gives themselves a role leaves a
+    trace of which one (SECURITY.md "Audit")."""
+    held = RoleAssignment.objects.filter(user_id=user_id).order_by("pk")
     return {
-        "user": assignment.user_id,
-        "role": assignment.role,
-        "organisation": assignment.organisation_id,
-        "unit": assignment.unit_id,
+        "roles": [
+            {"role": role.role, "organisation": role.organisation_id, "unit": role.unit_id}
+            for role in held
+        ]
     }
+
+
+register_admin_detail(User, roles_after_change)
 
 
 class UserAddForm(forms.ModelForm):
@@ -130,20 +138,6 @@ class UserAdmin(BaseUserAdmin):
             services.send_password_link(Actor.of(request.user), obj)
         elif previous and previous != obj.email:
             transaction.on_commit(lambda: services.notify_email_changed(obj, previous))
-
-    def save_formset(self, request, form, formset, change):
-        """Roles decide who reads reports, so every grant and revocation enters the audit chain:
-        an administrator who gives themselves a role leaves a trace (SECURITY.md "Audit")."""
-        super().save_formset(request, form, formset, change)
-        if formset.model is not RoleAssignment:
-            return
-        actor = Actor.of(request.user)
-        for assignment in formset.new_objects:
-            record(actor, "role.granted", "user", assignment.user_id, _role_detail(assignment))
-        for assignment, _fields in formset.changed_objects:
-            record(actor, "role.changed", "user", assignment.user_id, _role_detail(assignment))
-        for assignment in formset.deleted_objects:
-            record(actor, "role.revoked", "user", assignment.user_id, _role_detail(assignment))
 
 
 # django-otp's own admin shows the key, a QR code and a configuration page; ours shows neither.

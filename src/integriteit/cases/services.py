@@ -23,6 +23,7 @@ from integriteit.reports.attachments import CleanFile
 from integriteit.reports.constants import ExclusionReason, Kind, MessageKind, Phase, Sender
 from integriteit.reports.models import Message, Report, ViolationType
 from integriteit.reports.sealing import open_content, sealer_for
+from integriteit.transactions import atomic_with_retry
 from integriteit.ui.integrity import for_display, unreadable_note
 
 from . import workflow
@@ -101,7 +102,7 @@ def _advance(user: User, report: Report, name: str, reason: str = "") -> None:
 # --- Receipt and contact -------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_with_retry
 def acknowledge(user: User, report: Report, text: str) -> Message:
     """One action: record the acknowledgement, post it to the mailbox, mail a named reporter."""
     _require(user, Action.ACKNOWLEDGE, report)
@@ -123,7 +124,7 @@ def acknowledge(user: User, report: Report, text: str) -> Message:
     return message
 
 
-@transaction.atomic
+@atomic_with_retry
 def send_message(
     user: User, report: Report, text: str, files: Sequence[CleanFile] = (), is_question=True
 ) -> Message:
@@ -257,7 +258,7 @@ def candidates(report: Report, role: str):
 # --- Intake and assessment -----------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_with_retry
 def start_assessment(user: User, report: Report) -> None:
     _require(user, Action.ASSESS, report)
     report = _locked(report)
@@ -467,7 +468,7 @@ def interim_feedback_due(report: Report) -> datetime.datetime | None:
     return last + datetime.timedelta(weeks=report.organisation.interim_feedback_weeks)
 
 
-@transaction.atomic
+@atomic_with_retry
 def give_interim_feedback(user: User, report: Report, text: str) -> Feedback:
     _require(user, Action.FEEDBACK, report)
     report = _locked(report)

@@ -229,6 +229,10 @@ DRAFT_RESPONSE_DAYS = int(env("DRAFT_RESPONSE_DAYS", "14"))
 INVESTIGATION_NEAR_DAYS = int(env("INVESTIGATION_NEAR_DAYS", "3"))
 DRAFT_REPORT_LIFETIME_HOURS = int(env("DRAFT_REPORT_LIFETIME_HOURS", "24"))
 
+# The audit chain's head is appended here by `anchor_audit_chain` and compared by
+# `verify_audit_chain` (ADR 0006). In production a place the database's operators cannot write.
+AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchor.jsonl"))
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))

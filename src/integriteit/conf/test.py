@@ -18,6 +18,7 @@ STORAGES = {
 }
 UPLOAD_ROOT = Path(tempfile.mkdtemp(prefix="integriteit-uploads-"))
 INTEGRITEIT_KEY_FILE = str(Path(tempfile.mkdtemp(prefix="integriteit-keys-")) / "keys.json")
+AUDIT_ANCHOR_FILE = str(Path(tempfile.mkdtemp(prefix="integriteit-anchor-")) / "anchor.jsonl")
 # Cheaper receipt-code hashing keeps the suite fast; production values are tested separately.
 RECEIPT_ARGON2_MEMORY_KIB = 1024
 RECEIPT_ARGON2_TIME_COST = 1

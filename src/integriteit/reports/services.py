@@ -21,6 +21,7 @@ from integriteit.crypto.envelope import Sealer
 from integriteit.crypto.tokens import person_tag
 from integriteit.deadlines.services import acknowledgement_due, feedback_due
 from integriteit.organisations.models import Organisation
+from integriteit.transactions import atomic_with_retry
 
 from . import receipts, throttle
 from .attachments import CleanFile
@@ -435,7 +436,7 @@ def post_message(report: Report, sender: str, kind: str, body: str, author=None)
     return message
 
 
-@transaction.atomic
+@atomic_with_retry
 def reporter_reply(report: Report, text: str, files: Sequence[CleanFile] = ()) -> Message:
     if not report.is_submitted:
         raise TransitionRefused(_("This report has not been submitted."))

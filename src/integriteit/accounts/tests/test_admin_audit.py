@@ -1,9 +1,11 @@
-"""Granting a role in the admin enters the audit chain (roles decide who reads reports)."""
+"""Granting a role in the admin enters the audit chain (roles decide who reads reports), once,
+with the roles the user holds afterwards (issue 8 item 5; ADR 0006)."""
 
 import pytest
 
 from integriteit.accounts.models import RoleAssignment
 from integriteit.audit.models import AuditEntry
+from integriteit.audit.services import verify_chain
 from integriteit.organisations.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +39,16 @@ def test_role_granted_in_admin_is_audited(people, staff_client):
         "roles-1-organisation": bzk.pk,
         "roles-1-role": "coordinator",
     }
+    before = AuditEntry.objects.count()
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert RoleAssignment.objects.filter(user=target, role="coordinator").exists()
-    entry = AuditEntry.objects.get(action="role.granted")
-    assert entry.actor_label == "admin" and entry.object_id == str(target.pk)
-    assert entry.detail["role"] == "coordinator"
+    assert AuditEntry.objects.count() == before + 1  # one entry for one admin change
+    entry = AuditEntry.objects.get(action="admin.changed")
+    assert entry.actor_label == "admin" and entry.actor_id == people["admin"].pk
+    assert (entry.object_type, entry.object_id) == ("accounts.user", str(target.pk))
+    assert entry.detail["rows"] == [{"added": "role assignment", "fields": []}]
+    assert {"role": "coordinator", "organisation": bzk.pk, "unit": None} in entry.detail["roles"]
+    # The admin's description of the row names the user; the audit entry does not.
+    assert target.last_name not in str(entry.detail)
+    assert verify_chain().intact
