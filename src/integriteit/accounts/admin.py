@@ -168,13 +168,3 @@ class SecondFactorAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
         user = obj.user
         transaction.on_commit(lambda: services.notify_second_factor_removed(user))
-
-    def delete_queryset(self, request, queryset):
-        users = list({device.user for device in queryset.select_related("user")})
-        super().delete_queryset(request, queryset)
-
-        def notify() -> None:
-            for user in users:
-                services.notify_second_factor_removed(user)
-
-        transaction.on_commit(notify)

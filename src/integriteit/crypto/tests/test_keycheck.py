@@ -327,7 +327,7 @@ def test_retire_keys_keeps_a_kek_that_data_still_needs(recorded, make_report, ke
 # --- First use and an installation from before the check -------------------------------------
 
 
-def test_first_use_records_every_key(fresh_check, people):
+def test_first_use_records_every_key(people, fresh_check):
     KeyFingerprint.objects.all().delete()
     checked_keyring()
     assert set(KeyFingerprint.objects.values_list("name", flat=True)) == {
@@ -338,7 +338,7 @@ def test_first_use_records_every_key(fresh_check, people):
     }
 
 
-def test_upgrade_records_a_document_the_data_confirms(fresh_check, make_report, people):
+def test_upgrade_records_a_document_the_data_confirms(people, make_report, fresh_check):
     make_report(involved=(people["coordinator"],))
     KeyFingerprint.objects.all().delete()
     out = call_command_output("verify_keys")
@@ -365,7 +365,7 @@ def test_upgrade_refuses_a_document_the_data_contradicts(
     assert not KeyFingerprint.objects.exists()  # nothing recorded
 
 
-def test_another_process_recording_another_document_at_the_same_time(fresh_check, people):
+def test_another_process_recording_another_document_at_the_same_time(people, fresh_check):
     KeyFingerprint.objects.all().delete()
     check = keycheck.inspect(keyring())
     KeyFingerprint.objects.create(
