@@ -507,7 +507,9 @@ def time_receipt_hash(env: dict, samples: int) -> dict:
 
 
 class Server:
-    """gunicorn with the production WSGI app; no access log (it would hold client addresses)."""
+    """gunicorn with the production WSGI app and the deployment's configuration
+    (src/integriteit/conf/gunicorn.py: no access log, no Server header); the command line sets
+    the port, workers and threads of the benchmark."""
 
     def __init__(self, env: dict, workers: int, threads: int, log: Path):
         self.port = free_port()
@@ -517,6 +519,8 @@ class Server:
             "integriteit.wsgi",
             "--chdir",
             str(ROOT / "src"),
+            "--config",
+            str(ROOT / "src" / "integriteit" / "conf" / "gunicorn.py"),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
@@ -774,7 +778,8 @@ def main() -> int:
         "commit": git_commit(),
         "machine": info,
         "server": {
-            "command": "gunicorn integriteit.wsgi --worker-class gthread "
+            "command": "gunicorn integriteit.wsgi -c src/integriteit/conf/gunicorn.py "
+            "--worker-class gthread "
             f"--workers {args.workers} --threads {args.threads} (no access log)",
             "settings": "integriteit.conf.bench (production without Secure cookies/SSL redirect)",
             "database": "PostgreSQL on 127.0.0.1, CONN_MAX_AGE 60",
