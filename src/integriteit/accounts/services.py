@@ -6,6 +6,7 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.db import transaction
+from django.middleware.csrf import rotate_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -38,7 +39,10 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 def verify(request, device: TOTPDevice, token: str) -> bool:
-    """Check a token (django-otp throttles repeated failures per device) and mark the session."""
+    """Check a token (django-otp throttles repeated failures per device) and mark the session.
+
+    The session gets a new key, and the CSRF token a new value, as at login (Django's `login`
+    does both): a key learnt before the second factor must not open a verified session."""
     if not device.verify_token(token):
         return False
     with transaction.atomic():
@@ -47,4 +51,6 @@ def verify(request, device: TOTPDevice, token: str) -> bool:
             device.save(update_fields=["confirmed"])
             record(Actor.of(device.user), "second_factor.enrolled", "user", device.user.pk)
         otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
     return True
