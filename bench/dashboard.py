@@ -439,7 +439,8 @@ def main() -> int:
         "commit": git_commit(),
         "machine": info,
         "server": {
-            "command": "gunicorn integriteit.wsgi --worker-class gthread "
+            "command": "gunicorn integriteit.wsgi -c src/integriteit/conf/gunicorn.py "
+            "--worker-class gthread "
             f"--workers {args.workers} --threads {args.threads} (no access log)",
             "settings": "integriteit.conf.bench",
             "database": "PostgreSQL on 127.0.0.1, CONN_MAX_AGE 60",

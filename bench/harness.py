@@ -361,8 +361,9 @@ def use_django(env: dict) -> None:
 
 
 class Server:
-    """gunicorn with the production WSGI app; no access log (it would hold client addresses).
-    `capture_output` also sends the application's own log (Django's errors, with tracebacks)
+    """gunicorn with the production WSGI app and the deployment's configuration
+    (src/integriteit/conf/gunicorn.py: no access log, which would hold client addresses, and no
+    Server header); the command line sets the port, workers and threads. `capture_output` also sends the application's own log (Django's errors, with tracebacks)
     to the error log, for a benchmark that attributes server errors to their causes."""
 
     def __init__(
@@ -375,6 +376,8 @@ class Server:
             "integriteit.wsgi",
             "--chdir",
             str(ROOT / "src"),
+            "--config",
+            str(ROOT / "src" / "integriteit" / "conf" / "gunicorn.py"),
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",

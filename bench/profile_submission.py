@@ -17,6 +17,7 @@ import cProfile
 import os
 import pstats
 import re
+import secrets
 import sys
 import tempfile
 import time
@@ -45,7 +46,7 @@ def environment(database_url: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "integriteit.conf.bench",
         "PYTHONPATH": str(ROOT / "src"),
         "DATABASE_URL": database_url,
-        "SECRET_KEY": "profile-" + "x" * 50,
+        "SECRET_KEY": secrets.token_urlsafe(50),  # production settings refuse a weak key
         "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "testserver,127.0.0.1",
         "INTEGRITEIT_KEY_FILE": str(WORKDIR / "keys.json"),

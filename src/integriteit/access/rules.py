@@ -341,6 +341,14 @@ def organisations_for_adviser_register(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in={organisation for organisation, _role in roles})
 
 
+def organisations_for_protocol(user) -> QuerySet[Organisation]:
+    """The investigation protocol (issue 4 §1): the integrity coordinators of an organisation
+    manage its own steps on top of the BIPO baseline."""
+    if not is_verified_staff(user):
+        return Organisation.objects.none()
+    return _organisations_with_role(user, [Role.COORDINATOR])
+
+
 def adviser_of(user):
     """The user's ConfidentialAdviser record, or None (issue 5)."""
     from integriteit.advisers.models import ConfidentialAdviser

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
+from django.middleware.csrf import rotate_token
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -46,7 +47,10 @@ def qr_svg(device: TOTPDevice) -> str:
 
 
 def verify(request, device: TOTPDevice, token: str) -> bool:
-    """Check a token (django-otp throttles repeated failures per device) and mark the session."""
+    """Check a token (django-otp throttles repeated failures per device) and mark the session.
+
+    The session gets a new key, and the CSRF token a new value, as at login (Django's `login`
+    does both): a key learnt before the second factor must not open a verified session."""
     if not device.verify_token(token):
         return False
     with transaction.atomic():
@@ -55,6 +59,8 @@ def verify(request, device: TOTPDevice, token: str) -> bool:
             device.save(update_fields=["confirmed"])
             record(Actor.of(device.user), "second_factor.enrolled", "user", device.user.pk)
         otp_login(request, device)
+    request.session.cycle_key()
+    rotate_token(request)
     return True
 
 

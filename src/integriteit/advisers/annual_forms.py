@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integriteit.organisations.models import Organisation
+from integriteit.ui.fields import plausible_date
 
 
 class CreateReportForm(forms.Form):
@@ -30,7 +31,9 @@ class ActionForm(forms.Form):
     )
     owner = forms.CharField(label=_("Owner"), max_length=200)
     due_on = forms.DateField(
-        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Due on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_date],
     )
 
 

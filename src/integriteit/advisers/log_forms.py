@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from integriteit.organisations.models import Organisation, Unit
 from integriteit.reports.forms import StyledFormMixin
+from integriteit.ui.fields import plausible_date
 
 from .constants import ConversationTheme, Referral
 from .log import LogInput, name_warnings
@@ -23,6 +24,7 @@ class ConversationLogForm(StyledFormMixin, forms.Form):
         # ISO, whatever the language: a date input shows nothing for a localised value.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Format: YYYY-MM-DD."),
+        validators=[plausible_date],
     )
     theme = forms.ChoiceField(label=_("Theme"), choices=ConversationTheme.choices)
     organisation = forms.ModelChoiceField(

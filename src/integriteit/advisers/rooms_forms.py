@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integriteit.reports.forms import StyledFormMixin
+from integriteit.ui.fields import plausible_date
 
 from .models import ConversationRoom
 
@@ -17,7 +18,9 @@ class RoomBookingForm(StyledFormMixin, forms.Form):
         label=_("Room"), queryset=ConversationRoom.objects.none(), empty_label=None
     )
     day = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_date],
     )
     starts = forms.TimeField(
         label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "class": "utrecht-textbox"})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from integriteit.accounts.models import User
 from integriteit.reports.constants import Kind, ViolationTypeCode
 from integriteit.reports.forms import MESSAGE_MAX, SHORT_MAX, StyledFormMixin, textarea
+from integriteit.ui.fields import plausible_date
 
 from . import services
 from .constants import (
@@ -67,6 +68,7 @@ def date_field(label, **kwargs) -> forms.DateField:
         label=label,
         widget=DateInput(),
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
+        validators=[plausible_date],
         **kwargs,
     )
 
@@ -277,6 +279,7 @@ class SubjectInformedForm(CaseForm):
         help_text=_("Date and time, for example 31-12-2026 14:30."),
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d"],
+        validators=[plausible_date],
     )
     how = forms.ChoiceField(
         label=_("How"), choices=SubjectInformedHow.choices, widget=forms.RadioSelect

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "integriteit.accounts.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -251,6 +252,10 @@ SESSION_ENGINE = "integriteit.ui.sessions"
 # limit is kept in the session, reports/views/mailbox.py).
 SESSION_COOKIE_AGE = 60 * 60 * 8
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Staff sessions end 8 hours after login however active the user is (SESSION_COOKIE_AGE alone
+# slides with every change), and after an idle period (accounts/sessions.py).
+STAFF_SESSION_MAX_AGE = 60 * 60 * 8
+STAFF_SESSION_IDLE_MINUTES = int(env("STAFF_SESSION_IDLE_MINUTES", "60"))
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_AGE = None

@@ -2,7 +2,8 @@
 
 from .base import *  # noqa: F403
 from .base import env, env_bool
+from .secret_key import DEVELOPMENT_KEY
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env("SECRET_KEY", "demo-only-secret-key-do-not-use-in-production")
+SECRET_KEY = env("SECRET_KEY", DEVELOPMENT_KEY)
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

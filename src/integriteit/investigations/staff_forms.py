@@ -19,6 +19,7 @@ from integriteit.cases.models import Subject
 from integriteit.reports.attachments import AttachmentRejected, CleanFile, clean_upload
 from integriteit.reports.forms import StyledFormMixin, textarea
 from integriteit.reports.models import Report
+from integriteit.ui.fields import ModelMultipleChoiceField, plausible_date
 
 from .constants import IntervieweeRole, InvestigatorKind
 from .models import InvestigatorProfile, ProtocolStep
@@ -26,7 +27,7 @@ from .models import InvestigatorProfile, ProtocolStep
 OTHER_DOCUMENT = "other"
 
 
-class InvestigatorChoiceField(forms.ModelMultipleChoiceField):
+class InvestigatorChoiceField(ModelMultipleChoiceField):
     """Each investigator with the reasons they cannot take this case, if any (independence)."""
 
     def __init__(self, *args, refusals: dict[int, list[str]] | None = None, **kwargs):
@@ -155,6 +156,7 @@ class PlanInterviewForm(CaseForm):
         help_text=_("For example 31-12-2026 14:30."),
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M"],
+        validators=[plausible_date],
     )
     invitation = forms.CharField(
         label=_("Invitation"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from integriteit.accounts.models import User
 from integriteit.accounts.selectors import staff_of
 from integriteit.organisations.models import Organisation
+from integriteit.ui.fields import ModelMultipleChoiceField, plausible_date
 
 from .attachments import ALLOWED_EXTENSIONS, AttachmentRejected, CleanFile, clean_upload
 from .constants import (
@@ -141,7 +142,7 @@ class ReportForm(StyledFormMixin, forms.Form):
         max_length=SHORT_MAX,
         required=False,
     )
-    involved_staff = forms.ModelMultipleChoiceField(
+    involved_staff = ModelMultipleChoiceField(
         label=_("Who is involved? Choose from the staff list"),
         help_text=_(
             "The people you choose are kept out of the handling of your report: they will not see "
@@ -248,6 +249,7 @@ class RegisterReportForm(ReportForm):
         label=_("Date of receipt"),
         help_text=_("The legal terms count from this date. Format: YYYY-MM-DD."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[plausible_date],
     )
     minutes = forms.CharField(
         label=_("Minutes of the conversation"),

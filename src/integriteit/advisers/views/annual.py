@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from integriteit.access import rules
 from integriteit.accounts.decorators import staff_required
+from integriteit.ui.ids import primary_key
 
 from .. import annual
 from ..annual_forms import ActionForm, CreateReportForm, SignalForm, TextForm
@@ -193,7 +194,9 @@ def signals(request):
     if request.method == "POST":
         if "signal" in request.POST:
             signal = get_object_or_404(
-                InterimSignal, pk=request.POST["signal"], organisation__in=answering
+                InterimSignal,
+                pk=primary_key(InterimSignal, request.POST["signal"]),
+                organisation__in=answering,
             )
             answer = TextForm(request.POST)
             if answer.is_valid():

@@ -24,11 +24,20 @@ def _adviser(request):
     return adviser
 
 
+# How far from today `?week=` may go: the calendar's previous and next links and the booking
+# times of a week in year 1 or 9999 would not fit in a date (a 500).
+WEEKS_REACHABLE = datetime.timedelta(days=10 * 366)
+
+
 def _monday(request) -> datetime.date:
     today = timezone.localdate()
+    asked = request.GET.get("week", "")
     try:
-        day = datetime.date.fromisoformat(request.GET.get("week", ""))
+        day = datetime.date.fromisoformat(asked) if asked else today
     except ValueError:
+        day = None
+    if day is None or abs(day - today) > WEEKS_REACHABLE:
+        messages.warning(request, _("That week cannot be shown; this week is shown instead."))
         day = today
     return services.week_of(day)[0]
 

@@ -12,6 +12,7 @@ from integriteit.access.rules import Action, reports_visible_to
 from integriteit.accounts.decorators import staff_required
 from integriteit.organisations.models import Unit
 from integriteit.reports.selectors import report_for
+from integriteit.ui.ids import primary_key
 
 from .. import units
 from ..dashboard import dashboard as dashboard_selector
@@ -56,9 +57,10 @@ def set_unit(request, report_id):
     report = report_for(request.user, report_id, Action.CLASSIFY)
     unit = None
     if request.POST.get("unit"):
-        unit = Unit.objects.filter(
-            organisation_id=report.organisation_id, pk=request.POST["unit"]
-        ).first()
+        # A tampered value ("abc", "1.5", a huge number) is no unit, like an unknown id.
+        unit_id = primary_key(Unit, request.POST["unit"])
+        if unit_id is not None:
+            unit = Unit.objects.filter(organisation_id=report.organisation_id, pk=unit_id).first()
         if unit is None:
             messages.error(request, _("Choose a unit of the organisation of the report."))
             return redirect("cases:detail", report_id=report.pk)

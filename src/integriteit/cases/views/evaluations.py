@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integriteit.access.rules import organisations_for_process_evaluation
 from integriteit.accounts.decorators import staff_required
@@ -15,7 +17,10 @@ def process_evaluation(request):
         raise Http404
     years = range(timezone.now().year, timezone.now().year - 6, -1)
     year = request.GET.get("jaar", "")
-    selected = int(year) if year.isdigit() and int(year) in years else None
+    # Compared as text: "²".isdigit() is true, yet int("²") fails (a 500).
+    selected = next((choice for choice in years if str(choice) == year), None)
+    if year and selected is None:
+        messages.warning(request, _("There are no figures for that year; all years are shown."))
     return render(
         request,
         "cases/evaluations.html",

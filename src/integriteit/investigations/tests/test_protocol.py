@@ -203,10 +203,20 @@ def test_the_page_lists_the_steps_with_the_baseline_marked(people, bzk):
     assert html.count("Baseline") >= 11
 
 
-@pytest.mark.parametrize("name", ["investigator", "authority", "employee"])
+@pytest.mark.parametrize("name", ["investigator", "authority", "employee", "coordinator-fin"])
 def test_the_page_is_for_coordinators(people, name):
-    response = verified_client(people[name]).get(reverse("investigations:protocol"))
-    assert response.status_code == 403
+    """Denied means 404, never 403 (ADR 0002), for a look and for a change; a coordinator of
+    another organisation sees only their own organisation's protocol."""
+    client = verified_client(people[name])
+    url = reverse("investigations:protocol")
+    if name == "coordinator-fin":
+        page = client.get(url, {"organisation": "bzk"})
+        assert page.status_code == 200 and page.context["organisation"].slug == "fin"
+        return
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"organisation": "bzk"}).status_code == 404
+    assert client.post(url, step_post()).status_code == 404
+    assert services.current_protocol(Organisation.objects.get(slug="bzk")) == services.baseline()
 
 
 def step_post(**overrides):

@@ -7,15 +7,14 @@ from typing import cast
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.validators import validate_slug
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from integriteit.accounts.constants import Role
+from integriteit.access.rules import organisations_for_protocol
 from integriteit.accounts.decorators import staff_required
 from integriteit.accounts.models import User
 from integriteit.organisations.models import Organisation
@@ -106,22 +105,12 @@ class FieldForm(forms.Form):
         self.fields["step"].choices = [(s.code, _(s.name)) for s in steps]  # type: ignore[attr-defined]
 
 
-def _organisations(user) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(
-            role_assignments__user=user, role_assignments__role=Role.COORDINATOR
-        )
-        .distinct()
-        .order_by("name")
-    )
-
-
 @staff_required
 def protocol(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    organisations = _organisations(user)
+    organisations = list(organisations_for_protocol(user).order_by("name"))
     if not organisations:
-        raise PermissionDenied
+        raise Http404  # denied means 404, never 403 (ADR 0002)
     slug = request.POST.get("organisation") or request.GET.get("organisation")
     organisation = next((o for o in organisations if o.slug == slug), organisations[0])
     current: Protocol = services.current_protocol(organisation)
