@@ -8,15 +8,18 @@ come from the later side.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Model
+
+from .envelope import DecryptionError, Sealer, WrappedKey
 
 
 @dataclass(frozen=True)
 class KeyHolder:
     model: type[Model]
     # The owner bound into the wrapped key's associated data, e.g. "report:<id>".
-    owner: Callable[[Model], str]
+    owner: Callable[[Any], str]
     wrapped_field: str = "wrapped_key"
     version_field: str = "kek_version"
 
@@ -36,7 +39,7 @@ _holders: dict[str, KeyHolder] = {}
 
 def register_key_holder(
     model: type[Model],
-    owner: Callable[[Model], str],
+    owner: Callable[[Any], str],
     *,
     wrapped_field: str = "wrapped_key",
     version_field: str = "kek_version",
@@ -58,3 +61,31 @@ def kek_versions_in_use() -> dict[str, int]:
             version = row[holder.version_field]
             counts[version] = counts.get(version, 0) + row["n"]
     return counts
+
+
+def _holder_of(obj: Model) -> KeyHolder:
+    try:
+        return _holders[obj._meta.label]
+    except KeyError:
+        raise LookupError(f"{obj._meta.label} is not a registered key holder.") from None
+
+
+def new_row_sealer(obj: Model) -> Sealer:
+    """A fresh data key for a saved holder row (its id is bound into the key); the caller saves
+    the wrapped key and version fields with the ciphertexts."""
+    holder = _holder_of(obj)
+    sealer, wrapped = Sealer.new(holder.owner(obj))
+    setattr(obj, holder.wrapped_field, wrapped.ciphertext)
+    setattr(obj, holder.version_field, wrapped.kek_version)
+    return sealer
+
+
+def row_sealer(obj: Model) -> Sealer:
+    """The sealer of a holder row under its own data key."""
+    holder = _holder_of(obj)
+    wrapped = getattr(obj, holder.wrapped_field)
+    if not wrapped:
+        raise DecryptionError(f"{holder.label} {obj.pk} has no data key.")
+    return Sealer.from_wrapped(
+        WrappedKey(bytes(wrapped), getattr(obj, holder.version_field)), holder.owner(obj)
+    )
