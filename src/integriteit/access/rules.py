@@ -144,7 +144,8 @@ def interviews_visible_to(user) -> QuerySet:
 
     if not is_verified_staff(user):
         return Interview.objects.none()
-    return Interview.objects.filter(interviewee_id=user.pk, invited_at__isnull=False)
+    # The interviewee is a keyed tag, not a user id (docs/decisions/0013).
+    return Interview.objects.filter(interviewee_tag=person_tag(user.pk), invited_at__isnull=False)
 
 
 def report_versions_visible_to(user) -> QuerySet:
@@ -160,7 +161,9 @@ def report_versions_visible_to(user) -> QuerySet:
     if not is_verified_staff(user):
         return ReportVersion.objects.none()
     as_subject = ReportVersion.objects.filter(
-        investigation__report_id__in=Subject.objects.filter(person_id=user.pk).values("report_id")
+        investigation__report_id__in=Subject.objects.filter(person_tag=person_tag(user.pk)).values(
+            "report_id"
+        )
     )
     final_step_completed = StepRecord.objects.filter(
         investigation_id=OuterRef("investigation_id"),

@@ -17,6 +17,8 @@ from integriteit.access.rules import Action, can, is_excluded
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment, User
 from integriteit.audit.services import REPORTER, Actor, record
+from integriteit.crypto.holders import new_row_sealer
+from integriteit.crypto.tokens import person_tag
 from integriteit.deadlines.services import add_months, feedback_due
 from integriteit.reports import services as report_services
 from integriteit.reports.attachments import CleanFile
@@ -24,7 +26,7 @@ from integriteit.reports.constants import ExclusionReason, Kind, MessageKind, Ph
 from integriteit.reports.models import Message, Report, ViolationType
 from integriteit.reports.sealing import open_content, sealer_for
 
-from . import workflow
+from . import people, workflow
 from .constants import (
     CaseRole,
     ConflictCheckItem,
@@ -134,8 +136,15 @@ def send_message(
 # --- People on the case --------------------------------------------------------------------
 
 
-def _named_person_ids(report: Report) -> set[int]:
-    return {person["id"] for person in open_content(report).involved_staff}
+def _named_tags(report: Report) -> set[str]:
+    """The tags of the staff named in the report and of the subjects (ADR 0013)."""
+    named = {person_tag(person["id"]) for person in open_content(report).involved_staff}
+    return named | set(report.subjects.exclude(person_tag="").values_list("person_tag", flat=True))
+
+
+def subject_people(report: Report) -> list[User]:
+    """The staff members who are subjects of the case (their ids are sealed under its key)."""
+    return list(people.people_of(report.subjects.exclude(person_tag=""), "person").values())
 
 
 def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
@@ -143,17 +152,18 @@ def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
     reasons = []
     if is_excluded(assignee, report):
         reasons.append(_("This person is excluded from the case."))
-    named = _named_person_ids(report) | set(
-        report.subjects.exclude(person=None).values_list("person_id", flat=True)
-    )
-    if assignee.pk in named:
+    named = _named_tags(report)
+    own_tag = people.tag_of(assignee)
+    if own_tag in named:
         reasons.append(_("This person is named in the report."))
-    if DeclaredConflict.objects.filter(user=assignee, person_id__in=named).exists():
+    if DeclaredConflict.objects.filter(declarant_tag=own_tag, person_tag__in=named).exists():
         reasons.append(_("This person declared a conflict of interest with someone named."))
-    if role == CaseRole.INVESTIGATOR and assignee.unit_id is not None:
-        subject_units = report.subjects.exclude(person=None).values_list("person__unit", flat=True)
-        if assignee.unit_id in set(subject_units):
-            reasons.append(_("An investigator may not work in the subject's unit."))
+    if (
+        role == CaseRole.INVESTIGATOR
+        and assignee.unit_id is not None
+        and assignee.unit_id in {person.unit_id for person in subject_people(report)}
+    ):
+        reasons.append(_("An investigator may not work in the subject's unit."))
     if report.assignments.filter(user=assignee, role=role, ended_at__isnull=True).exists():
         reasons.append(_("This person already has this role on the case."))
     # Handlers may come from elsewhere (e.g. another organisation's integrity bureau for a
@@ -217,21 +227,34 @@ def end_assignment(user: User, assignment: CaseAssignment) -> None:
     )
 
 
+def declared_conflicts_of(user: User):
+    """The declarant's own declarations (found by their tag, ADR 0013)."""
+    return DeclaredConflict.objects.filter(declarant_tag=people.tag_of(user))
+
+
 @transaction.atomic
 def declare_conflict(user: User, person: User) -> DeclaredConflict:
+    """The colleague is kept as a tag plus their id under the declaration's own data key; the
+    audit entry names the declaration, not the colleague."""
     if person.pk == user.pk:
         raise CaseError(_("You cannot declare a conflict of interest with yourself."))
-    conflict, _created = DeclaredConflict.objects.get_or_create(user=user, person=person)
-    record(Actor.of(user), "conflict.declared", "user", user.pk, {"person": person.pk})
+    conflict, created = DeclaredConflict.objects.get_or_create(
+        declarant_tag=people.tag_of(user), person_tag=people.tag_of(person)
+    )
+    if created:
+        sealer = new_row_sealer(conflict)
+        conflict.save(update_fields=["wrapped_key", "kek_version"])
+        people.refer(conflict, "person", person, sealer)
+    record(Actor.of(user), "conflict.declared", "user", user.pk, {"conflict": conflict.pk})
     return conflict
 
 
 @transaction.atomic
 def withdraw_conflict(user: User, conflict: DeclaredConflict) -> None:
     """Only the person who declared a conflict withdraws it; the audit entry keeps the history."""
-    if conflict.user_id != user.pk:
+    if conflict.declarant_tag != people.tag_of(user):
         raise PermissionDenied
-    record(Actor.of(user), "conflict.withdrawn", "user", user.pk, {"person": conflict.person_id})
+    record(Actor.of(user), "conflict.withdrawn", "user", user.pk, {"conflict": conflict.pk})
     conflict.delete()
 
 
@@ -356,11 +379,12 @@ def decide_follow_up(
         report=report,
         route=route,
         referral_target=referral_target if route == FollowUpRoute.REFERRAL else "",
-        referral_organisation=referral_organisation if route == FollowUpRoute.REFERRAL else "",
         sealed_reason=b"",
         decided_by=user,
     )
     seal_on(follow_up, "sealed_reason", reason)
+    if route == FollowUpRoute.REFERRAL and referral_organisation:
+        seal_on(follow_up, "sealed_referral_organisation", referral_organisation)
     _advance(user, report, workflow.ROUTE_TRANSITION[route])
     if message_to_reporter.strip():
         kind = MessageKind.REFERRAL if route == FollowUpRoute.REFERRAL else MessageKind.MESSAGE
@@ -408,10 +432,11 @@ def record_subject(
     _require(user, Action.RECORD_SUBJECT, report)
     if person is None and not description.strip():
         raise CaseError(_("Choose the person or describe them."))
-    subject = Subject.objects.create(report=report, person=person)
+    subject = Subject.objects.create(report=report)
     if description:
         seal_on(subject, "sealed_description", description)
     if person is not None:
+        people.refer(subject, "person", person)  # a tag and a sealed id, never the id (ADR 0013)
         # The subject never sees the case (SYSTEM.md "Need to know").
         report_services.exclude_people(report, [person], ExclusionReason.NAMED)
     record(Actor.of(user), "case.subject_recorded", "report", report.pk, {"subject": subject.pk})
@@ -701,11 +726,12 @@ def record_hearing(
         subject=subject,
         held_on=held_on,
         form=form,
-        assisted_by=assisted_by,
         sealed_record=b"",
         recorded_by=user,
     )
     seal_on(hearing, "sealed_record", record_text)
+    if assisted_by:
+        seal_on(hearing, "sealed_assisted_by", assisted_by)
     record(Actor.of(user), "case.hearing_recorded", "report", report.pk, {"subject": subject.pk})
     return hearing
 
