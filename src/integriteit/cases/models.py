@@ -71,12 +71,12 @@ class CaseAssignment(models.Model):
 class DeclaredConflict(models.Model):
     """A staff member's own declaration of a conflict of interest with a colleague.
 
-    Neither person is stored in the clear (docs/decisions/0013): the declarant and the colleague
-    are keyed tags, so the declarant finds their own declarations and assignments find conflicts
-    with the people named in a case; the colleague's id is sealed under the row's own data key
-    (registered in integriteit.crypto.holders), to show the declarant whom they named."""
+    The colleague is an opaque reference (docs/decisions/0013): a keyed tag, so assignments find
+    conflicts with the people named in a case, and their id sealed under the row's own data key
+    (registered in integriteit.crypto.holders), to show the declarant whom they named. The
+    declarant is their own account: the audit trail names them as the actor anyway."""
 
-    declarant_tag = models.CharField(max_length=64, db_index=True)
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="declared_conflicts")
     person_tag = models.CharField(max_length=64, db_index=True)
     sealed_person = models.BinaryField(null=True, blank=True)
     wrapped_key = models.BinaryField(null=True, blank=True)
@@ -86,7 +86,7 @@ class DeclaredConflict(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["declarant_tag", "person_tag"], name="one_declaration_per_colleague"
+                fields=["user", "person_tag"], name="one_declaration_per_colleague"
             )
         ]
 

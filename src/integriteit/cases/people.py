@@ -15,13 +15,12 @@ from integriteit.accounts.models import User
 from integriteit.crypto import references
 from integriteit.crypto.envelope import Sealer
 from integriteit.crypto.holders import key_holders, row_sealer
-from integriteit.crypto.tokens import person_tag
 from integriteit.reports.sealing import sealer_for
 
 
-def tag_of(user: User) -> str:
-    """The tag under which `user` is found in person references and exclusions."""
-    return person_tag(user.pk)
+def tag_for(model: type[Model] | Model, name: str, user: User) -> str:
+    """The tag under which `user` is found in reference `name` of `model`."""
+    return references.tag_for(model, name, user.pk)
 
 
 def sealer_of(obj: Model) -> Sealer:

@@ -17,8 +17,8 @@ from integriteit.access.rules import Action, can, is_excluded
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment, User
 from integriteit.audit.services import REPORTER, Actor, record
+from integriteit.crypto import references
 from integriteit.crypto.holders import new_row_sealer
-from integriteit.crypto.tokens import person_tag
 from integriteit.deadlines.services import add_months, feedback_due
 from integriteit.reports import services as report_services
 from integriteit.reports.attachments import CleanFile
@@ -136,15 +136,16 @@ def send_message(
 # --- People on the case --------------------------------------------------------------------
 
 
-def _named_tags(report: Report) -> set[str]:
-    """The tags of the staff named in the report and of the subjects (ADR 0013)."""
-    named = {person_tag(person["id"]) for person in open_content(report).involved_staff}
-    return named | set(report.subjects.exclude(person_tag="").values_list("person_tag", flat=True))
-
-
 def subject_people(report: Report) -> list[User]:
     """The staff members who are subjects of the case (their ids are sealed under its key)."""
     return list(people.people_of(report.subjects.exclude(person_tag=""), "person").values())
+
+
+def _named_ids(report: Report) -> set[int]:
+    """The staff named in the report and the subjects: ids opened from the sealed content and
+    the sealed subject references (ADR 0013)."""
+    named = {person["id"] for person in open_content(report).involved_staff}
+    return named | {person.pk for person in subject_people(report)}
 
 
 def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
@@ -152,11 +153,11 @@ def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
     reasons = []
     if is_excluded(assignee, report):
         reasons.append(_("This person is excluded from the case."))
-    named = _named_tags(report)
-    own_tag = people.tag_of(assignee)
-    if own_tag in named:
+    named = _named_ids(report)
+    if assignee.pk in named:
         reasons.append(_("This person is named in the report."))
-    if DeclaredConflict.objects.filter(declarant_tag=own_tag, person_tag__in=named).exists():
+    conflict_tags = {references.tag_for(DeclaredConflict, "person", pk) for pk in named}
+    if DeclaredConflict.objects.filter(user=assignee, person_tag__in=conflict_tags).exists():
         reasons.append(_("This person declared a conflict of interest with someone named."))
     if (
         role == CaseRole.INVESTIGATOR
@@ -228,18 +229,18 @@ def end_assignment(user: User, assignment: CaseAssignment) -> None:
 
 
 def declared_conflicts_of(user: User):
-    """The declarant's own declarations (found by their tag, ADR 0013)."""
-    return DeclaredConflict.objects.filter(declarant_tag=people.tag_of(user))
+    """The declarant's own declarations."""
+    return DeclaredConflict.objects.filter(user=user)
 
 
 @transaction.atomic
 def declare_conflict(user: User, person: User) -> DeclaredConflict:
     """The colleague is kept as a tag plus their id under the declaration's own data key; the
-    audit entry names the declaration, not the colleague."""
+    audit entry names the declaration, not the colleague (ADR 0013)."""
     if person.pk == user.pk:
         raise CaseError(_("You cannot declare a conflict of interest with yourself."))
     conflict, created = DeclaredConflict.objects.get_or_create(
-        declarant_tag=people.tag_of(user), person_tag=people.tag_of(person)
+        user=user, person_tag=people.tag_for(DeclaredConflict, "person", person)
     )
     if created:
         sealer = new_row_sealer(conflict)
@@ -252,7 +253,7 @@ def declare_conflict(user: User, person: User) -> DeclaredConflict:
 @transaction.atomic
 def withdraw_conflict(user: User, conflict: DeclaredConflict) -> None:
     """Only the person who declared a conflict withdraws it; the audit entry keeps the history."""
-    if conflict.declarant_tag != people.tag_of(user):
+    if conflict.user_id != user.pk:
         raise PermissionDenied
     record(Actor.of(user), "conflict.withdrawn", "user", user.pk, {"conflict": conflict.pk})
     conflict.delete()

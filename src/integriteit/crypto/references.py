@@ -3,8 +3,10 @@
 A reference to a person inside a case (the subject, an interviewee, the colleague of a declared
 conflict) is never a user id in the clear. It is stored as two columns:
 
-- `<name>_tag`: `person_tag(user id)`, a keyed digest (key outside the database), so the rows of
-  one person can be found ("is this user the subject?", "which interviews are mine?");
+- `<name>_tag`: a keyed digest of the user id (key outside the database) that differs per kind
+  of reference (`tag_for`), so the rows of one person can be found ("is this user the
+  subject?", "which interviews are mine?") but a subject's tag cannot be matched with an
+  interviewee's, a declared conflict's or an exclusion's;
 - `sealed_<name>`: the user id, sealed under the data key of the row's owner and bound to the row
   and field, so whoever may read the case can tell who it is (to show the name, to send mail).
 
@@ -35,6 +37,11 @@ def open_field(sealer: Sealer, obj: Model, field: str) -> str:
     return sealer.open_text(record_of(obj), field, bytes(blob))
 
 
+def tag_for(model: type[Model] | Model, name: str, person_id: int) -> str:
+    """The tag of a person in reference `name` of `model` (a class or a row)."""
+    return person_tag(person_id, purpose=f"{model._meta.label_lower}.{name}")
+
+
 def tag_field(name: str) -> str:
     return f"{name}_tag"
 
@@ -50,7 +57,7 @@ def refer(sealer: Sealer, obj: Model, name: str, person_id: int | None) -> list[
         setattr(obj, tag_field(name), "")
         setattr(obj, sealed_field(name), None)
     else:
-        setattr(obj, tag_field(name), person_tag(person_id))
+        setattr(obj, tag_field(name), tag_for(obj, name, person_id))
         seal_field(sealer, obj, sealed_field(name), str(person_id))
     return [tag_field(name), sealed_field(name)]
 

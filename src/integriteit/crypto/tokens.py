@@ -10,10 +10,12 @@ def receipt_lookup_key(normalised_code: str) -> str:
     return hmac.new(keyring().receipt_pepper, normalised_code.encode(), hashlib.sha256).hexdigest()
 
 
-def person_tag(person_id: int) -> str:
-    """An opaque tag for a person excluded from a report (docs/decisions/0004-exclusions.md)."""
+def person_tag(person_id: int, purpose: str = "person") -> str:
+    """An opaque tag for a person: excluded from a report (docs/decisions/0004-exclusions.md),
+    or, with another `purpose`, referred to in a case (docs/decisions/0013): tags of different
+    purposes cannot be matched with each other."""
     return hmac.new(
-        keyring().exclusion_key, f"person:{person_id}".encode(), hashlib.sha256
+        keyring().exclusion_key, f"{purpose}:{person_id}".encode(), hashlib.sha256
     ).hexdigest()
 
 

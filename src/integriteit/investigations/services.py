@@ -673,15 +673,17 @@ def _within_term(due: datetime.date | None) -> None:
 
 
 def _require_interviewee(user: User, interview: Interview) -> None:
-    if not is_verified_staff(user) or interview.interviewee_tag != people.tag_of(user):
+    own_tag = people.tag_for(Interview, "interviewee", user)
+    if not is_verified_staff(user) or interview.interviewee_tag != own_tag:
         raise PermissionDenied
 
 
 def cooperating(user: User, as_role: str) -> tuple[Actor, dict[str, str]]:
-    """How the audit names a subject or witness acting in the portal: by role and opaque tag,
-    never by account, so the audit trail does not say who testified or who is accused
-    (ADR 0013). Whoever holds the keys can match the tag to the interview or subject."""
-    return Actor(label=as_role), {"by": people.tag_of(user)}
+    """How the audit names a subject or witness acting in the portal: by role and the tag of
+    their reference (the interview's or the subject's), never by account, so the audit trail
+    does not say who testified or who is accused (ADR 0013)."""
+    model, name = (Subject, "person") if as_role == "subject" else (Interview, "interviewee")
+    return Actor(label=as_role), {"by": people.tag_for(model, name, user)}
 
 
 @transaction.atomic
@@ -773,7 +775,8 @@ def offer_draft(user: User, investigation: Investigation) -> ReportVersion:
 
 def is_subject(user: User, investigation: Investigation) -> bool:
     """Whether `user` is a subject of the investigation's case (found by tag, ADR 0013)."""
-    return investigation.report.subjects.filter(person_tag=people.tag_of(user)).exists()
+    own_tag = people.tag_for(Subject, "person", user)
+    return investigation.report.subjects.filter(person_tag=own_tag).exists()
 
 
 @transaction.atomic

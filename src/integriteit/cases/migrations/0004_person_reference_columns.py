@@ -1,8 +1,8 @@
 """Opaque person references (docs/decisions/0013), step 1 of 3: the new columns beside the old.
 
 Steps 2 (seal the existing rows) and 3 (drop the clear columns) are separate migrations, so each
-runs in its own transaction. The declared conflict's old references become nullable first, so
-the three steps can also be reversed."""
+runs in its own transaction. The declared conflict's old reference to the colleague becomes
+nullable first, so the three steps can also be reversed."""
 
 import django.db.models.deletion
 from django.conf import settings
@@ -16,16 +16,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="declaredconflict",
-            name="user",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="declared_conflicts",
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
         migrations.AlterField(
             model_name="declaredconflict",
             name="person",
@@ -56,12 +46,6 @@ class Migration(migrations.Migration):
             model_name="followup",
             name="sealed_referral_organisation",
             field=models.BinaryField(blank=True, null=True),
-        ),
-        migrations.AddField(
-            model_name="declaredconflict",
-            name="declarant_tag",
-            field=models.CharField(db_index=True, default="", max_length=64),
-            preserve_default=False,
         ),
         migrations.AddField(
             model_name="declaredconflict",

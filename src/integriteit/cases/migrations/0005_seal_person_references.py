@@ -2,18 +2,16 @@
 
 Subjects get a tag and their id sealed under the case's data key; who assisted at a hearing and
 the organisation a report was referred to are sealed under it too. A declared conflict gets its
-own data key, the declarant's and the colleague's tags and the colleague's id sealed under it.
+own data key, the colleague's tag and the colleague's id sealed under it.
 This needs the key document: with rows to convert and no keys, the migration stops before
 anything changes (restore the key file and run it again). A case whose data key was destroyed
 (ADR 0008) keeps nothing: its clear values are dropped, as retention meant them to be.
 """
 
-from django.conf import settings
 from django.db import migrations
 
 from integriteit.crypto.envelope import Sealer, WrappedKey
 from integriteit.crypto.references import open_field, refer, referred_id, seal_field
-from integriteit.crypto.tokens import person_tag
 from integriteit.reports.sealing import sealer_for
 
 
@@ -53,19 +51,17 @@ def seal(apps, schema_editor):
     for conflict in DeclaredConflict.objects.all():
         sealer, wrapped = Sealer.new(_conflict_owner(conflict))
         conflict.wrapped_key, conflict.kek_version = wrapped.ciphertext, wrapped.kek_version
-        conflict.declarant_tag = person_tag(conflict.user_id)
         refer(sealer, conflict, "person", conflict.person_id)
-        conflict.user_id = conflict.person_id = None
+        conflict.person_id = None
         conflict.save()
 
 
 def unseal(apps, schema_editor):
-    """Back to the clear columns (needs the keys too). A declarant is found by matching tags."""
+    """Back to the clear columns (needs the keys too)."""
     Subject = apps.get_model("cases", "Subject")
     Hearing = apps.get_model("cases", "Hearing")
     FollowUp = apps.get_model("cases", "FollowUp")
     DeclaredConflict = apps.get_model("cases", "DeclaredConflict")
-    User = apps.get_model(settings.AUTH_USER_MODEL)
     for subject in Subject.objects.exclude(person_tag="").select_related("report"):
         sealer = _case_sealer(subject.report)
         subject.person_id = referred_id(sealer, subject, "person") if sealer else None
@@ -82,27 +78,16 @@ def unseal(apps, schema_editor):
             open_field(sealer, follow_up, "sealed_referral_organisation") if sealer else ""
         )
         follow_up.save(update_fields=["referral_organisation"])
-    conflicts = list(DeclaredConflict.objects.all())
-    if not conflicts:
-        return
-    by_tag = {person_tag(pk): pk for pk in User.objects.values_list("pk", flat=True)}
-    for conflict in conflicts:
+    for conflict in DeclaredConflict.objects.all():
         sealer = Sealer.from_wrapped(
             WrappedKey(bytes(conflict.wrapped_key), conflict.kek_version),
             _conflict_owner(conflict),
         )
-        conflict.user_id = by_tag.get(conflict.declarant_tag)
         conflict.person_id = referred_id(sealer, conflict, "person")
-        if conflict.user_id is None or conflict.person_id is None:
-            conflict.delete()
-        else:
-            conflict.save(update_fields=["user", "person"])
+        conflict.save(update_fields=["person"])
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("cases", "0004_person_reference_columns"),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
+    dependencies = [("cases", "0004_person_reference_columns")]
 
     operations = [migrations.RunPython(seal, unseal)]

@@ -9,11 +9,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterUniqueTogether(name="declaredconflict", unique_together=set()),
         migrations.RemoveField(model_name="declaredconflict", name="person"),
-        migrations.RemoveField(model_name="declaredconflict", name="user"),
         migrations.AddConstraint(
             model_name="declaredconflict",
             constraint=models.UniqueConstraint(
-                fields=("declarant_tag", "person_tag"), name="one_declaration_per_colleague"
+                fields=("user", "person_tag"), name="one_declaration_per_colleague"
             ),
         ),
         migrations.RemoveField(model_name="subject", name="person"),

@@ -14,7 +14,7 @@ from integriteit.advisers.models import AnnualReport, InterimSignal
 from integriteit.cases import services
 from integriteit.cases.models import DeclaredConflict, FollowUp, Hearing, Subject
 from integriteit.cases.people import person_of
-from integriteit.crypto.tokens import person_tag
+from integriteit.crypto.references import tag_for
 from integriteit.investigations.models import Interview
 from integriteit.testing import ensure_reference_data, make_report
 
@@ -117,7 +117,7 @@ def test_existing_rows_are_sealed_and_can_be_brought_back(people):
         _migrate(latest)
         employee, guide = people["employee"], people["guide"]
         subject = Subject.objects.get(pk=pks["subject"])
-        assert subject.person_tag == person_tag(employee.pk)
+        assert subject.person_tag == tag_for(Subject, "person", employee.pk)
         assert person_of(subject, "person") == employee
         assert services.open_on(Hearing.objects.get(pk=pks["hearing"]), "sealed_assisted_by") == (
             "Mr. Bijstand"

@@ -16,6 +16,7 @@ from integriteit.cases.constants import CaseRole, HearingForm, ReferralTarget
 from integriteit.cases.models import DeclaredConflict, Hearing, Subject
 from integriteit.cases.tests.flow import Flow, verified
 from integriteit.crypto.envelope import DecryptionError
+from integriteit.crypto.references import tag_for
 from integriteit.crypto.tokens import person_tag
 from integriteit.investigations import services as investigation_services
 from integriteit.investigations.models import Interview
@@ -42,7 +43,25 @@ def test_case_rows_hold_no_user_id_of_subject_witness_or_declared_colleague(peop
 
     marked = {case.subject_person.pk, case.witness.pk, declared.pk}
     assert user_references(marked) == []
-    assert Subject.objects.get(report=case.report).person_tag == person_tag(case.subject_person.pk)
+    assert Subject.objects.get(report=case.report).person_tag == tag_for(
+        Subject, "person", case.subject_person.pk
+    )
+
+
+def test_the_tags_of_one_person_differ_per_kind_of_reference(people):
+    """A database reader cannot match the subject of one case with a witness, the colleague of a
+    declared conflict or an exclusion elsewhere: the tag differs per kind of reference."""
+    case = PortalCase(people)
+    employee = case.subject_person  # the subject, interviewed as such
+    services.declare_conflict(verified(people["coordinator"]), employee)
+    tags = {
+        Subject.objects.get(report=case.report).person_tag,
+        case.interview(case.subject_interview).interviewee_tag,
+        DeclaredConflict.objects.get().person_tag,
+        person_tag(employee.pk),  # the exclusion tag of ADR 0004
+    }
+    assert len(tags) == 4
+    assert case.report.exclusions.filter(person_tag=person_tag(employee.pk)).exists()
 
 
 def test_who_assisted_and_the_adviser_named_are_not_in_the_clear(people):
@@ -83,7 +102,7 @@ def test_the_audit_trail_names_a_subject_or_witness_by_role_and_tag(people):
     investigation_services.approve_record(case.witness, case.interview(case.witness_interview))
     entry = AuditEntry.objects.get(action="investigation.record_approved")
     assert entry.actor_id is None and entry.actor_label == "interviewee"
-    assert entry.detail["by"] == person_tag(case.witness.pk)
+    assert entry.detail["by"] == tag_for(Interview, "interviewee", case.witness.pk)
     assert case.witness.username not in str(entry.detail)
 
 
@@ -197,10 +216,11 @@ def test_retention_removes_the_lookup_tags_with_the_personal_data(
 
     assert [removed.reference for removed in run.removed] == [report.reference]
     for person in (case.subject_person, case.witness):
-        tag = person_tag(person.pk)
+        tag = tag_for(Subject, "person", person.pk)
         assert not Subject.objects.filter(person_tag=tag).exists()
+        tag = tag_for(Interview, "interviewee", person.pk)
         assert not Interview.objects.filter(interviewee_tag=tag).exists()
-        assert not report.exclusions.filter(person_tag=tag).exists()
+        assert not report.exclusions.filter(person_tag=person_tag(person.pk)).exists()
         assert not interviews_visible_to(person).exists()
         assert not report_versions_visible_to(person).exists()
     assert not Subject.objects.filter(report=report).exclude(sealed_person=None).exists()

@@ -23,7 +23,7 @@ from integriteit.cases.models import (
     OrderMeasure,
     Subject,
 )
-from integriteit.crypto.tokens import person_tag
+from integriteit.crypto.references import tag_for
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 
@@ -474,7 +474,7 @@ def test_assignment_refused_for_a_declared_conflict(people, staff_client, make_r
     assert "Your declaration of a conflict of interest is recorded." in page
     assert f"Withdraw the declaration about {people['employee']}" in page
     assert DeclaredConflict.objects.filter(
-        declarant_tag=person_tag(people["guide"].pk), person_tag=person_tag(people["employee"].pk)
+        user=people["guide"], person_tag=tag_for(DeclaredConflict, "person", people["employee"].pk)
     ).exists()
 
     coordinator = staff_client(people["coordinator"])
