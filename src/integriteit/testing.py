@@ -159,3 +159,41 @@ def stored_bytes() -> dict[str, bytes]:
         if path.is_file():
             found[str(path)] = path.read_bytes()
     return found
+
+
+def user_references(user_ids: set[int]) -> list[str]:
+    """Every column of reports, cases, investigations and advisers that refers to a user account
+    and holds one of `user_ids`, and the audit actor column if it does: where a database copy
+    would say that these people are in a case (docs/decisions/0013)."""
+    from django.apps import apps
+
+    from integriteit.audit.models import AuditEntry
+
+    found = []
+    for label in ("reports", "cases", "investigations", "advisers"):
+        for model in apps.get_app_config(label).get_models():
+            for model_field in model._meta.concrete_fields:
+                if model_field.is_relation and model_field.related_model is User:
+                    rows = model._default_manager.filter(**{f"{model_field.name}__in": user_ids})
+                    if rows.exists():
+                        found.append(f"{model._meta.db_table}.{model_field.column}")
+    if AuditEntry.objects.filter(actor_id__in=user_ids).exists():
+        found.append("audit_auditentry.actor_id")
+    return found
+
+
+def table_holds(table: str, text: str) -> bool:
+    """Whether any column of any row of `table` holds `text` in the clear (as text or bytes)."""
+    from django.db import connection
+
+    raw = text.encode()
+    with connection.cursor() as cursor:
+        # The table name is our own, quoted; nothing comes from user input.
+        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        rows = cursor.fetchall()
+    return any(
+        (isinstance(value, str) and text in value)
+        or (isinstance(value, bytes | memoryview) and raw in bytes(value))
+        for row in rows
+        for value in row
+    )

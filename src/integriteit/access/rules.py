@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
 from integriteit.audit.services import integrity_alert
+from integriteit.crypto.references import tag_for
 from integriteit.crypto.tokens import person_tag
 from integriteit.organisations.models import Organisation
 from integriteit.reports.models import Report, ReportExclusion
@@ -236,7 +237,9 @@ def interviews_visible_to(user) -> QuerySet:
 
     if not is_verified_staff(user):
         return Interview.objects.none()
-    return Interview.objects.filter(interviewee_id=user.pk, invited_at__isnull=False)
+    # The interviewee is a keyed tag, not a user id (docs/decisions/0013).
+    own_tag = tag_for(Interview, "interviewee", user.pk)
+    return Interview.objects.filter(interviewee_tag=own_tag, invited_at__isnull=False)
 
 
 def report_versions_visible_to(user) -> QuerySet:
@@ -251,8 +254,9 @@ def report_versions_visible_to(user) -> QuerySet:
 
     if not is_verified_staff(user):
         return ReportVersion.objects.none()
+    own_tag = tag_for(Subject, "person", user.pk)  # a keyed tag, not a user id (ADR 0013)
     as_subject = ReportVersion.objects.filter(
-        investigation__report_id__in=Subject.objects.filter(person_id=user.pk).values("report_id")
+        investigation__report_id__in=Subject.objects.filter(person_tag=own_tag).values("report_id")
     )
     final_step_completed = StepRecord.objects.filter(
         investigation_id=OuterRef("investigation_id"),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.template.loader import render_to_string
@@ -30,6 +31,8 @@ from django.utils.translation import gettext as _
 
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
+from integriteit.crypto.holders import new_row_sealer, row_sealer
+from integriteit.crypto.references import open_field, seal_field
 
 from .constants import ConversationTheme, Referral
 from .models import (
@@ -328,7 +331,7 @@ def report_pdf(report: AnnualReport, data: Figures) -> bytes:
         {
             "report": report,
             "figures": data,
-            "recommendations": report.recommendations.prefetch_related("actions").order_by("pk"),
+            "recommendations": recommendations_of(report),
             "generated": timezone.localtime(),
         },
     )
@@ -336,17 +339,94 @@ def report_pdf(report: AnnualReport, data: Figures) -> bytes:
 
 
 # --- The report's life ----------------------------------------------------------------------
+#
+# Recommendations, responses, follow-up actions and interim signals are free text about the
+# organisation: sealed, the first three under the annual report's own data key, a signal under
+# its own (ADR 0013). The pages open them; the database holds only ciphertext.
+
+
+def owner_of_report(report: AnnualReport) -> str:
+    return f"adviserreport:{report.pk}"
+
+
+def owner_of_signal(signal: InterimSignal) -> str:
+    return f"interimsignal:{signal.pk}"
+
+
+@dataclass
+class ActionView:
+    action: FollowUpAction
+    description: str
+    owner: str
+    state: str = ""
+
+    @property
+    def pk(self) -> int:
+        return self.action.pk
+
+
+@dataclass
+class RecommendationView:
+    recommendation: Recommendation
+    text: str
+    response: str
+    actions: list[ActionView]
+
+    @property
+    def pk(self) -> int:
+        return self.recommendation.pk
+
+
+@dataclass
+class SignalView:
+    signal: InterimSignal
+    text: str
+    response: str
 
 
 def create_report(organisation, year: int, user) -> AnnualReport:
-    report, _created = AnnualReport.objects.get_or_create(
-        organisation=organisation, year=year, defaults={"created_by": user}
-    )
+    with transaction.atomic():
+        report, created = AnnualReport.objects.get_or_create(
+            organisation=organisation, year=year, defaults={"created_by": user}
+        )
+        if created:
+            new_row_sealer(report)
+            report.save(update_fields=["wrapped_key", "kek_version"])
     return report
 
 
+def recommendations_of(report: AnnualReport, today: datetime.date | None = None):
+    """The report's recommendations with their responses and actions, opened for display."""
+    sealer = row_sealer(report)
+    today = today or timezone.localdate()
+    views = []
+    for recommendation in report.recommendations.prefetch_related("actions").order_by("pk"):
+        actions = [
+            ActionView(
+                action,
+                open_field(sealer, action, "sealed_description"),
+                open_field(sealer, action, "sealed_owner"),
+                action_state(action, today),
+            )
+            for action in recommendation.actions.all()
+        ]
+        views.append(
+            RecommendationView(
+                recommendation,
+                open_field(sealer, recommendation, "sealed_text"),
+                open_field(sealer, recommendation, "sealed_response"),
+                actions,
+            )
+        )
+    return views
+
+
+@transaction.atomic
 def add_recommendation(report: AnnualReport, text: str) -> Recommendation:
-    return Recommendation.objects.create(annual_report=report, text=text)
+    recommendation = Recommendation.objects.create(annual_report=report, sealed_text=b"")
+    seal_field(row_sealer(report), recommendation, "sealed_text", text)
+    recommendation.save(update_fields=["sealed_text"])
+    return recommendation
 
 
 def _authority_emails(organisation) -> list[str]:
@@ -381,18 +461,24 @@ def send_to_authority(report: AnnualReport) -> None:
 
 
 def respond(recommendation: Recommendation, text: str, user) -> None:
-    recommendation.response = text
+    seal_field(row_sealer(recommendation.annual_report), recommendation, "sealed_response", text)
     recommendation.responded_by = user
     recommendation.responded_at = timezone.now()
-    recommendation.save(update_fields=["response", "responded_by", "responded_at"])
+    recommendation.save(update_fields=["sealed_response", "responded_by", "responded_at"])
 
 
+@transaction.atomic
 def add_action(
     recommendation: Recommendation, description: str, owner: str, due_on: datetime.date
 ) -> FollowUpAction:
-    return FollowUpAction.objects.create(
-        recommendation=recommendation, description=description, owner=owner, due_on=due_on
+    action = FollowUpAction.objects.create(
+        recommendation=recommendation, sealed_description=b"", sealed_owner=b"", due_on=due_on
     )
+    sealer = row_sealer(recommendation.annual_report)
+    seal_field(sealer, action, "sealed_description", description)
+    seal_field(sealer, action, "sealed_owner", owner)
+    action.save(update_fields=["sealed_description", "sealed_owner"])
+    return action
 
 
 def action_state(action: FollowUpAction, today: datetime.date | None = None) -> str:
@@ -402,8 +488,22 @@ def action_state(action: FollowUpAction, today: datetime.date | None = None) -> 
     return "overdue" if action.due_on < today else "open"
 
 
+def open_signal(signal: InterimSignal) -> SignalView:
+    sealer = row_sealer(signal)
+    return SignalView(
+        signal,
+        open_field(sealer, signal, "sealed_text"),
+        open_field(sealer, signal, "sealed_response"),
+    )
+
+
 def raise_signal(organisation, text: str, user) -> InterimSignal:
-    signal = InterimSignal.objects.create(organisation=organisation, text=text, raised_by=user)
+    with transaction.atomic():
+        signal = InterimSignal.objects.create(
+            organisation=organisation, raised_by=user, sealed_text=b""
+        )
+        seal_field(new_row_sealer(signal), signal, "sealed_text", text)
+        signal.save(update_fields=["wrapped_key", "kek_version", "sealed_text"])
     recipients = _authority_emails(organisation)
     if recipients:
         send_mail(
@@ -417,6 +517,6 @@ def raise_signal(organisation, text: str, user) -> InterimSignal:
 
 
 def answer_signal(signal: InterimSignal, text: str) -> None:
-    signal.response = text
+    seal_field(row_sealer(signal), signal, "sealed_response", text)
     signal.responded_at = timezone.now()
-    signal.save(update_fields=["response", "responded_at"])
+    signal.save(update_fields=["sealed_response", "responded_at"])

@@ -101,7 +101,10 @@ class ConversationLogEntry(models.Model):
 
 
 class AnnualReport(models.Model):
-    """The advisers' annual report for an organisation (seed 004; seed 001 §3.7 norm 12)."""
+    """The advisers' annual report for an organisation (seed 004; seed 001 §3.7 norm 12).
+
+    Its recommendations, the responses and the follow-up actions are free text about the
+    organisation's people and cases: sealed under the report's own data key (ADR 0013)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="adviser_reports"
@@ -110,6 +113,8 @@ class AnnualReport(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_to_authority_at = models.DateTimeField(null=True, blank=True)
+    wrapped_key = models.BinaryField(null=True, blank=True)
+    kek_version = models.CharField(max_length=16, blank=True)
 
     class Meta:
         constraints = [
@@ -126,36 +131,39 @@ class Recommendation(models.Model):
     annual_report = models.ForeignKey(
         AnnualReport, on_delete=models.CASCADE, related_name="recommendations"
     )
-    text = models.TextField()
-    response = models.TextField(blank=True)
+    sealed_text = models.BinaryField()
+    sealed_response = models.BinaryField(null=True, blank=True)
     responded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     responded_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return self.text[:50]
+        return f"recommendation {self.pk}"
 
 
 class FollowUpAction(models.Model):
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.CASCADE, related_name="actions"
     )
-    description = models.TextField()
-    owner = models.CharField(max_length=200)
+    sealed_description = models.BinaryField()
+    sealed_owner = models.BinaryField()
     due_on = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return self.description[:50]
+        return f"follow-up action {self.pk}"
 
 
 class InterimSignal(models.Model):
-    """An urgent trend raised to the competent authority at any time (seed 001 §3.7)."""
+    """An urgent trend raised to the competent authority at any time (seed 001 §3.7); its text
+    and the response are sealed under the signal's own data key (ADR 0013)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     raised_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     raised_at = models.DateTimeField(auto_now_add=True)
-    text = models.TextField()
-    response = models.TextField(blank=True)
+    wrapped_key = models.BinaryField(null=True, blank=True)
+    kek_version = models.CharField(max_length=16, blank=True)
+    sealed_text = models.BinaryField()
+    sealed_response = models.BinaryField(null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

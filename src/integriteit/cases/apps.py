@@ -9,10 +9,14 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         # The reporter's side of case handling appears in the mailbox of `reports`.
+        from integriteit.crypto.holders import register_key_holder
         from integriteit.reports.signals import report_received
 
         from .mailbox import register_panels
+        from .models import DeclaredConflict
         from .routing import route_when_no_coordinator
 
         register_panels()
+        # A declared conflict belongs to no case: it has its own data key (ADR 0013).
+        register_key_holder(DeclaredConflict, lambda conflict: f"declaredconflict:{conflict.pk}")
         report_received.connect(route_when_no_coordinator, dispatch_uid="cases-routing")

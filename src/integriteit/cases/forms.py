@@ -16,7 +16,7 @@ from integriteit.reports.constants import Kind, ViolationTypeCode
 from integriteit.reports.forms import MESSAGE_MAX, SHORT_MAX, StyledFormMixin, textarea
 from integriteit.ui.fields import plausible_date
 
-from . import services
+from . import people, services
 from .constants import (
     AftercareAudience,
     CaseRole,
@@ -40,8 +40,9 @@ def _yes_no(value: str) -> bool:
 
 def subject_label(subject: Subject) -> str:
     """How a subject is named on the case page: the staff member, else the sealed description."""
-    if subject.person_id is not None and subject.person is not None:
-        return str(subject.person)
+    person = people.person_of(subject, "person")
+    if person is not None:
+        return str(person)
     description = services.shown_on(subject, "sealed_description")
     if len(description) > 80:
         return description[:77] + "…"

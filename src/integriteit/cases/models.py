@@ -83,17 +83,29 @@ class CaseAssignment(models.Model):
 
 
 class DeclaredConflict(models.Model):
-    """A staff member's own declaration of a conflict of interest with a colleague."""
+    """A staff member's own declaration of a conflict of interest with a colleague.
+
+    The colleague is an opaque reference (docs/decisions/0013): a keyed tag, so assignments find
+    conflicts with the people named in a case, and their id sealed under the row's own data key
+    (registered in integriteit.crypto.holders), to show the declarant whom they named. The
+    declarant is their own account: the audit trail names them as the actor anyway."""
 
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="declared_conflicts")
-    person = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    person_tag = models.CharField(max_length=64, db_index=True)
+    sealed_person = models.BinaryField(null=True, blank=True)
+    wrapped_key = models.BinaryField(null=True, blank=True)
+    kek_version = models.CharField(max_length=16, blank=True)
     declared_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        unique_together = [("user", "person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "person_tag"], name="one_declaration_per_colleague"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} ↔ {self.person}"
+        return f"declared conflict {self.pk}"
 
 
 class Assessment(models.Model):
@@ -131,7 +143,7 @@ class FollowUp(models.Model):
     report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="follow_up")
     route = models.CharField(max_length=32, choices=FollowUpRoute.choices)
     referral_target = models.CharField(max_length=32, choices=ReferralTarget.choices, blank=True)
-    referral_organisation = models.CharField(max_length=200, blank=True)
+    sealed_referral_organisation = models.BinaryField(null=True, blank=True)
     sealed_reason = models.BinaryField()
     sealed_outcome = models.BinaryField(null=True, blank=True)
     outcome_recorded_at = models.DateTimeField(null=True, blank=True)
@@ -143,12 +155,15 @@ class FollowUp(models.Model):
 
 
 class Subject(models.Model):
-    """The person a report is about (beklagde): a person with rights, never a reader of the report."""
+    """The person a report is about (beklagde): a person with rights, never a reader of the report.
+
+    The staff member is an opaque reference (docs/decisions/0013): `person_tag` to find the
+    subjects of a user, `sealed_person` (their id under the case's data key) to name them;
+    hearings, measures and order measures reach the person only through the subject."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="subjects")
-    person = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    person_tag = models.CharField(max_length=64, blank=True, db_index=True)
+    sealed_person = models.BinaryField(null=True, blank=True)
     sealed_description = models.BinaryField(null=True, blank=True)
     informed_at = models.DateTimeField(null=True, blank=True)
     informed_how = models.CharField(max_length=16, choices=SubjectInformedHow.choices, blank=True)
@@ -267,7 +282,7 @@ class Hearing(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="hearings")
     held_on = models.DateField()
     form = models.CharField(max_length=16, choices=HearingForm.choices)
-    assisted_by = models.CharField(max_length=200, blank=True)
+    sealed_assisted_by = models.BinaryField(null=True, blank=True)
     sealed_record = models.BinaryField()
     recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

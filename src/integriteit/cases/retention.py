@@ -6,9 +6,11 @@ term since, until closure plus the current term: the later of the two counts. Th
 `remove_personal_data` removes everything personal and keeps the anonymous registry facts:
 
 removed: the reporter's identity, the report's contents, messages, attachments (rows and files on
-disk), the subjects' descriptions, notes and person links, hearing records and who assisted,
-aftercare descriptions and cancel reasons, descriptions of signals of disadvantage, reasons and
-outcome of the follow-up, the assessment notes, the decision summary, reasons of order measures,
+disk), the subjects' descriptions, notes and person references (lookup tag and sealed id, ADR
+0013), hearing records and who assisted, aftercare descriptions and cancel reasons, descriptions
+of signals of disadvantage, reasons, outcome and referral organisation of the follow-up, the
+interviewees' references and the advisers named in interviews (investigations), the assessment
+notes, the decision summary, reasons of order measures,
 the evaluation comment, reasons of phase changes, exclusions, the receipt code's lookup and hash;
 then the report's data key is destroyed (crypto-shredding), so any ciphertext left anywhere
 (a backup, a file the removal missed) can no longer be read;
@@ -189,17 +191,21 @@ def _remove(report: Report, now: datetime.datetime) -> dict[str, int]:
     report_services.remove_exclusions(report)
     if removed["reporter_identity"]:
         report.identity.delete()
+    # The lookup tag goes too: left behind, it would still link the person to this case for
+    # whoever holds the tag key (ADR 0013).
     Subject.objects.filter(report=report).update(
-        person=None, sealed_description=None, sealed_informed_note=None
+        person_tag="", sealed_person=None, sealed_description=None, sealed_informed_note=None
     )
-    Hearing.objects.filter(report=report).update(sealed_record=b"", assisted_by="")
+    Hearing.objects.filter(report=report).update(sealed_record=b"", sealed_assisted_by=None)
     AftercareAction.objects.filter(report=report).update(
         sealed_description=b"", sealed_cancel_reason=None
     )
     DisadvantageSignal.objects.filter(report=report).update(sealed_description=b"")
     OrderMeasure.objects.filter(report=report).update(sealed_reason=b"")
     PhaseChange.objects.filter(report=report).update(sealed_reason=None)
-    FollowUp.objects.filter(report=report).update(sealed_reason=b"", sealed_outcome=None)
+    FollowUp.objects.filter(report=report).update(
+        sealed_reason=b"", sealed_outcome=None, sealed_referral_organisation=None
+    )
     Assessment.objects.filter(report=report).update(sealed_notes=None)
     Decision.objects.filter(report=report).update(sealed_summary=b"")
     Evaluation.objects.filter(report=report).update(sealed_comment=None)

@@ -17,6 +17,8 @@ from integriteit.access.rules import Action, can, is_excluded
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment, User
 from integriteit.audit.services import REPORTER, Actor, record
+from integriteit.crypto import references
+from integriteit.crypto.holders import new_row_sealer
 from integriteit.deadlines.services import add_months, feedback_due
 from integriteit.reports import services as report_services
 from integriteit.reports.attachments import CleanFile
@@ -26,7 +28,7 @@ from integriteit.reports.sealing import open_content, sealer_for
 from integriteit.transactions import atomic_with_retry
 from integriteit.ui.integrity import for_display, unreadable_note
 
-from . import workflow
+from . import people, workflow
 from .constants import (
     CaseRole,
     ConflictCheckItem,
@@ -140,8 +142,16 @@ def send_message(
 # --- People on the case --------------------------------------------------------------------
 
 
-def _named_person_ids(report: Report) -> set[int]:
-    return {person["id"] for person in open_content(report).involved_staff}
+def subject_people(report: Report) -> list[User]:
+    """The staff members who are subjects of the case (their ids are sealed under its key)."""
+    return list(people.people_of(report.subjects.exclude(person_tag=""), "person").values())
+
+
+def _named_ids(report: Report) -> set[int]:
+    """The staff named in the report and the subjects: ids opened from the sealed content and
+    the sealed subject references (ADR 0013)."""
+    named = {person["id"] for person in open_content(report).involved_staff}
+    return named | {person.pk for person in subject_people(report)}
 
 
 def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
@@ -149,17 +159,18 @@ def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
     reasons = []
     if is_excluded(assignee, report):
         reasons.append(_("This person is excluded from the case."))
-    named = _named_person_ids(report) | set(
-        report.subjects.exclude(person=None).values_list("person_id", flat=True)
-    )
+    named = _named_ids(report)
     if assignee.pk in named:
         reasons.append(_("This person is named in the report."))
-    if DeclaredConflict.objects.filter(user=assignee, person_id__in=named).exists():
+    conflict_tags = {references.tag_for(DeclaredConflict, "person", pk) for pk in named}
+    if DeclaredConflict.objects.filter(user=assignee, person_tag__in=conflict_tags).exists():
         reasons.append(_("This person declared a conflict of interest with someone named."))
-    if role == CaseRole.INVESTIGATOR and assignee.unit_id is not None:
-        subject_units = report.subjects.exclude(person=None).values_list("person__unit", flat=True)
-        if assignee.unit_id in set(subject_units):
-            reasons.append(_("An investigator may not work in the subject's unit."))
+    if (
+        role == CaseRole.INVESTIGATOR
+        and assignee.unit_id is not None
+        and assignee.unit_id in {person.unit_id for person in subject_people(report)}
+    ):
+        reasons.append(_("An investigator may not work in the subject's unit."))
     if report.assignments.filter(user=assignee, role=role, ended_at__isnull=True).exists():
         reasons.append(_("This person already has this role on the case."))
     # Handlers may come from elsewhere (e.g. another organisation's integrity bureau for a
@@ -223,12 +234,25 @@ def end_assignment(user: User, assignment: CaseAssignment) -> None:
     )
 
 
+def declared_conflicts_of(user: User):
+    """The declarant's own declarations."""
+    return DeclaredConflict.objects.filter(user=user)
+
+
 @transaction.atomic
 def declare_conflict(user: User, person: User) -> DeclaredConflict:
+    """The colleague is kept as a tag plus their id under the declaration's own data key; the
+    audit entry names the declaration, not the colleague (ADR 0013)."""
     if person.pk == user.pk:
         raise CaseError(_("You cannot declare a conflict of interest with yourself."))
-    conflict, _created = DeclaredConflict.objects.get_or_create(user=user, person=person)
-    record(Actor.of(user), "conflict.declared", "user", user.pk, {"person": person.pk})
+    conflict, created = DeclaredConflict.objects.get_or_create(
+        user=user, person_tag=people.tag_for(DeclaredConflict, "person", person)
+    )
+    if created:
+        sealer = new_row_sealer(conflict)
+        conflict.save(update_fields=["wrapped_key", "kek_version"])
+        people.refer(conflict, "person", person, sealer)
+    record(Actor.of(user), "conflict.declared", "user", user.pk, {"conflict": conflict.pk})
     return conflict
 
 
@@ -237,7 +261,7 @@ def withdraw_conflict(user: User, conflict: DeclaredConflict) -> None:
     """Only the person who declared a conflict withdraws it; the audit entry keeps the history."""
     if conflict.user_id != user.pk:
         raise PermissionDenied
-    record(Actor.of(user), "conflict.withdrawn", "user", user.pk, {"person": conflict.person_id})
+    record(Actor.of(user), "conflict.withdrawn", "user", user.pk, {"conflict": conflict.pk})
     conflict.delete()
 
 
@@ -362,11 +386,12 @@ def decide_follow_up(
         report=report,
         route=route,
         referral_target=referral_target if route == FollowUpRoute.REFERRAL else "",
-        referral_organisation=referral_organisation if route == FollowUpRoute.REFERRAL else "",
         sealed_reason=b"",
         decided_by=user,
     )
     seal_on(follow_up, "sealed_reason", reason)
+    if route == FollowUpRoute.REFERRAL and referral_organisation:
+        seal_on(follow_up, "sealed_referral_organisation", referral_organisation)
     _advance(user, report, workflow.ROUTE_TRANSITION[route])
     if message_to_reporter.strip():
         kind = MessageKind.REFERRAL if route == FollowUpRoute.REFERRAL else MessageKind.MESSAGE
@@ -414,10 +439,11 @@ def record_subject(
     _require(user, Action.RECORD_SUBJECT, report)
     if person is None and not description.strip():
         raise CaseError(_("Choose the person or describe them."))
-    subject = Subject.objects.create(report=report, person=person)
+    subject = Subject.objects.create(report=report)
     if description:
         seal_on(subject, "sealed_description", description)
     if person is not None:
+        people.refer(subject, "person", person)  # a tag and a sealed id, never the id (ADR 0013)
         # The subject never sees the case (SYSTEM.md "Need to know").
         report_services.exclude_people(report, [person], ExclusionReason.NAMED)
     record(Actor.of(user), "case.subject_recorded", "report", report.pk, {"subject": subject.pk})
@@ -707,11 +733,12 @@ def record_hearing(
         subject=subject,
         held_on=held_on,
         form=form,
-        assisted_by=assisted_by,
         sealed_record=b"",
         recorded_by=user,
     )
     seal_on(hearing, "sealed_record", record_text)
+    if assisted_by:
+        seal_on(hearing, "sealed_assisted_by", assisted_by)
     record(Actor.of(user), "case.hearing_recorded", "report", report.pk, {"subject": subject.pk})
     return hearing
 

@@ -8,9 +8,12 @@ come from the later side.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Model
+
+if TYPE_CHECKING:  # envelope imports keycheck, which imports this module
+    from .envelope import Sealer
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,35 @@ def kek_versions_in_use() -> dict[str, int]:
             version = row[holder.version_field]
             counts[version] = counts.get(version, 0) + row["n"]
     return counts
+
+
+def _holder_of(obj: Model) -> KeyHolder:
+    try:
+        return _holders[obj._meta.label]
+    except KeyError:
+        raise LookupError(f"{obj._meta.label} is not a registered key holder.") from None
+
+
+def new_row_sealer(obj: Model) -> "Sealer":
+    """A fresh data key for a saved holder row (its id is bound into the key); the caller saves
+    the wrapped key and version fields with the ciphertexts."""
+    from .envelope import Sealer
+
+    holder = _holder_of(obj)
+    sealer, wrapped = Sealer.new(holder.owner(obj))
+    setattr(obj, holder.wrapped_field, wrapped.ciphertext)
+    setattr(obj, holder.version_field, wrapped.kek_version)
+    return sealer
+
+
+def row_sealer(obj: Model) -> "Sealer":
+    """The sealer of a holder row under its own data key."""
+    from .envelope import DecryptionError, Sealer, WrappedKey
+
+    holder = _holder_of(obj)
+    wrapped = getattr(obj, holder.wrapped_field)
+    if not wrapped:
+        raise DecryptionError(f"{holder.label} {obj.pk} has no data key.")
+    return Sealer.from_wrapped(
+        WrappedKey(bytes(wrapped), getattr(obj, holder.version_field)), holder.owner(obj)
+    )

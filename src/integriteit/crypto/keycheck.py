@@ -21,7 +21,8 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -381,3 +382,56 @@ class KeyCheckedCommand(BaseCommand):
         except KeyCheckFailed as failure:
             raise CommandError(str(failure)) from failure
         return super().execute(*args, **options)
+
+
+@contextmanager
+def migrating() -> Iterator[KeyRing | None]:
+    """For data migrations that seal existing rows. They use keys before the full check can run:
+    its table and the columns of the key holders it counts may still be being created. The
+    document is compared with the fingerprints already recorded, if any (a wrong document must
+    not seal an upgrade), and counts as checked for the migration only; the full check runs when
+    the application starts. Without a document nothing is marked: a migration with rows to seal
+    then stops at its first use of a key, with the usual message; one without rows needs none."""
+    try:
+        ring = keyring()
+    except ImproperlyConfigured:
+        yield None
+        return
+    tables = connection.introspection.table_names()
+    if "crypto_keyfingerprint" in tables:
+        expected = fingerprints(ring)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, fingerprint FROM crypto_keyfingerprint")
+            stored = dict(cursor.fetchall())
+        differing = [
+            name for name, value in stored.items() if name in expected and expected[name] != value
+        ]
+        if differing:
+            raise _refuse(
+                KeyCheckFailed(
+                    "mismatch",
+                    [
+                        f"The {name} differs from the one this database was written with."
+                        for name in differing
+                    ],
+                )
+            )
+    document = _document_id(ring)
+    added = document not in _passed
+    _passed.add(document)
+    try:
+        yield ring
+    finally:
+        if added:
+            _passed.discard(document)
+
+
+def with_keys(function: Callable) -> Callable:
+    """A data migration's function, run inside `migrating()`."""
+
+    def run(apps, schema_editor) -> None:
+        with migrating():
+            function(apps, schema_editor)
+
+    run.__name__ = function.__name__
+    return run

@@ -52,10 +52,12 @@ def session_storage_key(session_key: str) -> str:
     return salted_hmac(_SESSION_STORAGE_SALT, session_key, algorithm="sha256").hexdigest()[:40]
 
 
-def person_tag(person_id: int, *, ring: KeyRing | None = None) -> str:
-    """An opaque tag for a person excluded from a report (docs/decisions/0004-exclusions.md)."""
+def person_tag(person_id: int, purpose: str = "person", *, ring: KeyRing | None = None) -> str:
+    """An opaque tag for a person: excluded from a report (docs/decisions/0004-exclusions.md),
+    or, with another `purpose`, referred to in a case (docs/decisions/0013): tags of different
+    purposes cannot be matched with each other."""
     key = (ring or checked_keyring()).exclusion_key
-    return hmac.new(key, f"person:{person_id}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{purpose}:{person_id}".encode(), hashlib.sha256).hexdigest()
 
 
 def audit_mac(payload: bytes, *, ring: KeyRing | None = None) -> str:

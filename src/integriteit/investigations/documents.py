@@ -240,7 +240,7 @@ def _interviews(investigation: Investigation) -> list[InterviewEntry]:
                 number=number,
                 role=str(roles.get(interview.role, interview.role)),
                 planned=_when(interview.planned_at),
-                adviser=interview.adviser,
+                adviser=services.open_on(interview, "sealed_adviser"),
                 record=services.open_on(interview, "sealed_record"),
                 offered=_when(interview.record_offered_at),
                 response_due=_when(interview.response_due),

@@ -174,13 +174,16 @@ class InvestigationDocument(models.Model):
 
 
 class Interview(models.Model):
+    """The interviewee who is staff is an opaque reference (docs/decisions/0013):
+    `interviewee_tag` finds "my interviews", `sealed_interviewee` (their id under the case's data
+    key) names them and lets the invitation be mailed. The adviser named is sealed too."""
+
     investigation = models.ForeignKey(
         Investigation, on_delete=models.CASCADE, related_name="interviews"
     )
     role = models.CharField(max_length=16, choices=IntervieweeRole.choices)
-    interviewee = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="interviews"
-    )
+    interviewee_tag = models.CharField(max_length=64, blank=True, db_index=True)
+    sealed_interviewee = models.BinaryField(null=True, blank=True)
     subject = models.ForeignKey(
         Subject, on_delete=models.SET_NULL, null=True, blank=True, related_name="interviews"
     )
@@ -188,7 +191,7 @@ class Interview(models.Model):
     planned_at = models.DateTimeField()
     sealed_invitation = models.BinaryField()
     invited_at = models.DateTimeField(null=True, blank=True)
-    adviser = models.CharField(_("adviser or counsel"), max_length=200, blank=True)
+    sealed_adviser = models.BinaryField(null=True, blank=True)
     sealed_record = models.BinaryField(null=True, blank=True)
     record_offered_at = models.DateTimeField(null=True, blank=True)
     response_due = models.DateField(null=True, blank=True)

@@ -15,6 +15,7 @@ from integriteit.access.rules import Action, can
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment, User
 from integriteit.accounts.selectors import staff_of
+from integriteit.cases import people
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.forms import subject_label
@@ -182,6 +183,7 @@ class StepRow:
 class InterviewRow:
     interview: Interview
     name: str
+    adviser: str
     record: str
     comment: str
     record_form: Any = None
@@ -190,8 +192,9 @@ class InterviewRow:
 def _interviewee_name(interview: Interview) -> str:
     if interview.subject_id and interview.subject is not None:
         return subject_label(interview.subject)
-    if interview.interviewee is not None:
-        return str(interview.interviewee)
+    interviewee = people.person_of(interview, "interviewee")
+    if interviewee is not None:
+        return str(interviewee)
     if interview.sealed_interviewee_description:
         return services.shown_on(interview, "sealed_interviewee_description")
     return ""
@@ -276,11 +279,13 @@ def interview_rows(user: User, investigation: Investigation, bound: dict) -> lis
     investigator = services.acts_as(user, investigation, StepRole.INVESTIGATOR)
     interviews_open = _active(investigation, "interviews")
     rows = []
-    for interview in investigation.interviews.select_related("interviewee", "subject__person"):
+    for interview in investigation.interviews.select_related("subject"):
         record = services.shown_on(interview, "sealed_record") if interview.sealed_record else ""
+        adviser = services.shown_on(interview, "sealed_adviser")
         row = InterviewRow(
             interview=interview,
             name=_interviewee_name(interview),
+            adviser=adviser,
             record=record,
             comment=services.shown_on(interview, "sealed_comment")
             if interview.sealed_comment
@@ -291,7 +296,7 @@ def interview_rows(user: User, investigation: Investigation, bound: dict) -> lis
                 f"record-{interview.pk}"
             ) or staff_forms.RecordInterviewForm(
                 interview_id=interview.pk,
-                initial={"text": record, "adviser": interview.adviser},
+                initial={"text": record, "adviser": adviser},
             )
         rows.append(row)
     return rows

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from integriteit.access.rules import Action, can, is_verified_staff
 from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
+from integriteit.cases import people
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.models import Subject
@@ -604,7 +605,7 @@ def plan_interview(
         raise InvestigationError(_("Choose the subject who is interviewed."))
     if subject is not None and subject.report_id != investigation.report_id:
         raise PermissionDenied
-    person = interviewee or (subject.person if subject else None)
+    person = interviewee or (people.person_of(subject, "person") if subject else None)
     if person is None and not description.strip():
         raise InvestigationError(_("Choose the interviewee or describe them."))
     if not invitation.strip():
@@ -612,12 +613,13 @@ def plan_interview(
     interview = Interview.objects.create(
         investigation=investigation,
         role=role,
-        interviewee=person,
         subject=subject,
         planned_at=planned_at,
         sealed_invitation=b"",
         invited_at=timezone.now(),
     )
+    if person is not None:  # a tag and a sealed id, never the id (ADR 0013)
+        people.refer(interview, "interviewee", person)
     seal_on(interview, "sealed_invitation", invitation)
     if description:
         seal_on(interview, "sealed_interviewee_description", description)
@@ -645,10 +647,14 @@ def record_interview(user: User, interview: Interview, text: str, adviser: str =
     interview.response_due = timezone.localdate() + datetime.timedelta(
         days=settings.INTERVIEW_RESPONSE_DAYS
     )
-    interview.adviser = adviser
     interview.commented_at = None
-    interview.save(update_fields=["record_offered_at", "response_due", "adviser", "commented_at"])
+    interview.save(update_fields=["record_offered_at", "response_due", "commented_at"])
     seal_on(interview, "sealed_record", text)
+    if adviser.strip():
+        seal_on(interview, "sealed_adviser", adviser)
+    elif interview.sealed_adviser:
+        interview.sealed_adviser = None
+        interview.save(update_fields=["sealed_adviser"])
     record(
         Actor.of(user),
         "investigation.interview_recorded",
@@ -668,8 +674,17 @@ def _within_term(due: datetime.date | None) -> None:
 
 
 def _require_interviewee(user: User, interview: Interview) -> None:
-    if not is_verified_staff(user) or interview.interviewee_id != user.pk:
+    own_tag = people.tag_for(Interview, "interviewee", user)
+    if not is_verified_staff(user) or interview.interviewee_tag != own_tag:
         raise PermissionDenied
+
+
+def cooperating(user: User, as_role: str) -> tuple[Actor, dict[str, str]]:
+    """How the audit names a subject or witness acting in the portal: by role and the tag of
+    their reference (the interview's or the subject's), never by account, so the audit trail
+    does not say who testified or who is accused (ADR 0013)."""
+    model, name = (Subject, "person") if as_role == "subject" else (Interview, "interviewee")
+    return Actor(label=as_role), {"by": people.tag_for(model, name, user)}
 
 
 @transaction.atomic
@@ -682,12 +697,13 @@ def approve_record(user: User, interview: Interview) -> Interview:
     _within_term(interview.response_due)
     interview.approved_at = timezone.now()
     interview.save(update_fields=["approved_at"])
+    actor, by = cooperating(user, "interviewee")
     record(
-        Actor.of(user),
+        actor,
         "investigation.record_approved",
         "report",
         interview.investigation.report_id,
-        {"interview": interview.pk},
+        {"interview": interview.pk, **by},
     )
     return interview
 
@@ -703,12 +719,13 @@ def comment_record(user: User, interview: Interview, comment: str) -> Interview:
     interview.commented_at = timezone.now()
     interview.save(update_fields=["commented_at"])
     seal_on(interview, "sealed_comment", comment)
+    actor, by = cooperating(user, "interviewee")
     record(
-        Actor.of(user),
+        actor,
         "investigation.record_commented",
         "report",
         interview.investigation.report_id,
-        {"interview": interview.pk},
+        {"interview": interview.pk, **by},
     )
     return interview
 
@@ -757,15 +774,15 @@ def offer_draft(user: User, investigation: Investigation) -> ReportVersion:
     return draft
 
 
-def subject_people(investigation: Investigation) -> set[int]:
-    return set(
-        investigation.report.subjects.exclude(person=None).values_list("person_id", flat=True)
-    )
+def is_subject(user: User, investigation: Investigation) -> bool:
+    """Whether `user` is a subject of the investigation's case (found by tag, ADR 0013)."""
+    own_tag = people.tag_for(Subject, "person", user)
+    return investigation.report.subjects.filter(person_tag=own_tag).exists()
 
 
 @transaction.atomic
 def respond_to_draft(user: User, draft: ReportVersion, text: str) -> ReportVersion:
-    if not is_verified_staff(user) or user.pk not in subject_people(draft.investigation):
+    if not is_verified_staff(user) or not is_subject(user, draft.investigation):
         raise PermissionDenied
     if draft.offered_to_subject_at is None or draft.kind != ReportVersionKind.DRAFT:
         raise InvestigationError(_("This draft is not offered to you."))
@@ -777,8 +794,13 @@ def respond_to_draft(user: User, draft: ReportVersion, text: str) -> ReportVersi
     draft.responded_at = timezone.now()
     draft.save(update_fields=["responded_at"])
     seal_on(draft, "sealed_subject_response", text)
+    actor, by = cooperating(user, "subject")
     record(
-        Actor.of(user), "investigation.subject_responded", "report", draft.investigation.report_id
+        actor,
+        "investigation.subject_responded",
+        "report",
+        draft.investigation.report_id,
+        {"version": draft.pk, **by},
     )
     return draft
 
@@ -808,14 +830,17 @@ def remove_personal_data(report: Report) -> dict[str, int]:
     }
     InvestigationDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
     ReportVersion.objects.filter(pk__in=[v.pk for v in versions]).delete()
+    # The interviewee's lookup tag goes with the sealed id: left behind, it would still link
+    # the person to this case for whoever holds the tag key (ADR 0013).
     interviews.update(
-        interviewee=None,
+        interviewee_tag="",
+        sealed_interviewee=None,
         subject=None,
         sealed_interviewee_description=None,
         sealed_invitation=b"",
         sealed_record=None,
         sealed_comment=None,
-        adviser="",
+        sealed_adviser=None,
     )
     StepRecord.objects.filter(investigation__in=investigations).update(
         sealed_values=None, sealed_deviation_reason=None

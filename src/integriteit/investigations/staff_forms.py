@@ -175,7 +175,7 @@ class PlanInterviewForm(CaseForm):
             del self.fields["interviewee"], self.fields["description"]
             self._choose(
                 "subject",
-                report.subjects.select_related("person").order_by("recorded_at", "pk"),
+                report.subjects.order_by("recorded_at", "pk"),
                 _("Choose the subject"),
             )
         else:

@@ -20,6 +20,7 @@ from integriteit.advisers.models import (
     InterimSignal,
 )
 from integriteit.organisations.models import Organisation, Unit
+from integriteit.testing import table_holds
 
 YEAR = 2025
 
@@ -206,7 +207,7 @@ def test_lifecycle_pdf_and_mail(filled, bzk, people, staff_client):
         {"description": "Training", "owner": "HR", "due_on": "2020-01-01"},
     )
     recommendation.refresh_from_db()
-    assert recommendation.response == "Agreed."
+    assert annual.recommendations_of(report)[0].response == "Agreed."
     action = recommendation.actions.get()
     assert annual.action_state(action) == "overdue"
     authority.post(f"/vertrouwenspersonen/jaarverslag/actie/{action.pk}/gereed/")
@@ -222,7 +223,7 @@ def test_lifecycle_pdf_and_mail(filled, bzk, people, staff_client):
 
 
 def test_access_per_role(filled, bzk, people, staff_client):
-    report = AnnualReport.objects.create(organisation=bzk, year=YEAR)
+    report = annual.create_report(bzk, YEAR, people["adviser"])
     detail = f"/vertrouwenspersonen/jaarverslag/{report.pk}/"
     for username in ("adviser", "authority", "coordinator"):
         assert staff_client(people[username]).get(detail).status_code == 200, username
@@ -254,7 +255,7 @@ def test_interim_signals(people, bzk, staff_client):
     assert "Trend X" in authority.get("/vertrouwenspersonen/signalen/").content.decode()
     authority.post("/vertrouwenspersonen/signalen/", {"signal": signal.pk, "text": "On it"})
     signal.refresh_from_db()
-    assert signal.response == "On it" and signal.responded_at
+    assert annual.open_signal(signal).response == "On it" and signal.responded_at
     assert staff_client(people["employee"]).get("/vertrouwenspersonen/signalen/").status_code == 404
 
 
@@ -270,3 +271,45 @@ def test_query_count_does_not_grow(people, bzk):
     with CaptureQueriesContext(connection) as large:
         annual.figures(bzk, YEAR)
     assert len(small.captured_queries) == len(large.captured_queries) == 1
+
+
+def test_recommendations_responses_actions_and_signals_are_not_stored_in_the_clear(people, bzk):
+    """Issue 8 item 3: the texts were plain columns; now they are sealed, the report's under its
+    own data key and a signal under its own (docs/decisions/0013)."""
+    report = annual.create_report(bzk, YEAR, people["adviser"])
+    recommendation = annual.add_recommendation(report, "Aanbeveling Zeldzaam1")
+    annual.respond(recommendation, "Reactie Zeldzaam2", people["authority"])
+    annual.add_action(
+        recommendation, "Actie Zeldzaam3", "Eigenaar Zeldzaam4", datetime.date.today()
+    )
+    signal = annual.raise_signal(bzk, "Signaal Zeldzaam5", people["adviser"])
+    annual.answer_signal(signal, "Antwoord Zeldzaam6")
+    for table in (
+        "advisers_annualreport",
+        "advisers_recommendation",
+        "advisers_followupaction",
+        "advisers_interimsignal",
+    ):
+        for number in range(1, 7):
+            assert not table_holds(table, f"Zeldzaam{number}"), (table, number)
+
+    # What the pages show is opened from the sealed columns.
+    [shown] = annual.recommendations_of(AnnualReport.objects.get(pk=report.pk))
+    assert (shown.text, shown.response) == ("Aanbeveling Zeldzaam1", "Reactie Zeldzaam2")
+    assert [(a.description, a.owner) for a in shown.actions] == [
+        ("Actie Zeldzaam3", "Eigenaar Zeldzaam4")
+    ]
+    opened = annual.open_signal(InterimSignal.objects.get(pk=signal.pk))
+    assert (opened.text, opened.response) == ("Signaal Zeldzaam5", "Antwoord Zeldzaam6")
+
+
+def test_a_recommendation_moved_to_another_annual_report_does_not_open(people, bzk):
+    from integriteit.advisers.models import Recommendation
+    from integriteit.crypto.envelope import DecryptionError
+
+    first = annual.create_report(bzk, YEAR, people["adviser"])
+    second = annual.create_report(bzk, YEAR - 1, people["adviser"])
+    moved = annual.add_recommendation(first, "Van het eerste verslag")
+    Recommendation.objects.filter(pk=moved.pk).update(annual_report=second)
+    with pytest.raises(DecryptionError):
+        annual.recommendations_of(AnnualReport.objects.get(pk=second.pk))

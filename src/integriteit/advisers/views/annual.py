@@ -76,11 +76,7 @@ def annual_list(request):
 def annual_detail(request, pk: int):
     report = _visible_report(request.user, pk)
     data = annual.figures(report.organisation, report.year)
-    recommendations = list(report.recommendations.prefetch_related("actions").order_by("pk"))
-    today = timezone.localdate()
-    for recommendation in recommendations:
-        for action in recommendation.actions.all():
-            action.state = annual.action_state(action, today)  # type: ignore[attr-defined]
+    recommendations = annual.recommendations_of(report)
     return render(
         request,
         "advisers/annual_detail.html",
@@ -212,7 +208,10 @@ def signals(request):
             return redirect("advisers:signals")
     answerable = set(answering.values_list("pk", flat=True))
     items = [
-        (signal, signal.organisation_id in answerable and not signal.responded_at)
+        (
+            annual.open_signal(signal),
+            signal.organisation_id in answerable and not signal.responded_at,
+        )
         for signal in InterimSignal.objects.filter(organisation__in=visible)
         .select_related("organisation")
         .order_by("-raised_at")

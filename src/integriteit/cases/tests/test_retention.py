@@ -242,15 +242,16 @@ def test_removal_takes_personal_data_and_keeps_registry_facts(
         sealer_for(report).open_text("report", "content", b"\x01" + b"0" * 40)
     # Sealed free text of the case records is gone; person links too.
     subject = Subject.objects.get(report=report)
-    assert subject.person_id is None
+    assert subject.person_tag == "" and subject.sealed_person is None
     assert subject.sealed_description is None and subject.sealed_informed_note is None
     hearing = Hearing.objects.get(report=report)
-    assert bytes(hearing.sealed_record) == b"" and hearing.assisted_by == ""
+    assert bytes(hearing.sealed_record) == b"" and hearing.sealed_assisted_by is None
     assert bytes(AftercareAction.objects.get(report=report).sealed_description) == b""
     assert bytes(DisadvantageSignal.objects.get(report=report).sealed_description) == b""
     assert bytes(OrderMeasure.objects.get(report=report).sealed_reason) == b""
     follow_up = FollowUp.objects.get(report=report)
     assert bytes(follow_up.sealed_reason) == b"" and follow_up.sealed_outcome is None
+    assert follow_up.sealed_referral_organisation is None
     assert Assessment.objects.get(report=report).sealed_notes is None
     assert bytes(Decision.objects.get(report=report).sealed_summary) == b""
     assert Evaluation.objects.get(report=report).sealed_comment is None

@@ -23,6 +23,7 @@ from integriteit.cases.models import (
     OrderMeasure,
     Subject,
 )
+from integriteit.crypto.references import tag_for
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 
@@ -469,8 +470,12 @@ def test_assignment_refused_for_a_declared_conflict(people, staff_client, make_r
         {"conflict-person": people["employee"].pk},
         follow=True,
     )
-    assert "Your conflict of interest with" in response.content.decode()
-    assert DeclaredConflict.objects.filter(user=people["guide"], person=people["employee"]).exists()
+    page = response.content.decode()
+    assert "Your declaration of a conflict of interest is recorded." in page
+    assert f"Withdraw the declaration about {people['employee']}" in page
+    assert DeclaredConflict.objects.filter(
+        user=people["guide"], person_tag=tag_for(DeclaredConflict, "person", people["employee"].pk)
+    ).exists()
 
     coordinator = staff_client(people["coordinator"])
     response = coordinator.post(

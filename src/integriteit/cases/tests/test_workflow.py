@@ -407,7 +407,10 @@ def test_referral_needs_a_target(flow):
         referral_organisation="Inspectie Justitie en Veiligheid",
     )
     follow_up = flow.report.follow_up
-    assert follow_up.referral_organisation == "Inspectie Justitie en Veiligheid"
+    assert (
+        services.open_on(follow_up, "sealed_referral_organisation")
+        == "Inspectie Justitie en Veiligheid"
+    )
     assert services.open_on(follow_up, "sealed_reason") == "Zo besloten na de intake."
 
 

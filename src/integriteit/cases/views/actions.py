@@ -25,12 +25,11 @@ from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
 from integriteit.ui.submission import handle_form, reasons_of, show_refusal
 
-from .. import forms, services
+from .. import forms, people, services
 from ..constants import CaseRole
 from ..models import (
     AftercareAction,
     CaseAssignment,
-    DeclaredConflict,
     DisadvantageSignal,
     OrderMeasure,
     Subject,
@@ -123,35 +122,34 @@ def _colleagues(user: User):
     organisations = Organisation.objects.filter(
         Q(role_assignments__user=user) | Q(units__members=user)
     ).distinct()
-    people = User.objects.none()
+    colleagues = User.objects.none()
     for organisation in organisations:
-        people = people | staff_of(organisation)
-    return people.exclude(pk=user.pk).distinct().order_by("last_name", "first_name")
+        colleagues = colleagues | staff_of(organisation)
+    return colleagues.exclude(pk=user.pk).distinct().order_by("last_name", "first_name")
 
 
 @staff_required
 def conflicts(request):
     """The user's own declared conflicts of interest with colleagues (checked on assignment)."""
-    people = _colleagues(request.user)
-    form = forms.DeclareConflictForm(request.POST or None, people=people)
+    colleagues = _colleagues(request.user)
+    form = forms.DeclareConflictForm(request.POST or None, people=colleagues)
     if request.method == "POST":
         if form.is_valid():
             services.declare_conflict(request.user, form.cleaned_data["person"])
-            messages.success(
-                request,
-                _("Your conflict of interest with %(person)s is recorded.")
-                % {"person": form.cleaned_data["person"]},
-            )
+            # No name in the message: flash messages wait in the database session (ADR 0013).
+            messages.success(request, _("Your declaration of a conflict of interest is recorded."))
             return redirect("cases:conflicts")
         messages.error(request, _("Not saved: check the fields marked below."))
-    declared = DeclaredConflict.objects.filter(user=request.user).select_related("person")
+    declarations = list(services.declared_conflicts_of(request.user).order_by("declared_at"))
+    named = people.people_of(declarations, "person")
+    declared = [(conflict, named.get(conflict.pk)) for conflict in declarations]
     return render(request, "cases/conflicts.html", {"form": form, "declared": declared})
 
 
 @staff_required
 @require_POST
 def withdraw_conflict(request, conflict_id):
-    conflict = DeclaredConflict.objects.filter(pk=conflict_id, user=request.user).first()
+    conflict = services.declared_conflicts_of(request.user).filter(pk=conflict_id).first()
     if conflict is None:
         raise Http404
     services.withdraw_conflict(request.user, conflict)
@@ -442,7 +440,7 @@ def record_decision(request, report_id):
 
 
 def _subjects(report: Report):
-    return report.subjects.select_related("person").order_by("recorded_at", "pk")
+    return report.subjects.order_by("recorded_at", "pk")
 
 
 @staff_required

@@ -17,7 +17,7 @@ from integriteit.deadlines.services import Deadline, Urgency
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 
-from .. import forms, services, workflow
+from .. import forms, people, services, workflow
 from ..constants import CaseRole, ConflictCheckItem
 from ..models import AftercareAction, OrderMeasure, Subject
 
@@ -118,6 +118,7 @@ def _deadline(name: str, due, met_at=None, now=None) -> Deadline:
 @dataclass
 class SubjectRow:
     subject: Subject
+    person: Any  # the staff member (opened from the sealed reference), or None
     label: str
     description: str
     informed_note: str
@@ -339,6 +340,9 @@ def panel_context(
     ctx["follow_up"] = follow_up
     ctx["follow_up_reason"] = services.shown_on(follow_up, "sealed_reason") if follow_up else ""
     ctx["follow_up_outcome"] = services.shown_on(follow_up, "sealed_outcome") if follow_up else ""
+    ctx["follow_up_referral_organisation"] = (
+        services.shown_on(follow_up, "sealed_referral_organisation") if follow_up else ""
+    )
     if Action.DECIDE_FOLLOW_UP in actions and phase == P.FOLLOW_UP_DECISION:
         ctx["follow_up_form"] = _pick(bound, "follow-up", None) or forms.FollowUpForm()
     if Action.RECORD_OUTCOME in actions and phase in ROUTE_PHASES and follow_up is not None:
@@ -347,22 +351,29 @@ def panel_context(
         )
 
     # Subjects, hearings and measures.
-    subjects = list(report.subjects.select_related("person").order_by("recorded_at", "pk"))
+    subjects = list(report.subjects.order_by("recorded_at", "pk"))
+    subject_people = people.people_of(subjects, "person")
     hearings = list(report.hearings.select_related("subject").order_by("held_on", "pk"))
     measures = list(report.measures.select_related("measure_type").order_by("imposed_on", "pk"))
     orders = list(report.order_measures.order_by("starts_on", "pk"))
     subject_rows = []
     labels = {}
     for subject in subjects:
-        label = forms.subject_label(subject)
+        person = subject_people.get(subject.pk)
+        label = str(person) if person is not None else forms.subject_label(subject)
         labels[subject.pk] = label
         row = SubjectRow(
             subject,
+            person,
             label,
             services.shown_on(subject, "sealed_description"),
             services.shown_on(subject, "sealed_informed_note"),
             [
-                (h, services.shown_on(h, "sealed_record"))
+                (
+                    h,
+                    services.shown_on(h, "sealed_record"),
+                    services.shown_on(h, "sealed_assisted_by"),
+                )
                 for h in hearings
                 if h.subject_id == subject.pk
             ],
@@ -449,7 +460,7 @@ def panel_context(
         ctx["decision_form"] = _pick(bound, "decision", None) or forms.DecisionForm(
             types=classified, initial=decision_initial
         )
-    subject_qs = report.subjects.select_related("person").order_by("recorded_at", "pk")
+    subject_qs = report.subjects.order_by("recorded_at", "pk")
     ctx["may_measure"] = Action.MEASURE in actions and phase in {
         P.FOLLOW_UP_DECISION,
         P.INVESTIGATION,

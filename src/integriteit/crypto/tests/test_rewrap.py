@@ -7,10 +7,15 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from integriteit.advisers import annual
 from integriteit.advisers import log as adviser_log
+from integriteit.advisers.models import AnnualReport, InterimSignal
 from integriteit.advisers.tests.test_log import adviser_record, as_verified, log_input
 from integriteit.audit.models import AuditEntry
 from integriteit.audit.services import verify_chain
+from integriteit.cases import services as case_services
+from integriteit.cases.models import DeclaredConflict
+from integriteit.cases.people import person_of
 from integriteit.crypto.envelope import DecryptionError
 from integriteit.crypto.holders import kek_versions_in_use, key_holders
 from integriteit.crypto.keys import keyring, write_key_file
@@ -91,17 +96,27 @@ def test_rotation_reaches_every_key_holder(key_file, make_report, people):
     assert {holder.label for holder in key_holders()} >= {
         "reports.Report",
         "advisers.ConversationLogEntry",
+        "advisers.AnnualReport",
+        "advisers.InterimSignal",
+        "cases.DeclaredConflict",
     }
     report, _code = make_report(description="Melding onder de oude sleutel", name="Kees Melder")
     adviser = as_verified(people["adviser"])
     adviser_record(adviser)
     entry = adviser_log.record_conversation(adviser, log_input(notes="Notitie oude sleutel"))
+    bzk = report.organisation
+    annual_report = annual.create_report(bzk, 2025, adviser)
+    annual.add_recommendation(annual_report, "Aanbeveling oude sleutel")
+    signal = annual.raise_signal(bzk, "Signaal oude sleutel", adviser)
+    conflict = case_services.declare_conflict(people["guide"], people["employee"])
     old_version = keyring().current_kek
 
     call_command("generate_keys", rotate=True, stdout=StringIO())
     keyring.cache_clear()
     output = _rewrap()
     assert "advisers.ConversationLogEntry: 1 re-wrapped" in output
+    for label in ("advisers.AnnualReport", "advisers.InterimSignal", "cases.DeclaredConflict"):
+        assert f"{label}: 1 re-wrapped" in output
     assert "reports.Report: 1 re-wrapped" in output
     assert old_version not in kek_versions_in_use()
     _retire_all_but_current(key_file)
@@ -111,3 +126,10 @@ def test_rotation_reaches_every_key_holder(key_file, make_report, people):
     )
     entry = adviser_log.ConversationLogEntry.objects.get(pk=entry.pk)
     assert adviser_log.notes_of(adviser, entry) == "Notitie oude sleutel"
+    [recommendation] = annual.recommendations_of(AnnualReport.objects.get(pk=annual_report.pk))
+    assert recommendation.text == "Aanbeveling oude sleutel"
+    assert annual.open_signal(InterimSignal.objects.get(pk=signal.pk)).text == (
+        "Signaal oude sleutel"
+    )
+    conflict = DeclaredConflict.objects.get(pk=conflict.pk)
+    assert person_of(conflict, "person") == people["employee"]

@@ -18,8 +18,8 @@ def test_investigation_personal_data_is_removed_with_the_case(people):
     counts = services.remove_personal_data(case.report)
     assert counts["interviews"] == 2
     for interview in Interview.objects.filter(investigation_id=case.pk):
-        assert interview.interviewee_id is None and not interview.sealed_record
-        assert interview.adviser == ""
+        assert interview.interviewee_tag == "" and interview.sealed_interviewee is None
+        assert not interview.sealed_record and interview.sealed_adviser is None
     assert not StepRecord.objects.filter(investigation_id=case.pk, sealed_values__isnull=False)
     investigation = Investigation.objects.get(pk=case.pk)
     # What stays: that an investigation took place, under which protocol, and when.

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import CaseRole
-from integriteit.cases.models import DeclaredConflict
+from integriteit.cases.people import person_of
 from integriteit.cases.tests.flow import Flow
 from integriteit.investigations import services
 from integriteit.investigations.constants import StepState
@@ -95,7 +95,7 @@ def test_authority_commissions_an_investigation_on_the_case_page(people, staff_c
 def test_commission_shows_independence_refusals_and_refuses(people, staff_client):
     flow = Flow(people).to(Phase.INVESTIGATION)
     case_services.record_subject(flow.coordinator, flow.report, person=people["employee"])
-    DeclaredConflict.objects.create(user=people["investigator"], person=people["employee"])
+    case_services.declare_conflict(people["investigator"], people["employee"])
     authority = staff_client(people["authority"])
     page = _text(authority.get(f"/en/behandeling/{flow.pk}/"))
     assert "declared a conflict of interest with someone named" in page
@@ -383,7 +383,7 @@ def test_interviews_planned_and_recorded_on_the_page(people, staff_client, case)
     )
     assert "Choose the interviewee or describe them." in _text(response)
     interview = Interview.objects.get()
-    assert interview.interviewee == people["employee"] and interview.invited_at
+    assert person_of(interview, "interviewee") == people["employee"] and interview.invited_at
 
     response = investigator.post(
         _page_url(investigation, f"gesprek/{interview.pk}/verslag/"),
@@ -392,7 +392,8 @@ def test_interviews_planned_and_recorded_on_the_page(people, staff_client, case)
     )
     assert "offered to the interviewee for approval" in _text(response)
     interview.refresh_from_db()
-    assert interview.record_offered_at and interview.adviser == "Mr. X"
+    assert interview.record_offered_at
+    assert services.open_on(interview, "sealed_adviser") == "Mr. X"
     assert "Waiting for approval or comments until" in _text(response)
     # The authority sees the status but plans nothing.
     assert (

@@ -22,10 +22,16 @@ from ..storage import read_sealed_file
 STAFF_ROLES = (StepRole.INVESTIGATOR, StepRole.COMPETENT_AUTHORITY, StepRole.COORDINATOR)
 
 
+def _as_subject(user, version: ReportVersion) -> bool:
+    return services.is_subject(user, version.investigation) and documents.offered_to_subject(
+        version
+    )
+
+
 def may_download(user, version: ReportVersion) -> bool:
     """Whether `user` may download `version`; raises nothing, so callers decide on 404."""
     investigation = version.investigation
-    if user.pk in services.subject_people(investigation) and documents.offered_to_subject(version):
+    if _as_subject(user, version):
         return True
     try:
         report_for(user, investigation.report_id, Action.VIEW)
@@ -47,12 +53,18 @@ def _download(request, investigation_id: int, version_id: int, name: str) -> Htt
         content = read_sealed_file(version, name)
     except FileNotFoundError:
         raise Http404 from None
+    # The subject's download is audited by role and tag, not by account (ADR 0013).
+    actor, by = (
+        services.cooperating(request.user, "subject")
+        if _as_subject(request.user, version)
+        else (Actor.of(request.user), {})
+    )
     record(
-        Actor.of(request.user),
+        actor,
         "investigation.report_downloaded",
         "report",
         investigation.report_id,
-        {"investigation": investigation.pk, "version": version.pk, "format": name},
+        {"investigation": investigation.pk, "version": version.pk, "format": name, **by},
     )
     response = HttpResponse(content, content_type=documents.CONTENT_TYPES[name])
     response["Content-Disposition"] = content_disposition_header(

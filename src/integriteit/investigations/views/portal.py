@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 
 from integriteit.access.rules import interviews_visible_to, report_versions_visible_to
 from integriteit.accounts.decorators import staff_required
-from integriteit.cases.models import Subject
 from integriteit.reports.forms import MESSAGE_MAX, StyledFormMixin, textarea
 
 from .. import services
@@ -83,6 +82,7 @@ class InterviewItem:
     interview: Interview
     invitation: str
     record: str
+    adviser: str
     comment: str
     term_passed: bool
     comment_form: forms.Form | None = None
@@ -140,6 +140,7 @@ def _interview_item(interview: Interview, bound: dict) -> InterviewItem:
         interview=interview,
         invitation=services.shown_on(interview, "sealed_invitation"),
         record=services.shown_on(interview, "sealed_record") if interview.record_offered_at else "",
+        adviser=services.shown_on(interview, "sealed_adviser"),
         comment=services.shown_on(interview, "sealed_comment"),
         term_passed=_past(interview.response_due),
     )
@@ -176,9 +177,7 @@ def portal_items(user, bound: dict | None = None) -> list[InvestigationItem]:
         if investigation.pk not in items:
             items[investigation.pk] = InvestigationItem(
                 investigation=investigation,
-                is_subject=Subject.objects.filter(
-                    report_id=investigation.report_id, person_id=user.pk
-                ).exists(),
+                is_subject=services.is_subject(user, investigation),
                 protocol_steps=list(investigation.protocol.steps.order_by("position")),
             )
         return items[investigation.pk]

@@ -26,6 +26,7 @@ from integriteit.browser_testing import assert_no_axe_violations, log_in_staff
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import SubjectInformedHow
 from integriteit.cases.tests.flow import Flow
+from integriteit.crypto.references import tag_for
 from integriteit.investigations import services
 from integriteit.investigations.baseline import BASELINE_STEPS
 from integriteit.investigations.constants import IntervieweeRole, ReportVersionKind
@@ -223,8 +224,11 @@ def test_complete_investigation_with_subject_witness_and_authority(
     )
     witness_plan.locator("input[name='plan-witness-planned_at']").fill(planned(11))
     inv.submit(f"{inv.url}gesprek/witness/")
-    subject_interview = Interview.objects.get(investigation=investigation, interviewee=employee)
-    witness_interview = Interview.objects.get(investigation=investigation, interviewee=guide)
+    interviews = Interview.objects.filter(investigation=investigation)
+    subject_interview = interviews.get(
+        interviewee_tag=tag_for(Interview, "interviewee", employee.pk)
+    )
+    witness_interview = interviews.get(interviewee_tag=tag_for(Interview, "interviewee", guide.pk))
     assert subject_interview.role == IntervieweeRole.SUBJECT
     assert witness_interview.role == IntervieweeRole.WITNESS
     for interview, text, adviser in (
