@@ -248,6 +248,8 @@ def _apply(check: KeyCheck, *, newest: str | None = None) -> None:
     this at the same moment on first use: the first row wins and the others compare with it."""
     from .models import KeyFingerprint
 
+    if not (check.record or check.forget or newest):
+        return  # nothing to write: no transaction (on SQLite it would take the write lock)
     now = timezone.now()
     with transaction.atomic():
         for name, value in check.record.items():
