@@ -118,8 +118,6 @@ def stored_bytes() -> dict[str, bytes]:
     """Everything the database and the upload folder hold on disk, by where it came from: the
     SQLite file (with its journals) or a pg_dump, and every file under UPLOAD_ROOT. Tests grep
     it for plaintext (SECURITY.md "Tests that prove it")."""
-    import shutil
-    import subprocess
     from pathlib import Path
 
     from django.conf import settings
@@ -134,24 +132,7 @@ def stored_bytes() -> dict[str, bytes]:
             if path.exists():
                 found[str(path)] = path.read_bytes()
     elif connection.vendor == "postgresql":
-        pg_dump = shutil.which("pg_dump")
-        assert pg_dump, "pg_dump is needed for the PostgreSQL branch of this check"
-        options = connection.settings_dict
-        command = [
-            pg_dump,
-            "-h",
-            options.get("HOST") or "127.0.0.1",
-            "-U",
-            options.get("USER") or "postgres",
-            "-p",
-            str(options.get("PORT") or 5432),
-            options["NAME"],
-        ]
-        env = {"PATH": "/usr/bin:/bin"}
-        if options.get("PASSWORD"):
-            env["PGPASSWORD"] = options["PASSWORD"]
-        # The command is built from our own settings, not from user input.
-        dump = subprocess.run(command, capture_output=True, check=True, env=env)  # noqa: S603
+        dump = postgres_tool("pg_dump", connection.settings_dict["NAME"])
         found["pg_dump"] = dump.stdout
     else:
         raise AssertionError(f"No plaintext check for database vendor {connection.vendor}")
@@ -197,3 +178,44 @@ def table_holds(table: str, text: str) -> bool:
         for row in rows
         for value in row
     )
+
+
+def database_url(name: str | None = None) -> str:
+    """The URL of the test database (or of another database `name` on the same server), for a
+    command run in its own process (DATABASE_URL)."""
+    from django.db import connection
+
+    options = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{name or options['NAME']}"
+    password = f":{options['PASSWORD']}" if options.get("PASSWORD") else ""
+    host = options.get("HOST") or "127.0.0.1"
+    port = options.get("PORT") or 5432
+    return f"postgres://{options['USER']}{password}@{host}:{port}/{name or options['NAME']}"
+
+
+def postgres_tool(tool: str, *args: str):
+    """Run a PostgreSQL client (pg_dump, pg_restore, createdb, dropdb) against the test
+    database's server; the command is built from our own settings, never from user input."""
+    import shutil
+    import subprocess
+
+    from django.db import connection
+
+    path = shutil.which(tool)
+    assert path, f"{tool} is needed for this PostgreSQL test (postgresql-client)"
+    options = connection.settings_dict
+    command = [
+        path,
+        "-h",
+        options.get("HOST") or "127.0.0.1",
+        "-U",
+        options.get("USER") or "postgres",
+        "-p",
+        str(options.get("PORT") or 5432),
+        *args,
+    ]
+    env = {"PATH": "/usr/bin:/bin"}
+    if options.get("PASSWORD"):
+        env["PGPASSWORD"] = options["PASSWORD"]
+    return subprocess.run(command, capture_output=True, check=True, env=env)  # noqa: S603

@@ -14,21 +14,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from integriteit.testing import database_url
 
 pytestmark = pytest.mark.django_db
 
 CONFIG = settings.SRC_DIR / "conf" / "gunicorn.py"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def database_url() -> str:
-    options = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{options['NAME']}"
-    password = f":{options['PASSWORD']}" if options.get("PASSWORD") else ""
-    host = options.get("HOST") or "127.0.0.1"
-    return f"postgres://{options['USER']}{password}@{host}:{options.get('PORT') or 5432}/{options['NAME']}"
 
 
 def free_port() -> int:
