@@ -55,6 +55,18 @@ def _audit_log_emptied_before_flush(request):
 
 
 @pytest.fixture
+def key_file():
+    """The shared key file, for a test that changes it; restored afterwards (other tests in this
+    process use it)."""
+    path = Path(settings.INTEGRITEIT_KEY_FILE)
+    original = path.read_text()
+    keyring.cache_clear()
+    yield path
+    write_key_file(path, original)
+    keyring.cache_clear()
+
+
+@pytest.fixture
 def people(db):
     """The demo organisations and one person per role, by username (see accounts/demo.py)."""
     return testing.load_people()

@@ -2,10 +2,8 @@
 
 import datetime
 import io
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
@@ -40,7 +38,7 @@ from integriteit.cases.models import (
 )
 from integriteit.cases.retention import RetentionRefused, remove_personal_data
 from integriteit.crypto.envelope import DecryptionError
-from integriteit.crypto.keys import keyring, write_key_file
+from integriteit.crypto.keys import keyring
 from integriteit.deadlines.services import add_months
 from integriteit.organisations.models import Organisation
 from integriteit.reports.attachments import clean
@@ -440,17 +438,6 @@ def test_a_removed_case_cannot_be_reopened(people, make_report, django_capture_o
         remove_personal_data(after_term(report))
     with pytest.raises(services.TransitionRefused):
         services.reopen(verified(people["coordinator"]), fresh(report), "Toch weer open.")
-
-
-@pytest.fixture
-def key_file():
-    """The shared key file, restored afterwards: other tests in this process use it."""
-    path = Path(settings.INTEGRITEIT_KEY_FILE)
-    original = path.read_text()
-    keyring.cache_clear()
-    yield path
-    write_key_file(path, original)
-    keyring.cache_clear()
 
 
 def test_key_rotation_skips_shredded_cases(

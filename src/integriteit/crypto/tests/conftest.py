@@ -2,24 +2,11 @@
 what the process remembers of checks that passed: other tests in this process use both."""
 
 import json
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from integriteit.crypto import keycheck
 from integriteit.crypto.keys import keyring, new_key_document, write_key_file
-
-
-@pytest.fixture
-def key_file():
-    """The shared key file, restored afterwards."""
-    path = Path(settings.INTEGRITEIT_KEY_FILE)
-    original = path.read_text()
-    keyring.cache_clear()
-    yield path
-    write_key_file(path, original)
-    keyring.cache_clear()
 
 
 @pytest.fixture
