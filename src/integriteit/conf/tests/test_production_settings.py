@@ -43,6 +43,8 @@ def import_production_settings(secret_key: str | None) -> subprocess.CompletedPr
         (DEVELOPMENT_KEY, "SECRET_KEY is the development default"),
         ("django-insecure-" + secrets.token_urlsafe(50), "made by Django's startproject"),
     ],
+    # Stable test ids: the xdist workers must collect the same tests (random keys differ).
+    ids=["unset", "empty", "short", "49", "two-chars", "seven-chars", "dev-default", "insecure"],
 )
 def test_weak_secret_key_refuses_to_start(secret_key, reason):
     result = import_production_settings(secret_key)
@@ -57,6 +59,7 @@ def test_weak_secret_key_refuses_to_start(secret_key, reason):
 @pytest.mark.parametrize(
     "secret_key",
     [secrets.token_urlsafe(50), secrets.token_hex(32), secrets.token_urlsafe(38)],
+    ids=["urlsafe-50", "hex-32", "urlsafe-38"],
 )
 def test_random_secret_key_starts(secret_key):
     result = import_production_settings(secret_key)
