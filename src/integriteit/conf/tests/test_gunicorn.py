@@ -17,7 +17,9 @@ from django.conf import settings
 
 from integriteit.testing import database_url
 
-pytestmark = pytest.mark.django_db
+# Transactional: the server is another process that writes to the test database (on SQLite a
+# test's open transaction would hold the write lock, e.g. when a flush emptied the fingerprints).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CONFIG = settings.SRC_DIR / "conf" / "gunicorn.py"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
