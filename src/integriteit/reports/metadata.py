@@ -7,7 +7,8 @@ pictures embedded in a document. This module removes those:
 - XML parts of Office and OpenDocument files: author, initials, user and provider ids of comments,
   revisions and their people lists (`word/comments.xml`, `word/people.xml`, tracked changes in any
   `word/` part, `xl/comments*.xml`, `xl/persons/`, `xl/threadedComments/`, shared-workbook
-  revisions, `ppt/commentAuthors.xml`, `ppt/authors.xml`; `dc:creator` in OpenDocument content).
+  revisions, `ppt/commentAuthors.xml`, `ppt/authors.xml`; `dc:creator` in OpenDocument content),
+  and the path of the template a document was made from (`C:/Users/<name>/...`).
 - Embedded JPEG and PNG pictures: metadata segments and chunks are dropped without decoding a
   pixel (APP1 EXIF/XMP, APP13 IPTC, comments; PNG text, EXIF and time chunks). TIFF pictures are
   re-encoded from pixels, within the same pixel limit as uploads.
@@ -40,7 +41,18 @@ PERSON_TEXT = {
 # Elements removed whole: Word's presence info holds the author's e-mail address.
 DROPPED = {"presenceInfo"}
 # Only parts that contain one of these are parsed; others are kept byte for byte.
-TRIGGERS = (b"author", b"initials", b"userId", b"userName", b"displayName", b"creator", b"person")
+TRIGGERS = (
+    b"author",
+    b"initials",
+    b"userId",
+    b"userName",
+    b"displayName",
+    b"creator",
+    b"person",
+    b"attachedTemplate",
+)
+# A relationship to the template on the author's disk: its path names the author's account.
+TEMPLATE_RELATIONSHIP = "/attachedTemplate"
 OFFICE_FOLDERS = ("word/", "xl/", "ppt/")
 ODF_PARTS = {"content.xml", "styles.xml"}
 
@@ -55,6 +67,8 @@ def _local(tag) -> str:
 
 def has_names(part: str) -> bool:
     """Whether `part` of an Office or OpenDocument archive is an XML part that may hold names."""
+    if part.startswith(OFFICE_FOLDERS) and part.endswith(".rels"):
+        return True
     if not part.endswith(".xml"):
         return False
     return part.startswith(OFFICE_FOLDERS) or part in ODF_PARTS
@@ -74,6 +88,8 @@ def without_names(data: bytes) -> bytes:
             name = etree.QName(attribute).localname
             if name in NAME_ATTRIBUTES or (name == "name" and local in PERSON_ELEMENTS):
                 element.set(attribute, "")
+        if local == "Relationship" and element.get("Type", "").endswith(TEMPLATE_RELATIONSHIP):
+            element.set("Target", "")
         if element.tag in PERSON_TEXT:
             element.text = ""
             for child in list(element):

@@ -118,6 +118,20 @@ def test_tracked_changes_lose_their_author():
     assert b"nieuw" in _all_bytes(result.content)
 
 
+def test_the_template_path_on_the_authors_disk_goes():
+    relationships = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" TargetMode="External" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" '
+        b'Target="file:///C:\\Users\\jan.jansen\\Sjablonen\\Normal.dotm"/>'
+        b"</Relationships>"
+    )
+    original = _with_members(_docx(), {"word/_rels/settings.xml.rels": relationships})
+    result = clean("verslag.docx", original)
+    assert b"jan.jansen" not in _all_bytes(result.content)
+
+
 def test_xlsx_loses_comment_authors_and_picture_text():
     book = openpyxl.Workbook()
     book.active["A1"] = "Bedrag"
