@@ -3,6 +3,7 @@ retries; a failing mail server never turns into a server error (issue 9 defect 6
 
 import datetime
 import io
+import json
 
 import pytest
 from django.core import mail
@@ -11,7 +12,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from integriteit.crypto.holders import key_holders
+from integriteit.crypto.holders import kek_versions_in_use, key_holders
+from integriteit.crypto.keys import keyring, write_key_file
 from integriteit.outbox import services
 from integriteit.outbox.models import OutboxMessage
 
@@ -110,8 +112,25 @@ def test_pause_doubles_up_to_six_hours(attempts, minutes):
     assert services.pause_after(attempts) == datetime.timedelta(minutes=minutes)
 
 
-def test_waiting_messages_are_key_holders_for_rotation():
+def test_a_waiting_message_survives_a_kek_rotation(outbox, key_file):
+    """Rotate, re-wrap, retire the old KEK: a message still waiting is delivered after all."""
+    with transaction.atomic():  # queued only: nothing is delivered before the rotation
+        row = services.queue(mail.EmailMessage("Subject", "Body", None, [ADDRESS]))
+    old_version = row.kek_version
     assert "outbox.OutboxMessage" in {holder.label for holder in key_holders()}
+    call_command("generate_keys", rotate=True, stdout=io.StringIO())
+    keyring.cache_clear()
+    out = io.StringIO()
+    call_command("rewrap_keys", stdout=out)
+    assert "outbox.OutboxMessage: 1 re-wrapped" in out.getvalue()
+    assert old_version not in kek_versions_in_use()
+    document = json.loads(key_file.read_text())
+    document["keks"] = {document["current_kek"]: document["keks"][document["current_kek"]]}
+    write_key_file(key_file, json.dumps(document))
+    keyring.cache_clear()
+
+    assert services.deliver() == (1, 0)
+    assert [m.to for m in mail.outbox] == [[ADDRESS]]
 
 
 def test_a_failing_mail_server_is_not_a_server_error(
