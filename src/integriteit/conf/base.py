@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "integriteit.deadlines",
     "integriteit.access",
     "integriteit.audit",
+    "integriteit.outbox",
     "integriteit.organisations",
     "integriteit.accounts",
     "integriteit.reports",
@@ -234,7 +235,12 @@ DRAFT_REPORT_LIFETIME_HOURS = int(env("DRAFT_REPORT_LIFETIME_HOURS", "24"))
 # `verify_audit_chain` (ADR 0006). In production a place the database's operators cannot write.
 AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchor.jsonl"))
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Mail is written to the outbox in the sender's transaction and delivered after the commit, with
+# retries by `manage.py send_outbox` (ADR 0017); EMAIL_DELIVERY_BACKEND is what delivers it.
+EMAIL_BACKEND = "integriteit.outbox.backend.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = env(
+    "EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "meldpunt@integriteit.example")
