@@ -2,10 +2,11 @@
 (ADR 0016; SYSTEM.md "small numbers suppressed so no person can be recognised").
 
 `suppress(counts)` takes a table of counts, adds the row and column totals it publishes, and
-marks every count 0 < n < `settings.FIGURES_MIN_CELL` as suppressed (primary). Then, as long as
-any suppressed cell can still be computed from the cells that are shown (any linear combination
-of the row and column sums, not only "the one hidden cell of a line"), it hides one more cell
-beside it (complementary). Cells that are not suppressed keep their exact value.
+marks every count 0 < n < `settings.FIGURES_MIN_CELL` as suppressed (primary). Then it hides
+more cells (complementary): first in every line (row or column with its sum) that has exactly
+one hidden cell, and then, as long as any hidden cell can still be computed from the cells that
+are shown by combining several lines, one more cell beside it. Cells that are not suppressed
+keep their exact value.
 
 `group_shown(size)` is the same rule for a figure computed over a group (an average, a share):
 it is shown only for a group of at least the threshold.
@@ -79,10 +80,24 @@ def suppress(
     for cell in grid.all_cells():
         if 0 < cell.value < grid.threshold:
             cell.suppressed = PRIMARY
+    _hide_lone_cells(grid)
     while exposed := computable(grid):
         if not _hide_beside(grid, exposed[0]):
             break
+        _hide_lone_cells(grid)
     return grid
+
+
+def _hide_lone_cells(grid: Grid) -> None:
+    """The quick rule that settles most tables: until nothing changes, in every line with
+    exactly one hidden cell (which its sum would reveal), hide the smallest other cell too."""
+    changed = True
+    while changed:
+        changed = False
+        for line in grid.lines:
+            if sum(1 for c in line if c.suppressed) == 1 and any(c.shown for c in line):
+                _hide_smallest(line)
+                changed = True
 
 
 def _with_totals(
@@ -151,10 +166,13 @@ def _hide_beside(grid: Grid, exposed: Cell) -> bool:
     """Hide the smallest shown cell sharing a line with `exposed` (a non-zero one if there is:
     hiding a zero protects little when zeros are common), else the smallest shown cell."""
     beside = [c for line in grid.lines if any(c is exposed for c in line) for c in line]
-    for pool in (beside, list(grid.all_cells())):
-        shown = [c for c in pool if c.shown]
-        candidates = [c for c in shown if c.value > 0] or shown
-        if candidates:
-            min(candidates, key=lambda c: c.value).suppressed = COMPLEMENTARY
-            return True
-    return False
+    return _hide_smallest(beside) or _hide_smallest(list(grid.all_cells()))
+
+
+def _hide_smallest(cells: list[Cell]) -> bool:
+    shown = [c for c in cells if c.shown]
+    candidates = [c for c in shown if c.value > 0] or shown
+    if not candidates:
+        return False
+    min(candidates, key=lambda c: c.value).suppressed = COMPLEMENTARY
+    return True

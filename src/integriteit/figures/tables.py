@@ -41,6 +41,13 @@ class Table:
     def row(self, key: str) -> Row:
         return next(r for r in self.all_rows() if r.key == key)
 
+    def display_rows(self) -> list[tuple[str, list[str]]]:
+        """Each row's label and its cells as the reader sees them ("12", "<5", "*")."""
+        return [
+            (row.label, [c.display(self.threshold) for c in row.all_cells()])
+            for row in self.all_rows()
+        ]
+
     def export_rows(self) -> list[list[str | int]]:
         """Caption and header, then one line per row: shown counts as numbers, suppressed ones
         as their marker ("<5", "*")."""
