@@ -222,7 +222,6 @@ FEEDBACK_NEAR_DAYS = int(env("FEEDBACK_NEAR_DAYS", "14"))
 # Every number that leaves an organisation (the advisers' annual report, the process evaluation):
 # counts under this are suppressed, and so are figures over groups smaller than this (ADR 0016).
 FIGURES_MIN_CELL = int(env("FIGURES_MIN_CELL", "5"))
-EVALUATION_MIN_GROUP = int(env("EVALUATION_MIN_GROUP", "5"))
 # Investigations (RULES R12, time limits configurable): terms to approve an interview record and
 # to respond to the draft report.
 INTERVIEW_RESPONSE_DAYS = int(env("INTERVIEW_RESPONSE_DAYS", "10"))
