@@ -22,8 +22,8 @@ _THEME_LABELS = {ViolationTypeCode.BEHAVIOUR: _("Undesirable behaviour (other)")
 
 # The themes of the conversation log (issue 5 §3): the nine violation types (seed 001 §2.1),
 # taken from their one definition in reports.constants, then subtypes of undesirable behaviour,
-# labour-law conflicts, other.
-ConversationTheme = models.TextChoices(
+# labour-law conflicts, other. (django-stubs types only the one-name functional form.)
+ConversationTheme = models.TextChoices(  # type: ignore[call-overload]
     "ConversationTheme",
     [(t.name, (t.value, _THEME_LABELS.get(t, t.label))) for t in ViolationTypeCode]
     + [

@@ -10,7 +10,9 @@ module.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
@@ -105,7 +107,7 @@ def _again_bar(row: EvaluationFigures) -> Bar:
     return Bar(row.organisation.name, None, _("No answers yet"))
 
 
-def _aggregates(organisations, year: int | None) -> dict[int, dict]:
+def _aggregates(organisations, year: int | None) -> dict[int, Mapping[str, Any]]:
     evaluations = Evaluation.objects.filter(report__organisation__in=organisations)
     if year is not None:
         evaluations = evaluations.filter(invited_at__year=year)
@@ -127,7 +129,7 @@ def figures_for(user, year: int | None = None) -> ProcessEvaluation:
     organisations = list(organisations_for_process_evaluation(user).order_by("name"))
     aggregates = _aggregates(organisations, year)
     threshold = min_cell()
-    empty = {"invited": 0, "answered": 0}
+    empty: Mapping[str, Any] = {"invited": 0, "answered": 0}
     found = [aggregates.get(o.pk, empty) for o in organisations]
     # Invited and answered are not parts of a whole: no totals, so primary suppression only.
     counts = build_table(
