@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "integriteit.access",
     "integriteit.audit",
     "integriteit.outbox",
+    "integriteit.figures",
     "integriteit.organisations",
     "integriteit.accounts",
     "integriteit.reports",
@@ -219,10 +220,9 @@ ACKNOWLEDGEMENT_DAYS = 7
 FEEDBACK_MONTHS = 3
 ACKNOWLEDGEMENT_NEAR_DAYS = int(env("ACKNOWLEDGEMENT_NEAR_DAYS", "2"))
 FEEDBACK_NEAR_DAYS = int(env("FEEDBACK_NEAR_DAYS", "14"))
-# Aggregated evaluation answers are shown only for groups at least this large.
-EVALUATION_MIN_GROUP = int(env("EVALUATION_MIN_GROUP", "5"))
-# Confidential advisers' annual report: figures under this are suppressed (issue 5 §5).
-ADVISER_REPORT_MIN_CELL = int(env("ADVISER_REPORT_MIN_CELL", "5"))
+# Every number that leaves an organisation (the advisers' annual report, the process evaluation):
+# counts under this are suppressed, and so are figures over groups smaller than this (ADR 0016).
+FIGURES_MIN_CELL = int(env("FIGURES_MIN_CELL", "5"))
 # Investigations (RULES R12, time limits configurable): terms to approve an interview record and
 # to respond to the draft report.
 INTERVIEW_RESPONSE_DAYS = int(env("INTERVIEW_RESPONSE_DAYS", "10"))
