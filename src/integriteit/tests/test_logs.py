@@ -6,6 +6,7 @@ import io
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import structlog
@@ -17,7 +18,7 @@ ADDRESS = "203.0.113.77"
 AGENT = "SentinelAgent/1.0"
 REFERER = "https://referrer-sentinel.example/from"
 SENTINELS = (ADDRESS, AGENT, "referrer-sentinel")
-CLIENT_META = {
+CLIENT_META: dict[str, Any] = {
     "REMOTE_ADDR": ADDRESS,
     "HTTP_X_FORWARDED_FOR": ADDRESS,
     "HTTP_USER_AGENT": AGENT,

@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def tree() -> dict[str, Unit]:
     """directorate → department → team, in one organisation."""
-    directorate = UnitFactory(name="Directorate")
-    department = UnitFactory(
+    directorate = UnitFactory.create(name="Directorate")
+    department = UnitFactory.create(
         organisation=directorate.organisation, parent=directorate, name="Department"
     )
-    team = UnitFactory(organisation=directorate.organisation, parent=department, name="Team")
+    team = UnitFactory.create(organisation=directorate.organisation, parent=department, name="Team")
     return {"directorate": directorate, "department": department, "team": team}
 
 
@@ -37,7 +37,7 @@ def _parent_error_code(unit: Unit) -> str:
 
 
 def test_new_organisation_defaults_follow_the_rules():
-    organisation = OrganisationFactory()
+    organisation = OrganisationFactory.create()
     organisation.full_clean()
     assert organisation.retention_years == 5  # RULES R9 default
     assert organisation.interim_feedback_weeks == 4  # seed 004 §6
@@ -61,15 +61,15 @@ def test_every_sector_of_the_tree_is_a_choice():
     ],
 )
 def test_name_and_slug_are_unique(copy):
-    OrganisationFactory(name="Ministerie van Proef", slug="proef")
+    OrganisationFactory.create(name="Ministerie van Proef", slug="proef")
     with pytest.raises(IntegrityError), transaction.atomic():
         Organisation.objects.create(sector=Sector.RIJK, **copy)
 
 
 def test_active_organisations_are_the_ones_accepting_reports_by_name():
-    OrganisationFactory(name="Zeeland Ministerie")
-    OrganisationFactory(name="Aa Ministerie")
-    OrganisationFactory(name="Closed Ministerie", is_active=False)
+    OrganisationFactory.create(name="Zeeland Ministerie")
+    OrganisationFactory.create(name="Aa Ministerie")
+    OrganisationFactory.create(name="Closed Ministerie", is_active=False)
     names = list(active_organisations().values_list("name", flat=True))
     assert names == sorted(names)
     assert "Closed Ministerie" not in names
@@ -105,7 +105,7 @@ def test_a_unit_in_its_own_organisation_is_valid(tree):
 
 
 def test_parent_in_another_organisation_is_refused(tree):
-    elsewhere = UnitFactory(name="Elsewhere")
+    elsewhere = UnitFactory.create(name="Elsewhere")
     elsewhere.parent = tree["directorate"]
     assert _parent_error_code(elsewhere) == "parent_in_other_organisation"
 
@@ -118,16 +118,18 @@ def test_a_unit_under_itself_or_below_it_is_refused(tree, below):
 
 
 def test_a_unit_can_move_under_a_sibling_branch(tree):
-    other = UnitFactory(organisation=tree["directorate"].organisation, name="Other directorate")
+    other = UnitFactory.create(
+        organisation=tree["directorate"].organisation, name="Other directorate"
+    )
     team = tree["team"]
     team.parent = other
     team.full_clean()
 
 
 def test_unit_names_are_unique_per_organisation_only(tree):
-    UnitFactory(name="Team")  # the same name in another organisation
+    UnitFactory.create(name="Team")  # the same name in another organisation
     with pytest.raises(IntegrityError), transaction.atomic():
-        UnitFactory(organisation=tree["team"].organisation, name="Team")
+        UnitFactory.create(organisation=tree["team"].organisation, name="Team")
 
 
 def test_a_unit_with_units_below_it_cannot_be_deleted(tree):
@@ -141,7 +143,7 @@ def test_a_unit_with_units_below_it_cannot_be_deleted(tree):
 
 
 def test_a_unit_names_its_organisation_briefly():
-    unit = UnitFactory(name="Inkoop", organisation__abbreviation="BZK")
+    unit = UnitFactory.create(name="Inkoop", organisation__abbreviation="BZK")
     assert str(unit) == "Inkoop (BZK)"
     unit.organisation.abbreviation = ""
     assert str(unit) == f"Inkoop ({unit.organisation.name})"
