@@ -9,6 +9,7 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from integriteit import testing
+from integriteit.accounts.models import User
 from integriteit.browser_testing import browser  # noqa: F401 (one Chromium for every app)
 from integriteit.crypto.keycheck import checked_keyring
 from integriteit.crypto.keys import keyring, new_key_document, write_key_file
@@ -105,6 +106,24 @@ def staff_client(client):
 @pytest.fixture
 def make_report(people):
     return testing.make_report
+
+
+@pytest.fixture
+def make_staff(people):
+    """Another staff member beside the demo people: `make_staff(Role.COORDINATOR, "bzk",
+    username=...)` holds that role in that demo organisation and has a second factor."""
+    from integriteit.accounts.tests.factories import RoleAssignmentFactory
+    from integriteit.organisations.models import Organisation
+
+    def make(role: str, organisation: str = "bzk", **user_fields) -> User:
+        assignment = RoleAssignmentFactory.create(
+            role=role,
+            organisation=Organisation.objects.get(slug=organisation),
+            **{f"user__{name}": value for name, value in user_fields.items()},
+        )
+        return assignment.user
+
+    return make
 
 
 @pytest.fixture
