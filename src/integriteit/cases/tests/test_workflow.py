@@ -4,6 +4,7 @@ wrong phase, with its audit entry, its history row and the messages it sends."""
 
 import datetime
 import itertools
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -849,7 +850,7 @@ def test_hearing_needs_a_record_and_the_case_own_subject(decided, people):
 
 def _order(flow, subject, **extra):
     today = timezone.localdate()
-    options = {
+    options: dict[str, Any] = {
         "kind": OrderMeasureKind.SUSPENSION,
         "reason": "Het onderzoek vraagt het.",
         "starts_on": today,
