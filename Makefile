@@ -60,7 +60,7 @@ test: install chromium
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy src
-	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist loadfile -q
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist worksteal -q
 
 lint: install
 	$(VENV)/bin/ruff check $(LINT_PATHS)
