@@ -50,13 +50,17 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@command -v chromium >/dev/null || { echo "chromium could not be installed" >&2; exit 1; }
 
-# All tests, on SQLite unless DATABASE_URL points at PostgreSQL.
+# All tests, on SQLite unless DATABASE_URL points at PostgreSQL; after the checks (migrations,
+# ruff, mypy including the tests). Hypothesis runs its "ci" profile (src/integriteit/conftest.py):
+# the same examples every run; `make test HYPOTHESIS_PROFILE=dev` for random ones.
+HYPOTHESIS_PROFILE ?= ci
 test: install chromium
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=integriteit.conf.test
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
-	$(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist loadfile -q
+	$(VENV)/bin/mypy src
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist worksteal -q
 
 lint: install
 	$(VENV)/bin/ruff check $(LINT_PATHS)

@@ -1,14 +1,35 @@
 """Fixtures shared by every app's tests."""
 
+import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from integriteit import testing
+from integriteit.accounts.models import User
 from integriteit.browser_testing import browser  # noqa: F401 (one Chromium for every app)
 from integriteit.crypto.keycheck import checked_keyring
 from integriteit.crypto.keys import keyring, new_key_document, write_key_file
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE (`make test` and so CI: "ci").
+# ci: the same examples on every run and every machine (derandomize; no example database to
+# carry over), fewer of them, and no per-example deadline: a test that hits the database on a
+# shared runner is slow without being wrong. dev (the default): random examples, the usual
+# number, failures remembered in .hypothesis/ and tried first next time.
+hypothesis_settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    max_examples=30,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 def pytest_configure(config):
@@ -85,6 +106,24 @@ def staff_client(client):
 @pytest.fixture
 def make_report(people):
     return testing.make_report
+
+
+@pytest.fixture
+def make_staff(people):
+    """Another staff member beside the demo people: `make_staff(Role.COORDINATOR, "bzk",
+    username=...)` holds that role in that demo organisation and has a second factor."""
+    from integriteit.accounts.tests.factories import RoleAssignmentFactory
+    from integriteit.organisations.models import Organisation
+
+    def make(role: str, organisation: str = "bzk", **user_fields) -> User:
+        assignment = RoleAssignmentFactory.create(
+            role=role,
+            organisation=Organisation.objects.get(slug=organisation),
+            **{f"user__{name}": value for name, value in user_fields.items()},
+        )
+        return assignment.user
+
+    return make
 
 
 @pytest.fixture

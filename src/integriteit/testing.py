@@ -1,5 +1,7 @@
 """Helpers for tests (imported by conftest and browser tests; not used by the application)."""
 
+import re
+
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
@@ -74,6 +76,14 @@ def verified_client(user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device_of(user).persistent_id
     session.save()
     return client
+
+
+def found(pattern: "str | re.Pattern[str]", text: str, group: int = 1) -> str:
+    """The group of the first match of `pattern` in `text` (a receipt code, a form token on a
+    page); fails the test with the pattern when there is none."""
+    match = re.search(pattern, text)
+    assert match is not None, f"{pattern!r} not found in the page"
+    return match.group(group)
 
 
 def random_code() -> str:

@@ -11,15 +11,15 @@ the database connection, not about any module's data, and imports nothing from t
 """
 
 import functools
-import logging
 import random
 import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+import structlog
 from django.db import DatabaseError, transaction
 
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 RETRY_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 ATTEMPTS = 4
@@ -56,12 +56,12 @@ def atomic_with_retry(function: Callable[P, R]) -> Callable[P, R]:
                     raise
                 pause = random.uniform(0, FIRST_PAUSE_SECONDS * 2 ** (attempt - 1))  # noqa: S311 - jitter, not a secret
                 logger.warning(
-                    "%s lost a race (SQLSTATE %s), attempt %d of %d; again in %.0f ms",
-                    function.__qualname__,
-                    getattr(error.__cause__, "sqlstate", ""),
-                    attempt,
-                    ATTEMPTS,
-                    pause * 1000,
+                    "transaction lost a race",
+                    function=function.__qualname__,
+                    sqlstate=getattr(error.__cause__, "sqlstate", ""),
+                    attempt=attempt,
+                    attempts=ATTEMPTS,
+                    pause_ms=round(pause * 1000),
                 )
                 time.sleep(pause)
                 attempt += 1

@@ -9,12 +9,12 @@ chain lock, so the chain cannot take part in a deadlock with the rows such a tra
 """
 
 import json
-import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -26,7 +26,7 @@ from . import anchors
 from .anchors import Anchor, AnchorError
 from .models import AuditEntry
 
-logger = logging.getLogger("integriteit.integrity")
+logger = structlog.get_logger("integriteit.integrity")
 
 GENESIS_HASH = "0" * 64
 # Any constant: the id of the advisory lock that serialises chaining on PostgreSQL.
@@ -122,7 +122,7 @@ def integrity_alert(
     access row whose seal does not match, a key that does not fit. The caller skips the record
     (fails closed); this leaves the trace an auditor and the operator act on. Never pass
     contents or names in `detail`."""
-    logger.error("integrity alert: %s %s:%s", what, object_type, object_id)
+    logger.error("integrity alert", what=what, object_type=object_type, object_id=str(object_id))
     record(SYSTEM, "integrity.alert", object_type, object_id, {"what": what, **(detail or {})})
 
 

@@ -11,6 +11,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from integriteit import logs
+
 BASE_DIR = Path(__file__).resolve().parents[3]
 SRC_DIR = BASE_DIR / "src" / "integriteit"
 
@@ -287,22 +289,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Logs: structured (structlog), and never a client address, user agent or referrer
-# (docs/security.md: "Nothing that identifies a reporter").
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {
-        # The development server's access log prints the client address: silence it.
-        "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "pikepdf": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-    },
-}
+# Logs: structured with structlog (integriteit/logs.py), one JSON object a line unless
+# LOG_FORMAT=console (the development default, conf/dev.py); never a client address, user agent
+# or referrer (SECURITY.md "Nothing that identifies a reporter"): the processors drop such keys
+# and Django's request objects, and the development server's access log is off.
+LOG_FORMAT = env("LOG_FORMAT", "json")
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOGGING = logs.logging_settings(LOG_FORMAT, LOG_LEVEL)
+logs.configure()
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock at BEGIN so concurrent writers queue instead of failing.

@@ -20,12 +20,12 @@ retirement of an old KEK) is checked when the processes restart.
 import hashlib
 import hmac
 import json
-import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import structlog
 from django.core.checks import CheckMessage, Error
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
@@ -40,7 +40,7 @@ from .keys import KeyRing, keyring
 if TYPE_CHECKING:
     from .models import KeyFingerprint
 
-logger = logging.getLogger("integriteit.integrity")
+logger = structlog.get_logger("integriteit.integrity")
 
 _FINGERPRINT_LABEL = b"integriteit key-document fingerprint\x1f"
 # Stored keys tried per KEK version or witness on an installation without fingerprints: one
@@ -267,9 +267,9 @@ def _apply(check: KeyCheck, *, newest: str | None = None) -> None:
             KeyFingerprint.objects.filter(name=newest).update(recorded_at=now)
     if check.record or check.forget:
         logger.info(
-            "key document fingerprints recorded: %s; forgotten: %s",
-            ", ".join(sorted(check.record)) or "none",
-            ", ".join(sorted(check.forget)) or "none",
+            "key document fingerprints recorded",
+            recorded=sorted(check.record),
+            forgotten=sorted(check.forget),
         )
 
 
@@ -292,7 +292,7 @@ def _refuse(failure: KeyCheckFailed) -> KeyCheckFailed:
     message = str(failure)
     if message not in _logged:  # once per process, not once per request
         _logged.add(message)
-        logger.error("%s", message)
+        logger.error("key document refused", problem=message)
     return failure
 
 
@@ -329,7 +329,7 @@ def check_at_start() -> None:
     try:
         checked_keyring()
     except DatabaseError as error:
-        logger.warning("key document not checked at start, database unreachable: %s", error)
+        logger.warning("key document not checked at start, database unreachable", error=str(error))
     finally:
         # A preloading gunicorn master must not hand its connection to the forked workers. (A
         # connection inside a caller's transaction is the caller's: only in tests.)

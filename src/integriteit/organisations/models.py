@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -57,7 +58,37 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.abbreviation or self.organisation.name})"
 
+    def clean(self) -> None:
+        """The tree of SYSTEM.md module 1 (sector → organisation → units): a unit's parent is a
+        unit of the same organisation and never the unit itself or one below it. The line of
+        management (`ancestors_and_self`, the route around the line of seed 000) follows the
+        parents, so a parent elsewhere would route a report past another organisation's
+        managers."""
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if parent is not None and parent.organisation_id != self.organisation_id:
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("The parent unit must belong to the same organisation."),
+                        code="parent_in_other_organisation",
+                    )
+                }
+            )
+        if self.pk is not None and parent is not None and self in parent.ancestors_and_self():
+            raise ValidationError(
+                {
+                    "parent": ValidationError(
+                        _("A unit cannot be placed under itself or a unit below it."),
+                        code="parent_cycle",
+                    )
+                }
+            )
+
     def ancestors_and_self(self) -> list["Unit"]:
+        """This unit and every unit above it, nearest first; stops at a loop (a parent chain
+        that `clean` would have refused but the database does not)."""
         chain: list[Unit] = []
         unit: Unit | None = self
         while unit is not None and unit not in chain:

@@ -8,6 +8,7 @@ from django.db import DatabaseError, OperationalError, connection, connections
 
 from integriteit import transactions
 from integriteit.organisations.models import Organisation
+from integriteit.organisations.tests.factories import OrganisationFactory
 from integriteit.transactions import ATTEMPTS, atomic_with_retry
 
 
@@ -82,8 +83,7 @@ def test_inside_an_outer_transaction_the_error_goes_up():
 def test_a_real_deadlock_is_survived():
     """Two transactions lock two rows in opposite order; PostgreSQL aborts one (40P01), which
     is run again once the other has finished."""
-    first = Organisation.objects.create(name="Eerste", slug="eerste")
-    second = Organisation.objects.create(name="Tweede", slug="tweede")
+    first, second = OrganisationFactory.create_batch(2)
     both_hold_one = threading.Barrier(2)
     attempts: list[str] = []
     errors: list[BaseException] = []

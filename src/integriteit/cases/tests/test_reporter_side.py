@@ -8,11 +8,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from integriteit.access.rules import reports_visible_to
 from integriteit.accounts.constants import Role
-from integriteit.accounts.models import RoleAssignment, User
+from integriteit.accounts.models import User
 from integriteit.audit.models import AuditEntry
 from integriteit.cases import services
 from integriteit.cases.constants import CaseRole, ConflictCheckItem, FollowUpRoute
@@ -252,16 +251,6 @@ def test_service_refuses_scores_outside_1_to_5(make_report, staff_client, people
 # --- Complaint about the handling ----------------------------------------------------------------
 
 
-def _new_coordinator(username: str = "coordinator-2") -> User:
-    user = User.objects.create(username=username, first_name="Tweede", last_name="Coördinator")
-    bzk = RoleAssignment.objects.filter(role=Role.COORDINATOR, user__username="coordinator")
-    RoleAssignment.objects.create(
-        user=user, organisation=bzk.first().organisation, role=Role.COORDINATOR
-    )
-    TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-    return user
-
-
 def _file_complaint(client: Client, text: str = "Ik hoorde maanden niets.") -> str:
     form = client.get("/postbus/klacht/")
     assert form.status_code == 200
@@ -300,7 +289,7 @@ def test_empty_complaint_is_refused_and_nothing_filed(make_report):
 
 
 def test_complaint_is_its_own_case_kept_from_the_original_handlers(
-    make_report, staff_client, people
+    make_report, make_staff, staff_client, people
 ):
     report, code = make_report()
     acknowledge_by_view(staff_client, people, report)
@@ -348,7 +337,7 @@ def test_complaint_is_its_own_case_kept_from_the_original_handlers(
     assert reports_visible_to(coordinator).filter(pk=report.pk).exists()
     assert staff_client(coordinator).get(f"/behandeling/{complaint.pk}/").status_code == 404
     # Another coordinator of the same organisation does.
-    other = _new_coordinator()
+    other = make_staff(Role.COORDINATOR, "bzk", first_name="Tweede", last_name="Coördinator")
     assert reports_visible_to(verified(other)).filter(pk=complaint.pk).exists()
     other_client = staff_client(other)
     assert other_client.get(f"/behandeling/{complaint.pk}/").status_code == 200

@@ -4,6 +4,7 @@ wrong phase, with its audit entry, its history row and the messages it sends."""
 
 import datetime
 import itertools
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -649,15 +650,26 @@ def test_evaluation_scores_are_checked(flow):
         )
 
 
-def test_close_sets_the_retention_date(flow):
-    # RULES R9: personal data removed after the organisation's term (default 5 years).
-    flow.to(P.CLOSED)
+@pytest.mark.parametrize(
+    ("closed_at", "retained_until"),
+    [
+        pytest.param("2027-06-15T10:00:00+00:00", "2032-06-15T10:00:00+00:00", id="a-day"),
+        # The term ends on 28 February when the case was closed on the 29th: the test crashed
+        # on every 29 February when it computed the expected date with date.replace(year=...).
+        pytest.param("2028-02-29T10:00:00+00:00", "2033-02-28T10:00:00+00:00", id="29-february"),
+    ],
+)
+def test_close_sets_the_retention_date(flow, monkeypatch, closed_at, retained_until):
+    # RULES R9: personal data removed after the organisation's term (default 5 years), counted
+    # in calendar months from the moment of closing (passed in: no test depends on today).
+    flow.to(P.EVALUATION)
+    assert flow.report.organisation.retention_years == 5
+    moment = datetime.datetime.fromisoformat(closed_at)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    flow.close()
     report = flow.report
-    assert report.closed_at is not None
-    years = report.organisation.retention_years
-    assert report.retention_until.date() == report.closed_at.date().replace(
-        year=report.closed_at.year + years
-    )
+    assert report.closed_at == moment
+    assert report.retention_until == datetime.datetime.fromisoformat(retained_until)
 
 
 # --- Reopening -------------------------------------------------------------------------------
@@ -838,7 +850,7 @@ def test_hearing_needs_a_record_and_the_case_own_subject(decided, people):
 
 def _order(flow, subject, **extra):
     today = timezone.localdate()
-    options = {
+    options: dict[str, Any] = {
         "kind": OrderMeasureKind.SUSPENSION,
         "reason": "Het onderzoek vraagt het.",
         "starts_on": today,

@@ -32,7 +32,10 @@ def free_port() -> int:
 
 
 def get(port: int, path: str) -> http.client.HTTPResponse:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    # The first request in a fresh worker loads the application and checks the key document:
+    # on a loaded machine (two test workers beside other jobs) that took over 10 s. A wait,
+    # not a timing assertion.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     # What the reverse proxy sends (docs/deployment.md), so production settings do not redirect.
     conn.request("GET", path, headers={"X-Forwarded-Proto": "https"})
     response = conn.getresponse()

@@ -13,13 +13,16 @@ PO_FILE = LC_MESSAGES / "django.po"
 MO_FILE = LC_MESSAGES / "django.mo"
 
 
-def parse_po(path):
+def parse_po(path: Path) -> tuple[list[dict[str, str]], list[int]]:
     """Return (entries, fuzzy_lines) for a .po file.
 
     Each entry is a dict of field name (msgid, msgid_plural, msgstr, msgstr[0], ...)
     to its unescaped text. Obsolete (#~) entries are skipped.
     """
-    entries, fuzzy, current, field = [], [], {}, None
+    entries: list[dict[str, str]] = []
+    fuzzy: list[int] = []
+    current: dict[str, str] = {}
+    field: str | None = None
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = raw.strip()
         if line.startswith("#,") and "fuzzy" in line:
@@ -30,6 +33,7 @@ def parse_po(path):
                 current, field = {}, None
             continue
         if line.startswith('"'):
+            assert field is not None, f"{path}:{number}: a continued string without a field"
             current[field] += ast.literal_eval(line)
             continue
         field, _, value = line.partition(" ")

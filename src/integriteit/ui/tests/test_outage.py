@@ -18,7 +18,7 @@ from django.utils.html import escape
 from integriteit.reports import services
 from integriteit.reports.models import Report
 from integriteit.reports.tests.test_bad_input import report_data
-from integriteit.testing import verified_client
+from integriteit.testing import found, verified_client
 
 ADVICE = (
     "If you did not see a receipt code, go back to the previous page and press “Send report” "
@@ -158,7 +158,7 @@ def test_session_lost_after_commit_send_again_shows_the_stored_reports_code(peop
     monkeypatch.setattr(services, "submit_draft", submit)
     again = client.post("/melden/versturen/")
     assert again.status_code == 302 and again["Location"] == "/melden/ontvangen/"
-    code = CODE.search(client.get("/melden/ontvangen/").content.decode()).group(1)
+    code = found(CODE, client.get("/melden/ontvangen/").content.decode())
     assert Report.objects.count() == 1
     assert Client().post("/postbus/", {"code": code})["Location"] == "/postbus/berichten/"
 
@@ -203,9 +203,9 @@ def terminate_own_backend() -> None:
     ) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         for _attempt in range(200):
-            gone = admin.execute(
+            ((gone,),) = admin.execute(
                 "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s)", [pid]
-            ).fetchone()[0]
+            ).fetchall()
             if gone:
                 return
             time.sleep(0.05)
@@ -230,7 +230,7 @@ def test_connection_lost_before_commit_then_send_again(people, monkeypatch):
     monkeypatch.setattr(services, "submit_draft", submit)
     again = client.post("/melden/versturen/")  # as the page says
     assert again["Location"] == "/melden/ontvangen/"
-    code = CODE.search(client.get("/melden/ontvangen/").content.decode()).group(1)
+    code = found(CODE, client.get("/melden/ontvangen/").content.decode())
     assert Report.objects.submitted().count() == 1 == Report.objects.count()
     assert Client().post("/postbus/", {"code": code})["Location"] == "/postbus/berichten/"
 
@@ -256,6 +256,6 @@ def test_connection_lost_after_commit_the_reporter_still_gets_her_code(people, m
     monkeypatch.setattr(services, "submit_draft", submit)
     again = client.post("/melden/versturen/")
     assert again.status_code == 302 and again["Location"] == "/melden/ontvangen/"
-    code = CODE.search(client.get("/melden/ontvangen/").content.decode()).group(1)
+    code = found(CODE, client.get("/melden/ontvangen/").content.decode())
     assert Report.objects.submitted().count() == 1 == Report.objects.count()
     assert Client().post("/postbus/", {"code": code})["Location"] == "/postbus/berichten/"

@@ -21,6 +21,7 @@ def test_the_database_holds_a_digest_not_the_key():
     store["draft"] = "x"
     store.save()
     row = Session.objects.get()
+    assert store.session_key is not None
     assert row.session_key != store.session_key
     assert row.session_key == session_storage_key(store.session_key)
     assert SessionStore(store.session_key)["draft"] == "x"
