@@ -86,6 +86,14 @@ def found(pattern: "str | re.Pattern[str]", text: str, group: int = 1) -> str:
     return match.group(group)
 
 
+def lookup_of(code: str) -> str:
+    """The receipt lookup key of a code as shown to the reporter; fails the test when the shown
+    code is not well-formed."""
+    normalised = receipts.normalise(code)
+    assert normalised is not None, f"{code!r} is not a receipt code"
+    return receipts.lookup_key(normalised)
+
+
 def random_code() -> str:
     """A well-formed receipt code that belongs to no report (unless by a 2^-80 chance)."""
     return receipts.code_for(receipts.new_submission_token())

@@ -11,6 +11,7 @@ audited (the deferred foreign-key check takes its row lock at commit).
 import threading
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.db import connections
@@ -72,6 +73,15 @@ def test_concurrent_work_on_one_case_loses_nothing(people, make_report):
     def fresh() -> Report:
         return Report.objects.get(pk=report.pk)
 
+    def interim_feedback(text: str) -> None:
+        case_services.give_interim_feedback(coordinator, fresh(), text)
+
+    def staff_message(text: str) -> None:
+        case_services.send_message(coordinator, fresh(), text)
+
+    def reporter_reply(text: str) -> None:
+        report_services.reporter_reply(fresh(), text)
+
     def phases() -> None:
         try:
             attempt(
@@ -85,17 +95,12 @@ def test_concurrent_work_on_one_case_loses_nothing(people, make_report):
         acknowledged.wait()
         for n in range(ROUNDS):
             text = f"Stand van zaken {n}."
-            attempt(
-                "interim feedback",
-                lambda t=text: case_services.give_interim_feedback(coordinator, fresh(), t),
-            )
+            attempt("interim feedback", partial(interim_feedback, text))
 
     def staff_messages() -> None:
         for n in range(ROUNDS):
             text = f"Vraag {n}?"
-            attempt(
-                "staff message", lambda t=text: case_services.send_message(coordinator, fresh(), t)
-            )
+            attempt("staff message", partial(staff_message, text))
 
     def reads() -> None:
         for _n in range(ROUNDS):
@@ -105,7 +110,7 @@ def test_concurrent_work_on_one_case_loses_nothing(people, make_report):
         def reply() -> None:
             for n in range(ROUNDS):
                 text = f"Antwoord {who} {n}."
-                attempt("reporter reply", lambda t=text: report_services.reporter_reply(fresh(), t))
+                attempt("reporter reply", partial(reporter_reply, text))
 
         return reply
 

@@ -11,7 +11,9 @@ from pypdf import PdfReader
 from integriteit.figures import exports
 
 INJECTIONS = ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x")']
-ROWS = [["label", 12, 3.5, None], *[[text, 1, 0.5, "ok"] for text in INJECTIONS]]
+Row = list[str | int | float | None]
+ROWS: list[Row] = [["label", 12, 3.5, None]]
+ROWS += [[text, 1, 0.5, "ok"] for text in INJECTIONS]
 
 
 @pytest.mark.parametrize("text", INJECTIONS, ids=[repr(t) for t in INJECTIONS])

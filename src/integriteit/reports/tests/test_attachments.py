@@ -7,6 +7,7 @@ import pikepdf
 import pytest
 from django.utils import translation
 from PIL import Image, PngImagePlugin
+from PIL.PngImagePlugin import PngImageFile
 
 from integriteit.reports.attachments import AttachmentRejected, clean
 from integriteit.reports.constants import MetadataHandling
@@ -62,6 +63,7 @@ def test_png_loses_text_chunks():
     assert REPORTER_NAME.encode() not in result.content
     assert b"tEXt" not in result.content and b"iTXt" not in result.content
     with Image.open(io.BytesIO(result.content)) as cleaned:
+        assert isinstance(cleaned, PngImageFile)
         assert not cleaned.text
         assert cleaned.size == (8, 8)
 

@@ -1,7 +1,6 @@
 """The reporting channel end to end through the Django test client."""
 
 import datetime
-import re
 
 import pytest
 from django.core import mail
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from integriteit.audit.models import AuditEntry
 from integriteit.reports.models import Report
+from integriteit.testing import found
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_anonymous_report_mailbox_and_acknowledgement(client, people, staff_clie
     assert "dubbel betalen" in summary.content.decode()
     assert client.post("/melden/versturen/").status_code == 302
     received = client.get("/melden/ontvangen/").content.decode()
-    code = re.search(r'id="receipt-code">([^<]+)<', received).group(1)
+    code = found(r'id="receipt-code">([^<]+)<', received)
     # A reload shows the same code (ADR 0005) until she says she has written it down.
     assert code in client.get("/melden/ontvangen/").content.decode()
     assert client.post("/melden/ontvangen/")["Location"] == "/postbus/"
@@ -92,9 +92,10 @@ def test_oral_report_minutes_are_approved_by_the_reporter(people, staff_client):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     page = coordinator.get("/behandeling/geregistreerd/").content.decode()
-    code = re.search(r'id="receipt-code">([^<]+)<', page).group(1)
+    code = found(r'id="receipt-code">([^<]+)<', page)
     report = Report.objects.get()
     assert report.channel == "coordinator" and report.form == "oral"
+    assert report.received_at is not None
     assert report.received_at.date().isoformat() == "2026-11-20"
 
     reporter = type(coordinator)()

@@ -6,6 +6,7 @@ CSRF cookies."""
 import io
 import logging
 import re
+from typing import Any
 
 import pytest
 from django.apps import apps
@@ -15,7 +16,7 @@ from django.test import Client
 
 from integriteit.audit.models import AuditEntry
 from integriteit.reports.models import Report
-from integriteit.testing import verified_client
+from integriteit.testing import found, verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ FORWARDED = "198.51.100.23"
 AGENT = "SentinelAgent/1.0"
 REFERER_HOST = "referrer-sentinel.example"
 SENTINELS = (ADDRESS, FORWARDED, AGENT, "SentinelAgent", REFERER_HOST)
-CLIENT_META = {
+CLIENT_META: dict[str, Any] = {
     "REMOTE_ADDR": ADDRESS,
     "HTTP_X_FORWARDED_FOR": f"{FORWARDED}, {ADDRESS}",
     "HTTP_X_REAL_IP": ADDRESS,
@@ -131,7 +132,7 @@ def _visit(people) -> tuple[Report, list]:
     go("get", "/melden/controleren/")
     assert go("post", "/melden/versturen/").status_code == 302
     received = go("get", "/melden/ontvangen/")
-    code = re.search(r'id="receipt-code">([^<]+)<', received.content.decode()).group(1)
+    code = found(r'id="receipt-code">([^<]+)<', received.content.decode())
     go("post", "/melden/ontvangen/")  # "I have written down my code"
     report = Report.objects.submitted().get()
 
@@ -150,7 +151,7 @@ def _visit(people) -> tuple[Report, list]:
     file = report.attachments.first()
     assert go("get", f"/postbus/bijlage/{file.pk}/").status_code == 200
     form = go("get", "/postbus/klacht/").content.decode()
-    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    token = found(r'name="token" value="([^"]+)"', form)
     complaint = go("post", "/postbus/klacht/", {"text": "Ik hoorde niets meer.", "token": token})
     assert complaint.status_code == 302
     assert go("get", "/postbus/klacht/ontvangen/").status_code == 200

@@ -6,17 +6,15 @@ plaintext of texts, names, messages and file contents.
 """
 
 import io
-import re
 import uuid
 
 import pytest
 from django.conf import settings
 from PIL import Image, PngImagePlugin
 
-from integriteit.reports import receipts
 from integriteit.reports.models import Report
 from integriteit.reports.sealing import open_content, open_identity
-from integriteit.testing import stored_bytes, verified_client
+from integriteit.testing import found, lookup_of, stored_bytes, verified_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,10 +79,8 @@ def _submit_through_views(client, people) -> tuple[Report, str]:
     assert response.status_code == 302, response.content.decode()[:2000]
     assert client.post("/melden/versturen/").status_code == 302
     page = client.get("/melden/ontvangen/").content.decode()
-    code = re.search(r'id="receipt-code">([^<]+)<', page).group(1)
-    report = Report.objects.submitted().get(
-        receipt_lookup=receipts.lookup_key(receipts.normalise(code))
-    )
+    code = found(r'id="receipt-code">([^<]+)<', page)
+    report = Report.objects.submitted().get(receipt_lookup=lookup_of(code))
     return report, code
 
 

@@ -17,7 +17,7 @@ from django.test import Client
 from integriteit.audit.models import AuditEntry
 from integriteit.reports import receipts, services
 from integriteit.reports.models import Report
-from integriteit.testing import verified_client
+from integriteit.testing import found, lookup_of, verified_client
 
 from .test_bad_input import report_data
 from .test_services import register_data
@@ -41,7 +41,7 @@ def _code_forms(code: str) -> set[str]:
 
 def _shown_code(response) -> str:
     assert response.status_code == 200, response.status_code
-    return CODE.search(response.content.decode()).group(1)
+    return found(CODE, response.content.decode())
 
 
 def _to_check_page(client: Client) -> None:
@@ -83,7 +83,7 @@ def test_session_holds_no_code_after_staff_registration(people):
     for form in _code_forms(code):
         assert form not in right_after
     report = Report.objects.get()
-    assert report.receipt_lookup == receipts.lookup_key(receipts.normalise(code))
+    assert report.receipt_lookup == lookup_of(code)
 
 
 @pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_session_holds_no_code_after_complaint(make_report):
     client = Client()
     client.post("/postbus/", {"code": code})
     form = client.get("/postbus/klacht/").content.decode()
-    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    token = found(r'name="token" value="([^"]+)"', form)
     sent = client.post("/postbus/klacht/", {"text": "Ik hoorde niets.", "token": token})
     assert sent["Location"] == "/postbus/klacht/ontvangen/"
     right_after = sessions_as_stored()
@@ -125,7 +125,7 @@ def test_double_submit_shows_the_same_receipt_and_stores_one_report(people):
     assert client.post("/melden/versturen/")["Location"] == "/melden/ontvangen/"
     report = Report.objects.submitted().get()
     assert Report.objects.count() == 1
-    assert report.receipt_lookup == receipts.lookup_key(receipts.normalise(code))
+    assert report.receipt_lookup == lookup_of(code)
     assert AuditEntry.objects.filter(action="report.submitted").count() == 1
     # "I have written it down" ends it: no page can show the code after that.
     client.post("/melden/ontvangen/")
@@ -188,4 +188,4 @@ def test_concurrent_submits_store_one_report_and_show_one_code(people, monkeypat
     assert AuditEntry.objects.filter(action="report.submitted").count() == 1
     code = _shown_code(client.get("/melden/ontvangen/"))
     report = Report.objects.get()
-    assert report.receipt_lookup == receipts.lookup_key(receipts.normalise(code))
+    assert report.receipt_lookup == lookup_of(code)
