@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from integriteit.access.rules import Action, can
 from integriteit.accounts.constants import Role
@@ -28,9 +27,6 @@ from integriteit.ui.integrity import for_display, unreadable_note
 from . import reminders, services, staff_forms
 from .constants import IntervieweeRole, ReportVersionKind, StepRole, StepState
 from .models import Interview, Investigation, InvestigationMember, StepRecord
-
-ALREADY_ASSIGNED = "This person already has this role on the case."
-
 
 # --- Access ------------------------------------------------------------------------------------
 
@@ -90,12 +86,7 @@ def investigator_refusals(report: Report) -> dict[int, list[str]]:
     """Per candidate investigator, why they cannot take this case (independence check)."""
     refusals = {}
     for person in case_services.candidates(report, CaseRole.INVESTIGATOR):
-        reasons = [
-            r
-            for r in case_services.assignment_refusals(report, person, CaseRole.INVESTIGATOR)
-            if str(r) != gettext(ALREADY_ASSIGNED)
-        ]
-        if reasons:
+        if reasons := services.investigator_refusals(report, person):
             refusals[person.pk] = reasons
     return refusals
 

@@ -18,7 +18,7 @@ from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
 from integriteit.cases import people
 from integriteit.cases import services as case_services
-from integriteit.cases.constants import CaseRole
+from integriteit.cases.constants import AssignmentRefusal, CaseRole
 from integriteit.cases.models import Subject
 from integriteit.organisations.models import Organisation
 from integriteit.reports.attachments import CleanFile
@@ -211,6 +211,13 @@ def _require_role(user: User, investigation: Investigation, role: str) -> None:
 # --- Commissioning -------------------------------------------------------------------------
 
 
+def investigator_refusals(report: Report, person: User) -> list[str]:
+    """Why `person` cannot investigate this case (independence check); already being an
+    investigator on the case is no reason, commissioning keeps that assignment."""
+    codes = case_services.assignment_refusal_codes(report, person, CaseRole.INVESTIGATOR)
+    return [str(code.label) for code in codes if code != AssignmentRefusal.ALREADY_ASSIGNED]
+
+
 @transaction.atomic
 def commission(
     authority: User,
@@ -236,9 +243,7 @@ def commission(
     if report.investigations.filter(completed_at__isnull=True).exists():
         raise InvestigationError(_("This case already has an open investigation."))
     for person in investigators:
-        reasons = case_services.assignment_refusals(report, person, CaseRole.INVESTIGATOR)
-        reasons = [r for r in reasons if r != _("This person already has this role on the case.")]
-        if reasons:
+        if reasons := investigator_refusals(report, person):
             raise InvestigationError(f"{person}: " + " ".join(reasons))
     protocol = current_protocol(report.organisation)
     investigation = Investigation.objects.create(
@@ -256,9 +261,8 @@ def commission(
         if not report.assignments.filter(
             user=person, role=CaseRole.INVESTIGATOR, ended_at__isnull=True
         ).exists():
-            case_services.CaseAssignment.objects.create(
-                report=report, user=person, role=CaseRole.INVESTIGATOR, assigned_by=authority
-            )
+            # Through the case's own service, so the assignment is audited like any other.
+            case_services.assign(authority, report, person, CaseRole.INVESTIGATOR)
     steps = list(protocol.steps.all())
     StepRecord.objects.bulk_create([StepRecord(investigation=investigation, step=s) for s in steps])
     _open(investigation, steps[0])
