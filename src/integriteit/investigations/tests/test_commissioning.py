@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from integriteit.audit.models import AuditEntry
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.tests.flow import Flow
-from integriteit.investigations import panels, services
+from integriteit.investigations import panels, selectors, services
 from integriteit.reports.constants import Phase
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,6 @@ def test_being_an_investigator_already_is_no_refusal_in_any_language(people, lan
     flow = Flow(people).to(Phase.INVESTIGATION)
     flow.assign_investigator()
     with translation.override(language):
-        assert services.investigator_refusals(flow.report, flow.investigator) == []
+        assert selectors.investigator_refusals(flow.report, flow.investigator) == []
         assert flow.investigator.pk not in panels.investigator_refusals(flow.report)
         assert _commission(flow).members.get().user == flow.investigator

@@ -14,7 +14,7 @@ from integriteit.audit.services import verify_chain
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.models import CaseAssignment
 from integriteit.cases.tests.flow import verified
-from integriteit.investigations import baseline, services
+from integriteit.investigations import baseline, selectors, services
 from integriteit.investigations.constants import IntervieweeRole, ReportVersionKind, StepState
 from integriteit.investigations.models import Interview, ReportVersion
 
@@ -68,10 +68,10 @@ def test_each_required_field_is_needed(case, code, field):
         services.complete_step(case.responsible(code), case.investigation, code)
     # The baseline label is data marked with gettext_noop and shown translated.
     assert refused.value.reasons == [gettext("Record: %(label)s.") % {"label": gettext(label)}]
-    assert services.state_of(case.rec(code)) == StepState.OPEN
+    assert selectors.state_of(case.rec(code)) == StepState.OPEN
     case.fill(code, **{field: "Nu wel ingevuld."})
     services.complete_step(case.responsible(code), case.investigation, code)
-    assert services.state_of(case.rec(code)) == StepState.COMPLETED
+    assert selectors.state_of(case.rec(code)) == StepState.COMPLETED
 
 
 @pytest.mark.parametrize("code", [c for c in BASELINE_CODES if BASELINE[c]["required_fields"]])
@@ -85,7 +85,7 @@ def test_a_step_without_any_record_is_refused(case, code):
 
 def test_values_outside_the_step_are_not_stored(case):
     case.fill("preliminary_inquiry", facts="Feiten", other="Niet van deze stap")
-    assert services.values_of(case.rec("preliminary_inquiry")) == {
+    assert selectors.values_of(case.rec("preliminary_inquiry")) == {
         "facts": "Feiten",
         "admissibility": "Vastgelegd: Conclusion on admissibility and proportionality",
     }
@@ -104,7 +104,7 @@ def test_every_step_in_order_by_its_role_and_audited(case, people, index):
     for later in BASELINE_CODES[index + 1 :]:
         with pytest.raises((Refused, PermissionDenied)):
             services.complete_step(case.responsible(later), case.investigation, later)
-        assert services.state_of(case.rec(later)) == StepState.LOCKED
+        assert selectors.state_of(case.rec(later)) == StepState.LOCKED
     # The wrong role: the other of investigator and competent authority, a non-member
     # investigator on the case, the coordinator.
     outsider = verified(people["guide"])
@@ -120,7 +120,7 @@ def test_every_step_in_order_by_its_role_and_audited(case, people, index):
     for person in wrong:
         with pytest.raises(PermissionDenied):
             services.complete_step(person, case.investigation, code)
-    assert services.state_of(case.rec(code)) == StepState.OPEN
+    assert selectors.state_of(case.rec(code)) == StepState.OPEN
     before = completions(case)
     rec = services.complete_step(case.responsible(code), case.investigation, code)
     assert rec.completed_by == case.responsible(code)
@@ -132,7 +132,7 @@ def test_every_step_in_order_by_its_role_and_audited(case, people, index):
         services.complete_step(case.responsible(code), case.investigation, code)
     if index + 1 < len(BASELINE_CODES):
         following = case.rec(BASELINE_CODES[index + 1])
-        assert services.state_of(following) == StepState.OPEN
+        assert selectors.state_of(following) == StepState.OPEN
         assert following.due_on == timezone.localdate() + datetime.timedelta(
             days=BASELINE[following.step.code]["time_limit_days"]
         )
@@ -319,15 +319,15 @@ def test_a_deviation_on_informing_the_subject(case):
         services.request_deviation(authority, inv, "inform_subject", "Bewijs veiligstellen.")
     services.request_deviation(investigator, inv, "inform_subject", "Bewijs veiligstellen.")
     # Requested is not approved: the next step stays locked.
-    assert services.state_of(case.rec("interviews")) == StepState.LOCKED
+    assert selectors.state_of(case.rec("interviews")) == StepState.LOCKED
     for person in (investigator, case.flow.coordinator):
         with pytest.raises(PermissionDenied):
             services.approve_deviation(person, inv, "inform_subject")
     services.approve_deviation(authority, inv, "inform_subject")
     assert AuditEntry.objects.filter(action="investigation.deviation_approved").count() == 1
-    assert services.state_of(case.rec("inform_subject")) == StepState.DEFERRED
-    assert services.state_of(case.rec("interviews")) == StepState.OPEN
-    assert services.current_record(case.investigation).step.code == "interviews"
+    assert selectors.state_of(case.rec("inform_subject")) == StepState.DEFERRED
+    assert selectors.state_of(case.rec("interviews")) == StepState.OPEN
+    assert selectors.current_record(case.investigation).step.code == "interviews"
     for code in BASELINE_CODES[4:-1]:
         case.complete(code)
     case.fill("closing")
@@ -336,7 +336,7 @@ def test_a_deviation_on_informing_the_subject(case):
     ]
     assert case.investigation.completed_at is None
     case.complete("inform_subject")
-    assert services.state_of(case.rec("inform_subject")) == StepState.COMPLETED
+    assert selectors.state_of(case.rec("inform_subject")) == StepState.COMPLETED
     services.complete_step(investigator, case.investigation, "closing")
     assert case.investigation.completed_at is not None
 
