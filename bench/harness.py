@@ -453,7 +453,7 @@ def bench_environment(database_url: str, workdir: Path, allowed_hosts: str = "")
             "UPLOAD_ROOT": str(workdir / "uploads"),
             "AUDIT_ANCHOR_FILE": str(workdir / "audit-anchor.jsonl"),  # per database (ADR 0006)
             "BENCH_STATIC_ROOT": str(workdir / "static"),
-            "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+            "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             "LOG_LEVEL": "WARNING",
         }
     )

@@ -52,7 +52,7 @@ def environment(database_url: str) -> dict:
         "INTEGRITEIT_KEY_FILE": str(WORKDIR / "keys.json"),
         "UPLOAD_ROOT": str(WORKDIR / "uploads"),
         "BENCH_STATIC_ROOT": str(WORKDIR / "static"),
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": "WARNING",
     }
 

@@ -3,20 +3,18 @@
 `figures(organisation, year)` reads the conversation log of the organisation for the year and
 the four years before it in a single aggregate query (GROUP BY year, theme and unit level, with
 one conditional count per referral), so the number of queries does not grow with the log. The
-result holds only aggregates: no entry, no date, no unit name. Every cell under
-`settings.ADVISER_REPORT_MIN_CELL` is suppressed, and complementary cells with it, so that no
-suppressed figure can be derived from a total.
+result holds only aggregates: no entry, no date, no unit name. Every table goes through the
+one suppression of `integriteit.figures` (ADR 0016): cells under `settings.FIGURES_MIN_CELL`
+are suppressed, and complementary cells with them, so that no suppressed figure can be
+computed from the totals. Its charts and its CSV, XLSX and PDF come from the same module.
 
 The rest of the module is the report's life: create, recommendations, sending to the competent
-authority (e-mail without contents), responses, follow-up actions and interim signals; and the
-CSV and PDF exports.
+authority (e-mail without contents), responses, follow-up actions and interim signals.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -33,6 +31,9 @@ from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
 from integriteit.crypto.holders import new_row_sealer, row_sealer
 from integriteit.crypto.references import open_field, seal_field
+from integriteit.figures.charts import BarChart, column_chart, row_chart
+from integriteit.figures.suppression import min_cell
+from integriteit.figures.tables import Table, build_table
 
 from .constants import ConversationTheme, Referral
 from .models import (
@@ -46,125 +47,6 @@ from .models import (
 TREND_YEARS = 5  # the report's year and the four before it
 ORGANISATION_LEVEL = "organisation"
 UNIT_LEVEL = "unit"
-
-PRIMARY = "primary"  # under the threshold
-COMPLEMENTARY = "complementary"  # suppressed so that a primary cell cannot be derived
-
-
-def min_cell() -> int:
-    return int(getattr(settings, "ADVISER_REPORT_MIN_CELL", 5))
-
-
-# --- Tables with suppression ----------------------------------------------------------------
-
-
-@dataclass
-class Cell:
-    value: int
-    suppressed: str = ""  # "", PRIMARY or COMPLEMENTARY
-
-    def display(self, threshold: int) -> str:
-        if self.suppressed == PRIMARY:
-            return f"<{threshold}"
-        if self.suppressed == COMPLEMENTARY:
-            return "*"
-        return str(self.value)
-
-
-@dataclass
-class Row:
-    label: str
-    cells: list[Cell]
-    total: Cell | None = None
-    key: str = ""
-
-
-@dataclass
-class Table:
-    key: str
-    caption: str
-    columns: list[str]
-    rows: list[Row]
-    totals: Row | None = None  # the column totals (additive tables only)
-    row_totals: bool = True
-
-    def header(self) -> list[str]:
-        return self.columns + ([_("Total")] if self.row_totals else [])
-
-    def all_rows(self) -> list[Row]:
-        return self.rows + ([self.totals] if self.totals else [])
-
-
-def build_table(
-    key: str,
-    caption: str,
-    columns: list[str],
-    rows: list[tuple[str, str, list[int]]],
-    *,
-    row_totals: bool = True,
-    column_totals: bool = True,
-    threshold: int | None = None,
-) -> Table:
-    """A table of counts with primary and complementary suppression applied."""
-    threshold = min_cell() if threshold is None else threshold
-    body = [
-        Row(
-            label=label,
-            key=row_key,
-            cells=[Cell(v) for v in values],
-            total=Cell(sum(values)) if row_totals else None,
-        )
-        for row_key, label, values in rows
-    ]
-    totals = None
-    if column_totals:
-        sums = [sum(r.cells[j].value for r in body) for j in range(len(columns))]
-        totals = Row(
-            label=_("Total"),
-            key="total",
-            cells=[Cell(v) for v in sums],
-            total=Cell(sum(sums)) if row_totals else None,
-        )
-    table = Table(key, caption, columns, body, totals, row_totals)
-    suppress(table, threshold)
-    return table
-
-
-def _lines(table: Table) -> list[list[Cell]]:
-    """The groups of cells one of which is the sum of the others (rows and columns)."""
-    lines: list[list[Cell]] = []
-    matrix = [r.cells + ([r.total] if r.total else []) for r in table.all_rows()]
-    if table.row_totals:
-        lines.extend(matrix)
-    if table.totals is not None:
-        width = len(matrix[0]) if matrix else 0
-        lines.extend([row[j] for row in matrix] for j in range(width))
-    return lines
-
-
-def suppress(table: Table, threshold: int) -> None:
-    """Primary suppression of every cell 0 < value < threshold; then, until nothing changes,
-    in every row or column that has exactly one suppressed cell (and a total from which it could
-    be derived), the smallest other cell is suppressed too."""
-    for row in table.all_rows():
-        for cell in row.cells + ([row.total] if row.total else []):
-            if 0 < cell.value < threshold:
-                cell.suppressed = PRIMARY
-    lines = _lines(table)
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            hidden = [c for c in line if c.suppressed]
-            if len(hidden) != 1:
-                continue
-            others = [c for c in line if not c.suppressed]
-            if not others:
-                continue
-            # Prefer a non-zero cell: hiding a zero protects nothing when zeros are known.
-            candidates = [c for c in others if c.value > 0] or others
-            min(candidates, key=lambda c: c.value).suppressed = COMPLEMENTARY
-            changed = True
 
 
 # --- The figures ----------------------------------------------------------------------------
@@ -180,6 +62,17 @@ class Figures:
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
+
+    def charts(self) -> list[BarChart]:
+        """The trend of log entries, and this year's entries by theme."""
+        return [
+            row_chart(self.table("summary"), "entries", _("Log entries per year")),
+            column_chart(
+                self.table("theme_entries"),
+                self.years.index(self.year),
+                _("Log entries by theme in %(year)s") % {"year": self.year},
+            ),
+        ]
 
 
 def log_of(organisation, year: int):
@@ -303,30 +196,25 @@ def figures(organisation, year: int, *, threshold: int | None = None) -> Figures
 # --- Exports --------------------------------------------------------------------------------
 
 
-def figures_csv(data: Figures) -> str:
+def export_rows(data: Figures) -> list[list[str | int]]:
     """All tables, with suppression, one block per table: table, row, the years, total."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Organisation"), data.organisation, _("Year"), data.year])
-    writer.writerow([_("Cells under"), data.threshold, _("are suppressed")])
+    rows: list[list[str | int]] = [
+        [_("Organisation"), data.organisation, _("Year"), data.year],
+        [_("Cells under"), data.threshold, _("are suppressed")],
+    ]
     for table in data.tables:
-        writer.writerow([])
-        writer.writerow([table.caption, *table.header()])
-        for row in table.all_rows():
-            cells = [c.display(data.threshold) for c in row.cells]
-            if row.total is not None:
-                cells.append(row.total.display(data.threshold))
-            writer.writerow([row.label, *cells])
-    return out.getvalue()
+        rows.append([])
+        rows.extend(table.export_rows())
+    return rows
 
 
-def report_pdf(report: AnnualReport, data: Figures) -> bytes:
-    """The annual report as PDF: self-contained HTML, WeasyPrint with every URL refused."""
-    from weasyprint import HTML
+def export_name(report: AnnualReport) -> str:
+    return f"jaarverslag-{report.organisation.slug}-{report.year}"
 
-    from integriteit.investigations.documents import refusing_fetcher
 
-    html = render_to_string(
+def report_html(report: AnnualReport, data: Figures) -> str:
+    """The annual report as self-contained HTML, for the PDF."""
+    return render_to_string(
         "advisers/annual_document.html",
         {
             "report": report,
@@ -335,7 +223,6 @@ def report_pdf(report: AnnualReport, data: Figures) -> bytes:
             "generated": timezone.localtime(),
         },
     )
-    return HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf()
 
 
 # --- The report's life ----------------------------------------------------------------------

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from integriteit.reports.constants import ViolationTypeCode
+
 
 class AdviserKind(models.TextChoices):
     """Seed 002: a mix of internal and external advisers; external = from another organisation."""
@@ -15,28 +17,24 @@ class AdviserThemes(models.TextChoices):
     BOTH = "both", _("Integrity and undesirable behaviour")
 
 
-class ConversationTheme(models.TextChoices):
-    """The themes of the conversation log (issue 5 §3): the nine violation types (seed 001
-    §2.1), subtypes of undesirable behaviour, labour-law conflicts, other."""
+# The log's own label where the nine types meet the subtypes listed after them.
+_THEME_LABELS = {ViolationTypeCode.BEHAVIOUR: _("Undesirable behaviour (other)")}
 
-    FINANCIAL = "financial", _("Financial violations")
-    POSITION = "position", _("Misuse of position and conflict of interest")
-    INFORMATION = (
-        "information",
-        _("Leaking, misusing, withholding or improperly handling information"),
-    )
-    COMMUNICATION = "communication", _("Inappropriate communication")
-    POWERS = "powers", _("Misuse of powers")
-    FORCE = "force", _("Misuse of the power to use force")
-    BEHAVIOUR = "behaviour", _("Undesirable behaviour (other)")
-    RESOURCES = "resources", _("Misuse of company resources and breach of rules")
-    PRIVATE_LIFE = "private_life", _("Inappropriate conduct in private life")
-    SEXUAL_HARASSMENT = "sexual_harassment", _("Sexual harassment")
-    AGGRESSION = "aggression", _("Aggression and violence")
-    DISCRIMINATION = "discrimination", _("Discrimination")
-    BULLYING = "bullying", _("Bullying")
-    LABOUR_CONFLICT = "labour_conflict", _("Labour-law conflict")
-    OTHER = "other", _("Other")
+# The themes of the conversation log (issue 5 §3): the nine violation types (seed 001 §2.1),
+# taken from their one definition in reports.constants, then subtypes of undesirable behaviour,
+# labour-law conflicts, other. (django-stubs types only the one-name functional form.)
+ConversationTheme = models.TextChoices(  # type: ignore[call-overload]
+    "ConversationTheme",
+    [(t.name, (t.value, _THEME_LABELS.get(t, t.label))) for t in ViolationTypeCode]
+    + [
+        ("SEXUAL_HARASSMENT", ("sexual_harassment", _("Sexual harassment"))),
+        ("AGGRESSION", ("aggression", _("Aggression and violence"))),
+        ("DISCRIMINATION", ("discrimination", _("Discrimination"))),
+        ("BULLYING", ("bullying", _("Bullying"))),
+        ("LABOUR_CONFLICT", ("labour_conflict", _("Labour-law conflict"))),
+        ("OTHER", ("other", _("Other"))),
+    ],
+)
 
 
 class Referral(models.TextChoices):

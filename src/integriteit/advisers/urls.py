@@ -38,6 +38,11 @@ urlpatterns = [
         name="annual_csv",
     ),
     path(
+        "vertrouwenspersonen/jaarverslag/<int:pk>/cijfers.xlsx",
+        annual_views.annual_xlsx,
+        name="annual_xlsx",
+    ),
+    path(
         "vertrouwenspersonen/jaarverslag/<int:pk>/jaarverslag.pdf",
         annual_views.annual_pdf,
         name="annual_pdf",

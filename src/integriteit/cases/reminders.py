@@ -14,7 +14,9 @@ What is due:
 Staff reminders go by e-mail to the case's coordinators, handlers and process guides and say
 only the reference, what is due and where the workspace is: never contents or names
 (SECURITY.md). Each reminder has a key (report, kind, moment it became due), recorded in
-ReminderLog in the same transaction that decides to send it; the mail leaves after the commit.
+ReminderLog in the same transaction that decides to send it, and so is the mail, in the outbox
+(ADR 0017): it leaves after the commit and is tried again until it goes, so a failed mail loses
+no reminder.
 The unique constraint on that key makes every run idempotent, also when two runs overlap: the
 command can run every minute and each reminder is sent once. A due date that moves (feedback
 given, a report acknowledged) gives a new key, so a new reminder when that one comes due.
@@ -339,13 +341,13 @@ def _send(item: DueReminder) -> SentReminder | None:
                 report, Sender.STAFF, MessageKind.EVALUATION_INVITATION, evaluation_reminder_text()
             )
             record(SYSTEM, "case.evaluation_reminder", "report", report.pk)
-            transaction.on_commit(lambda: report_services.notify_reporter(report))
+            report_services.notify_reporter(report)
             recipients = 1
         else:
             people = staff_recipients(item.report)
             mails = _staff_mail(item, people)
-            if mails:
-                transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+            if mails:  # queued in this transaction (ADR 0017)
+                send_mass_mail(mails, fail_silently=False)
             recipients = len(people)
     return SentReminder(item.report.reference, item.kind, item.stage, item.deadline, recipients)
 

@@ -18,6 +18,16 @@ urlpatterns = [
     path("behandeling/belangenverstrengeling/", actions.conflicts, name="conflicts"),
     path("behandeling/evaluaties/", evaluations.process_evaluation, name="evaluations"),
     path(
+        "behandeling/evaluaties/cijfers.csv",
+        evaluations.process_evaluation_csv,
+        name="evaluations_csv",
+    ),
+    path(
+        "behandeling/evaluaties/cijfers.xlsx",
+        evaluations.process_evaluation_xlsx,
+        name="evaluations_xlsx",
+    ),
+    path(
         "behandeling/belangenverstrengeling/<int:conflict_id>/intrekken/",
         actions.withdraw_conflict,
         name="withdraw_conflict",

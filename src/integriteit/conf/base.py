@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "integriteit.deadlines",
     "integriteit.access",
     "integriteit.audit",
+    "integriteit.outbox",
+    "integriteit.figures",
     "integriteit.organisations",
     "integriteit.accounts",
     "integriteit.reports",
@@ -218,10 +220,9 @@ ACKNOWLEDGEMENT_DAYS = 7
 FEEDBACK_MONTHS = 3
 ACKNOWLEDGEMENT_NEAR_DAYS = int(env("ACKNOWLEDGEMENT_NEAR_DAYS", "2"))
 FEEDBACK_NEAR_DAYS = int(env("FEEDBACK_NEAR_DAYS", "14"))
-# Aggregated evaluation answers are shown only for groups at least this large.
-EVALUATION_MIN_GROUP = int(env("EVALUATION_MIN_GROUP", "5"))
-# Confidential advisers' annual report: figures under this are suppressed (issue 5 §5).
-ADVISER_REPORT_MIN_CELL = int(env("ADVISER_REPORT_MIN_CELL", "5"))
+# Every number that leaves an organisation (the advisers' annual report, the process evaluation):
+# counts under this are suppressed, and so are figures over groups smaller than this (ADR 0016).
+FIGURES_MIN_CELL = int(env("FIGURES_MIN_CELL", "5"))
 # Investigations (RULES R12, time limits configurable): terms to approve an interview record and
 # to respond to the draft report.
 INTERVIEW_RESPONSE_DAYS = int(env("INTERVIEW_RESPONSE_DAYS", "10"))
@@ -234,7 +235,12 @@ DRAFT_REPORT_LIFETIME_HOURS = int(env("DRAFT_REPORT_LIFETIME_HOURS", "24"))
 # `verify_audit_chain` (ADR 0006). In production a place the database's operators cannot write.
 AUDIT_ANCHOR_FILE = env("AUDIT_ANCHOR_FILE", str(BASE_DIR / "var" / "audit-anchor.jsonl"))
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Mail is written to the outbox in the sender's transaction and delivered after the commit, with
+# retries by `manage.py send_outbox` (ADR 0017); EMAIL_DELIVERY_BACKEND is what delivers it.
+EMAIL_BACKEND = "integriteit.outbox.backend.OutboxBackend"
+EMAIL_DELIVERY_BACKEND = env(
+    "EMAIL_DELIVERY_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(env("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "meldpunt@integriteit.example")

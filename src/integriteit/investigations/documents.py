@@ -6,30 +6,27 @@ same content into an editable .docx with python-docx, and stores both sealed und
 data key. The report is about the investigation: the reporter's identity is never read here
 (RULES R7), and interviewees appear by their role only.
 
-WeasyPrint fetches nothing: the HTML is self-contained with the stylesheet inline, and the URL
-fetcher refuses every URL.
+WeasyPrint fetches nothing: the HTML is self-contained with the stylesheet inline, and the PDF
+comes from the one export layer (`integriteit.figures.exports`, ADR 0016), whose URL fetcher
+refuses every URL.
 """
 
 import datetime
 import io
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from PIL import ImageFile
 
+from integriteit.figures.exports import render_pdf
 from integriteit.reports.sealing import sealer_for
 
 from . import selectors
 from .constants import ReportVersionKind, StepRole, StepState
 from .models import Interview, Investigation, InvestigationDocument, ReportVersion, StepRecord
 from .storage import write_sealed_file
-
-# WeasyPrint reports every layout step at INFO; the application's log is not the place for that.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 STYLESHEET = Path(__file__).with_name("report_document.css")
 
@@ -343,47 +340,11 @@ def build(version: ReportVersion) -> ReportFile:
 # --- Rendering -----------------------------------------------------------------------------
 
 
-class FetchRefused(ValueError):
-    pass
-
-
-def _weasyprint():
-    """WeasyPrint, imported when a report is first rendered. Its import sets
-    PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process, while attachment
-    sanitising must refuse truncated images (reports.attachments): the flag is set back at once.
-    The report document has no images, so WeasyPrint's output does not need it."""
-    import weasyprint
-    import weasyprint.urls
-
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
-    return weasyprint
-
-
-def refusing_fetcher():
-    """WeasyPrint's URL fetcher: the report is self-contained, so every URL is refused (the
-    document is rendered without it, and WeasyPrint logs the refusal)."""
-    _weasyprint()
-    from weasyprint.urls import URLFetcher
-
-    class RefusingFetcher(URLFetcher):
-        def __init__(self) -> None:
-            super().__init__(allowed_protocols=(), allow_redirects=False)
-
-        def fetch(self, url, headers=None):
-            raise FetchRefused(f"The report document fetches no URLs ({url[:80]}).")
-
-    return RefusingFetcher()
-
-
 def render_html(content: ReportFile) -> str:
     return render_to_string(
         "investigations/report_document.html",
         {"file": content, "stylesheet": STYLESHEET.read_text(encoding="utf-8")},
     )
-
-
-def render_pdf(html: str) -> bytes:
-    return _weasyprint().HTML(string=html, url_fetcher=refusing_fetcher()).write_pdf()
 
 
 def render_docx(content: ReportFile) -> bytes:

@@ -10,8 +10,9 @@ approved) are not reminded: their time runs from the approval, and closing waits
 The e-mail goes to the active members of the investigation and the case's competent authority
 and says only the case reference, the step and the date: never contents or names (SECURITY.md).
 Each reminder's key (investigation, step or "overall", stage, date) is recorded in
-InvestigationReminder in the transaction that decides to send it; the mail leaves after the
-commit, and the unique constraint makes runs idempotent, also when two overlap.
+InvestigationReminder in the transaction that decides to send it, and the mail is queued in the
+outbox in that transaction too (ADR 0017): it leaves after the commit and is retried until it
+goes. The unique constraint makes runs idempotent, also when two overlap.
 """
 
 import datetime
@@ -173,8 +174,8 @@ def _send(item: DueStep) -> SentReminder | None:
             return None
         people = recipients(item.investigation)
         mails = _mails(item, people)
-        if mails:
-            transaction.on_commit(lambda: send_mass_mail(mails, fail_silently=False))
+        if mails:  # queued in this transaction (ADR 0017)
+            send_mass_mail(mails, fail_silently=False)
     return _as_sent(item, len(people))
 
 

@@ -1,7 +1,10 @@
 """Checking attachments and removing their metadata before they are sealed (SECURITY.md
 "Nothing that identifies a reporter"): images are re-encoded, PDF metadata and XMP are removed,
-Office documents lose their core, app and custom properties. Other accepted types are kept as
-they are, and the reporter is told so before submitting.
+Office documents lose their core, app and custom properties; the names in comments, revisions and
+annotations and the metadata of embedded pictures go too (`metadata`, issue 9 defect 5). What
+could not be removed is said: other accepted types are kept as they are, and a document with an
+embedded object or picture whose metadata could not be removed is marked so, and the reporter is
+told before submitting.
 
 Hostile files are refused before they cost much (issue 8 items 7 and 8): an image's size is
 checked from its header before a pixel is decoded (IMAGE_MAX_PIXELS); Office and OpenDocument
@@ -24,10 +27,12 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from lxml import etree
 from PIL import Image, ImageFile, UnidentifiedImageError
 
 from integriteit.ui.uploads import refusal_of
 
+from . import metadata
 from .constants import MetadataHandling
 
 logger = logging.getLogger(__name__)
@@ -75,11 +80,6 @@ def extension_of(name: str) -> str:
     return PurePath(name).suffix.lower().lstrip(".")
 
 
-def metadata_removable(name: str) -> bool:
-    ext = extension_of(name)
-    return ext in IMAGE_EXTENSIONS | OOXML_EXTENSIONS | ODF_EXTENSIONS | {"pdf"}
-
-
 def _looks_like(ext: str, head: bytes) -> bool:
     """The file's first bytes must match its extension: no disguised executables or scripts."""
     if ext == "pdf":
@@ -124,7 +124,11 @@ def _check_pixels(size: tuple[int, int], refusal: str) -> None:
         )
 
 
-def _clean_image(content: bytes, ext: str) -> bytes:
+# What a cleaner returns: the file, and whether all of its metadata could be removed.
+Cleaned = tuple[bytes, bool]
+
+
+def _clean_image(content: bytes, ext: str) -> Cleaned:
     # WeasyPrint's import sets this for the whole process (investigations.documents sets it back);
     # a truncated image must be refused here, not completed with grey.
     ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -147,16 +151,17 @@ def _clean_image(content: bytes, ext: str) -> bytes:
             pixels.save(out, format="PNG")
         else:
             pixels.convert("RGB").save(out, format="JPEG", quality=90)
-        return out.getvalue()
+        return out.getvalue(), True
 
 
-def _clean_pdf(content: bytes, ext: str) -> bytes:
+def _clean_pdf(content: bytes, ext: str) -> Cleaned:
     try:
         with pikepdf.open(io.BytesIO(content)) as pdf:
             if "/Metadata" in pdf.Root:
                 del pdf.Root.Metadata
             if "/Info" in pdf.trailer:
                 del pdf.trailer.Info
+            metadata.remove_pdf_names(pdf)
             out = io.BytesIO()
             # Streams are copied as they are, never decoded: a small compressed stream can
             # inflate to gigabytes (a PDF decompression bomb). qpdf decodes a stream to
@@ -168,7 +173,7 @@ def _clean_pdf(content: bytes, ext: str) -> bytes:
                 compress_streams=False,
                 stream_decode_level=pikepdf.StreamDecodeLevel.none,
             )
-            return out.getvalue()
+            return out.getvalue(), True
     except pikepdf.PasswordError as error:
         raise AttachmentRejected(_("Password-protected PDF files cannot be accepted.")) from error
 
@@ -196,6 +201,8 @@ RATIO_CHECKED_FROM = 1024 * 1024
 # an archive inside that one is refused.
 MAX_NESTING = 1
 ZIP_MAGIC = b"PK\x03\x04"
+# An embedded OLE object (an old Office file, a package) has a summary with its author.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 IMAGE_MAGIC = (
     b"\x89PNG\r\n\x1a\n",
     b"\xff\xd8\xff",
@@ -280,8 +287,25 @@ def _check_embedded_image(data: bytes) -> None:
     )
 
 
-def _clean_zip_document(content: bytes, ext: str) -> bytes:
+def _without_names(name: str, data: bytes) -> tuple[bytes, bool]:
+    """One member of a document without the names and metadata inside it, and whether all of it
+    could be removed: an embedded document or object keeps its own properties."""
+    if metadata.has_names(name):
+        try:
+            return metadata.without_names(data), True
+        except etree.XMLSyntaxError:
+            return data, False
+    if data.startswith(IMAGE_MAGIC):
+        try:
+            return metadata.picture_without_metadata(data), True
+        except metadata.PictureNotCleaned:
+            return data, False
+    return data, not data.startswith((ZIP_MAGIC, OLE_MAGIC))
+
+
+def _clean_zip_document(content: bytes, ext: str) -> Cleaned:
     unpacked = _Unpacked()
+    complete = True
     out = io.BytesIO()
     with (
         _open_archive(content) as source,
@@ -299,15 +323,18 @@ def _clean_zip_document(content: bytes, ext: str) -> bytes:
                 data = _EMPTY_APP
             elif ext in ODF_EXTENSIONS and name == "meta.xml":
                 data = _EMPTY_ODF_META
+            else:
+                data, member_complete = _without_names(name, data)
+                complete = complete and member_complete
             # ODF requires "mimetype" first and stored; keep each member's compression.
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = member.compress_type
             target.writestr(info, data)
-    return out.getvalue()
+    return out.getvalue(), complete
 
 
 # Each accepted family: how it is cleaned, and what the reporter reads when it cannot be.
-_CLEANERS: dict[str, tuple[Callable[[bytes, str], bytes], str]] = {
+_CLEANERS: dict[str, tuple[Callable[[bytes, str], Cleaned], str]] = {
     **{
         ext: (_clean_image, gettext_noop("The image could not be read."))
         for ext in IMAGE_EXTENSIONS
@@ -320,7 +347,7 @@ _CLEANERS: dict[str, tuple[Callable[[bytes, str], bytes], str]] = {
 }
 
 
-def _without_metadata(content: bytes, ext: str) -> bytes:
+def _without_metadata(content: bytes, ext: str) -> Cleaned:
     cleaner, unreadable = _CLEANERS[ext]
     try:
         return cleaner(content, ext)
@@ -355,10 +382,10 @@ def clean(name: str, content: bytes) -> CleanFile:
         raise AttachmentRejected(
             _("The contents of this file do not match its extension “%(ext)s”.") % {"ext": ext}
         )
-    if ext in _CLEANERS:
-        cleaned, handling = _without_metadata(content, ext), MetadataHandling.REMOVED
-    else:
-        cleaned, handling = content, MetadataHandling.NOT_REMOVABLE
+    if ext not in _CLEANERS:
+        return CleanFile(safe_name, content, CONTENT_TYPES[ext], MetadataHandling.NOT_REMOVABLE)
+    cleaned, complete = _without_metadata(content, ext)
+    handling = MetadataHandling.REMOVED if complete else MetadataHandling.PARTLY_REMOVED
     return CleanFile(safe_name, cleaned, CONTENT_TYPES[ext], handling)
 
 

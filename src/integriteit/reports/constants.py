@@ -108,6 +108,8 @@ class ExclusionReason(models.TextChoices):
 
 class MetadataHandling(models.TextChoices):
     REMOVED = "removed", _("Metadata removed")
+    # Removed from the file, but not from an embedded object or picture (issue 9 defect 5).
+    PARTLY_REMOVED = "partly_removed", _("Metadata could not be fully removed")
     NOT_REMOVABLE = "not_removable", _("Metadata could not be removed")
 
 

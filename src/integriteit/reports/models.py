@@ -271,3 +271,17 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"
+
+
+class FailureCounter(models.Model):
+    """Failed mailbox logins in one window (reports.throttle): per lookup key, or site-wide.
+
+    A row, not a cache entry, so that an increment is one atomic UPDATE: the database cache's
+    `incr` is a get followed by a set, and concurrent guesses undercounted (issue 9 defect 7)."""
+
+    key = models.CharField(max_length=100, primary_key=True)
+    count = models.PositiveIntegerField()
+    window_ends = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

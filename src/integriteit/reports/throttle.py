@@ -1,38 +1,56 @@
 """Throttling mailbox logins without accounts or client addresses (SECURITY.md).
 
-Two counters in the shared cache: failures per lookup key (someone retrying one code) and
-failures across the whole site per minute (someone guessing many codes). When either is over
-its limit, every login answers the same "try again later", so no guess learns anything.
+Two counters: failures per lookup key (someone retrying one code) and failures across the whole
+site per minute (someone guessing many codes). When either is over its limit, every login answers
+the same "try again later", so no guess learns anything.
 
-Each counter stores its own window end, and every write passes the remaining time explicitly:
-the database cache used in production would otherwise restart the expiry on each increment.
+The counters are rows of `FailureCounter`, shared by all processes through the database, and an
+increment is one UPDATE ... SET count = count + 1: concurrent guesses are all counted (issue 9
+defect 7; the database cache's get-then-set lost some). Each row keeps the end of its window,
+fixed by the first failure: later failures do not extend it (ADR 0005).
 """
 
+import datetime
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .models import FailureCounter
 
 GLOBAL_KEY = "mailbox:failures:global"
 PER_CODE_WINDOW = 15 * 60
 GLOBAL_WINDOW = 60
+# An insert that loses the race to another process's insert counts on that row instead; the row
+# can only lapse in between when a window ends at that very moment, so two tries nearly always do.
+INCREMENT_TRIES = 3
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.fromtimestamp(time.time(), tz=datetime.UTC)
 
 
 def _count(key: str) -> int:
-    value = cache.get(key)
-    if not value or value[1] <= time.time():
-        return 0
-    return int(value[0])
+    counter = FailureCounter.objects.filter(key=key, window_ends__gt=_now()).first()
+    return counter.count if counter else 0
 
 
 def _incr(key: str, window: int) -> None:
-    now = time.time()
-    value = cache.get(key)
-    if not value or value[1] <= now:
-        count, ends = 1, now + window
-    else:
-        count, ends = int(value[0]) + 1, float(value[1])
-    cache.set(key, (count, ends), timeout=max(1, int(ends - now) + 1))
+    now = _now()
+    for _try in range(INCREMENT_TRIES):
+        with transaction.atomic():
+            FailureCounter.objects.filter(key=key, window_ends__lte=now).delete()
+            if FailureCounter.objects.filter(key=key).update(count=F("count") + 1):
+                return
+            try:
+                with transaction.atomic():  # a savepoint: a lost race leaves the rest intact
+                    FailureCounter.objects.create(
+                        key=key, count=1, window_ends=now + datetime.timedelta(seconds=window)
+                    )
+                return
+            except IntegrityError:
+                continue  # another process started the window: count on its row
 
 
 def _per_code_key(lookup: str) -> str:
@@ -48,10 +66,16 @@ def is_blocked(lookup: str | None) -> bool:
 
 
 def record_failure(lookup: str | None) -> None:
+    _purge_lapsed()
     _incr(GLOBAL_KEY, GLOBAL_WINDOW)
     if lookup is not None:
         _incr(_per_code_key(lookup), PER_CODE_WINDOW)
 
 
 def clear(lookup: str) -> None:
-    cache.delete(_per_code_key(lookup))
+    FailureCounter.objects.filter(key=_per_code_key(lookup)).delete()
+
+
+def _purge_lapsed() -> None:
+    """Rows of windows that ended: a code tried once would otherwise keep its row for ever."""
+    FailureCounter.objects.filter(window_ends__lte=_now()).delete()

@@ -49,7 +49,7 @@ class Installation:
                 "INTEGRITEIT_KEY_FILE": str(self.keys),
                 "UPLOAD_ROOT": str(self.uploads),
                 "AUDIT_ANCHOR_FILE": str(self.anchor),
-                "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+                "EMAIL_DELIVERY_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
             }
         )
         result = subprocess.run(  # our own manage.py with fixed arguments

@@ -5,6 +5,7 @@ constant number of queries."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -19,6 +20,8 @@ from integriteit.advisers.models import (
     ConversationLogEntry,
     InterimSignal,
 )
+from integriteit.figures.suppression import COMPLEMENTARY, PRIMARY
+from integriteit.figures.tables import build_table
 from integriteit.organisations.models import Organisation, Unit
 from integriteit.testing import table_holds
 
@@ -86,7 +89,7 @@ def filled(people, bzk):
 
 
 def test_figures_equal_the_log(filled, bzk, settings):
-    settings.ADVISER_REPORT_MIN_CELL = 1  # nothing suppressed: compare every figure
+    settings.FIGURES_MIN_CELL = 1  # nothing suppressed: compare every figure
     data = annual.figures(bzk, YEAR)
     assert data.years == [YEAR - 4, YEAR - 3, YEAR - 2, YEAR - 1, YEAR]
     for year in data.years:
@@ -129,23 +132,23 @@ def test_cells_under_the_threshold_are_suppressed(filled, bzk, settings):
     data = annual.figures(bzk, YEAR)  # default 5
     assert data.threshold == 5
     discrimination = cell(data, "theme_entries", "discrimination", YEAR)
-    assert discrimination.suppressed == annual.PRIMARY
+    assert discrimination.suppressed == PRIMARY
     assert discrimination.display(5) == "<5"
     assert cell(data, "theme_entries", "bullying", YEAR).suppressed  # complementary
     assert not cell(data, "theme_entries", "financial", YEAR).suppressed
     assert cell(data, "summary", "entries", YEAR).display(5) == "22"
 
-    settings.ADVISER_REPORT_MIN_CELL = 10
+    settings.FIGURES_MIN_CELL = 10
     data = annual.figures(bzk, YEAR)
-    assert cell(data, "theme_entries", "bullying", YEAR).suppressed == annual.PRIMARY
+    assert cell(data, "theme_entries", "bullying", YEAR).suppressed == PRIMARY
     assert cell(data, "summary", "entries", YEAR - 1).display(10) == "<10"
-    settings.ADVISER_REPORT_MIN_CELL = 2
+    settings.FIGURES_MIN_CELL = 2
     data = annual.figures(bzk, YEAR)
     assert not cell(data, "theme_entries", "discrimination", YEAR).suppressed
 
 
 def test_complementary_suppression_hides_what_a_total_would_reveal():
-    table = annual.build_table(
+    table = build_table(
         "t",
         "t",
         ["a", "b"],
@@ -153,30 +156,70 @@ def test_complementary_suppression_hides_what_a_total_would_reveal():
         threshold=5,
     )
     x, _y, z = table.rows
-    assert x.cells[0].suppressed == annual.PRIMARY
+    assert x.cells[0].suppressed == PRIMARY
     # Row x: 3 suppressed, so 20 (or the total) must go too; column a: the next smallest, 8.
-    assert x.cells[1].suppressed == annual.COMPLEMENTARY or (x.total and x.total.suppressed)
-    assert z.cells[0].suppressed == annual.COMPLEMENTARY
-    for line in annual._lines(table):
-        assert sum(1 for c in line if c.suppressed) != 1
+    assert x.cells[1].suppressed == COMPLEMENTARY or (x.total and x.total.suppressed)
+    assert z.cells[0].suppressed == COMPLEMENTARY
 
 
-def test_csv_matches_the_figures(filled, bzk):
+def exported_lines(data) -> list[list[str]]:
+    return [[str(v) for v in line] for line in annual.export_rows(data)]
+
+
+def test_csv_matches_the_figures(filled, bzk, people, staff_client):
+    report = annual.create_report(bzk, YEAR, people["adviser"])
+    response = staff_client(people["coordinator"]).get(
+        f"/vertrouwenspersonen/jaarverslag/{report.pk}/cijfers.csv"
+    )
+    assert response["Content-Disposition"] == f'attachment; filename="jaarverslag-bzk-{YEAR}.csv"'
+    assert "no-store" in response["Cache-Control"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
     data = annual.figures(bzk, YEAR)
-    rows = list(csv.reader(io.StringIO(annual.figures_csv(data))))
     for table in data.tables:
         at = next(i for i, r in enumerate(rows) if r and r[0] == str(table.caption))
         assert rows[at][1 : 1 + len(data.years)] == [str(y) for y in data.years]
-        for offset, row in enumerate(table.all_rows(), start=1):
-            expected = [c.display(data.threshold) for c in row.cells]
-            if row.total is not None:
-                expected.append(row.total.display(data.threshold))
-            assert rows[at + offset] == [row.label, *expected]
+        for offset, (label, cells) in enumerate(table.display_rows(), start=1):
+            assert rows[at + offset] == [label, *cells]
     theme = data.table("theme_entries")
     financial = next(r for r in theme.rows if r.key == "financial")
     discrimination = next(r for r in theme.rows if r.key == "discrimination")
     assert [c.value for c in financial.cells] == [0, 0, 0, 9, 12]
     assert discrimination.cells[-1].display(5) == "<5"
+    assert rows == exported_lines(data)
+
+
+def test_xlsx_holds_the_same_suppressed_figures(filled, bzk, people, staff_client):
+    from openpyxl import load_workbook
+
+    report = annual.create_report(bzk, YEAR, people["adviser"])
+    response = staff_client(people["coordinator"]).get(
+        f"/vertrouwenspersonen/jaarverslag/{report.pk}/cijfers.xlsx"
+    )
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="jaarverslag-bzk-{YEAR}.xlsx"'
+    )
+    assert "no-store" in response["Cache-Control"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    lines = [
+        ["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)
+    ]
+    expected = exported_lines(annual.figures(bzk, YEAR))
+    assert [line[: len(want)] for line, want in zip(lines, expected, strict=True)] == expected
+    assert any("<5" in line for line in lines)
+    values = [v for row in sheet.iter_rows(min_row=4, values_only=True) for v in row[1:]]
+    assert 12 in values and "12" not in values  # shown counts are numbers, not text
+
+
+def test_the_page_shows_charts_with_their_data_and_suppression(filled, bzk, people, staff_client):
+    report = annual.create_report(bzk, YEAR, people["adviser"])
+    page = staff_client(people["coordinator"]).get(f"/vertrouwenspersonen/jaarverslag/{report.pk}/")
+    html = page.content.decode()
+    assert html.count('role="img"') == 2 and html.count("int-chart__data") == 2
+    # This year's entries by theme: discrimination (3) has no bar, only its marker.
+    chart = html[html.index('id="chart-theme_entries-4-caption"') :]
+    chart = chart[: chart.index("</figure>")]
+    assert re.search(r"<text[^>]*>&lt;5</text>", chart)
+    assert "<rect" in chart and " style=" not in html
 
 
 def test_lifecycle_pdf_and_mail(filled, bzk, people, staff_client):

@@ -194,3 +194,37 @@ def test_pages_in_english(people, staff_client):
     client = staff_client(people["adviser"])
     with translation.override("en"):
         assert client.get("/en/vertrouwenspersonen/logboek/").status_code == 200
+
+
+def test_the_nine_violation_types_are_the_first_log_themes():
+    """One definition of the nine types (reports.constants, seed 001 §2.1); the log's themes
+    start with exactly those codes, in that order."""
+    from integriteit.reports.constants import ViolationTypeCode
+
+    assert ConversationTheme.values[:9] == ViolationTypeCode.values
+    assert len(ViolationTypeCode.values) == 9
+
+
+def test_no_other_module_spells_out_the_nine_types():
+    """Before, advisers/constants.py repeated all nine codes and labels; now only their
+    definition names them (migrations, frozen history, and tests aside)."""
+    import ast
+    from pathlib import Path
+
+    from integriteit.reports.constants import ViolationTypeCode
+
+    root = Path(__file__).resolve().parents[2]
+    codes = set(ViolationTypeCode.values) - {"financial"}  # "financial" is also a test default
+    spelling = []
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).parts
+        if "migrations" in parts or "tests" in parts or parts == ("reports", "constants.py"):
+            continue
+        literals = {
+            node.value
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        }
+        if len(codes & literals) > 2:
+            spelling.append(str(path.relative_to(root)))
+    assert spelling == []

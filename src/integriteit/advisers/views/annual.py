@@ -7,7 +7,7 @@ follow-up actions. Everyone sees only aggregates with small cells suppressed; an
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from integriteit.access import rules
 from integriteit.accounts.decorators import staff_required
+from integriteit.figures import exports
 from integriteit.ui.ids import primary_key
 
 from .. import annual
@@ -160,22 +161,23 @@ def action_done(request, pk: int):
 def annual_csv(request, pk: int):
     report = _visible_report(request.user, pk)
     data = annual.figures(report.organisation, report.year)
-    response = HttpResponse(annual.figures_csv(data), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="jaarverslag-{report.organisation.slug}-{report.year}.csv"'
+    return exports.csv_download(annual.export_name(report), annual.export_rows(data))
+
+
+@staff_required
+def annual_xlsx(request, pk: int):
+    report = _visible_report(request.user, pk)
+    data = annual.figures(report.organisation, report.year)
+    return exports.xlsx_download(
+        annual.export_name(report), _("Annual report"), annual.export_rows(data)
     )
-    return response
 
 
 @staff_required
 def annual_pdf(request, pk: int):
     report = _visible_report(request.user, pk)
     data = annual.figures(report.organisation, report.year)
-    response = HttpResponse(annual.report_pdf(report, data), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="jaarverslag-{report.organisation.slug}-{report.year}.pdf"'
-    )
-    return response
+    return exports.pdf_download(annual.export_name(report), annual.report_html(report, data))
 
 
 @staff_required

@@ -5,6 +5,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 
 from integriteit.advisers import annual
@@ -88,6 +89,18 @@ def _retire_all_but_current(key_file: Path) -> None:
     document["keks"] = {current: document["keks"][current]}
     write_key_file(key_file, json.dumps(document))
     keyring.cache_clear()
+
+
+def test_every_model_that_stores_a_wrapped_key_is_a_registered_holder():
+    """A new module's model with a data key that forgets to register loses its data when the old
+    KEK is retired; this finds it from the models themselves, not from a list."""
+    storing = {
+        model._meta.label
+        for model in django_apps.get_models()
+        if {"wrapped_key", "kek_version"} <= {field.name for field in model._meta.get_fields()}
+    }
+    assert storing
+    assert storing <= {holder.label for holder in key_holders()}
 
 
 def test_rotation_reaches_every_key_holder(key_file, make_report, people):

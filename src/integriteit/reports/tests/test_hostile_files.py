@@ -185,10 +185,10 @@ def test_truncated_image_refused_even_after_weasyprint_turned_on_truncated_loadi
     clean("whole.png", _png())  # a whole image is still fine
 
 
-def test_rendering_an_investigation_report_leaves_truncated_loading_off():
-    from integriteit.investigations import documents
+def test_rendering_a_pdf_leaves_truncated_loading_off():
+    from integriteit.figures import exports
 
-    pdf = documents.render_pdf("<html><body><p>Onderzoeksrapport</p></body></html>")
+    pdf = exports.render_pdf("<html><body><p>Onderzoeksrapport</p></body></html>")
     assert pdf.startswith(b"%PDF-")
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 

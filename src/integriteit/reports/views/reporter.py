@@ -11,8 +11,7 @@ from integriteit.organisations.selectors import active_organisations
 from integriteit.ui.fragments import cache_rendering
 
 from .. import services
-from ..attachments import metadata_removable
-from ..constants import Kind, RaisedBefore, Relation, ViolationTypeCode
+from ..constants import Kind, MetadataHandling, RaisedBefore, Relation, ViolationTypeCode
 from ..forms import OrganisationChoiceForm, ReportForm
 from ..models import Report
 from ..receipts import new_submission_token
@@ -181,9 +180,24 @@ def check(request):
                 ViolationTypeCode(code).label
                 for code in draft.reported_types.values_list("code", flat=True)
             ],
-            "files": [(a, name, metadata_removable(name)) for a, name in files],
+            "files": [(a, name, metadata_warning(a.metadata)) for a, name in files],
         },
     )
+
+
+def metadata_warning(handling: str) -> str:
+    """What the reporter reads before sending: what removal achieved for this file, as stored,
+    not what its type promises (issue 9 defect 5). Empty when everything was removed."""
+    if handling == MetadataHandling.NOT_REMOVABLE:
+        return _(
+            "Warning: hidden information (such as the author) cannot be removed from this type of file."
+        )
+    if handling == MetadataHandling.PARTLY_REMOVED:
+        return _(
+            "Warning: not all hidden information could be removed from this file: it contains a "
+            "picture or an embedded file whose author, location or other details may remain."
+        )
+    return ""
 
 
 @require_POST
