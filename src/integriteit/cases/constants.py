@@ -11,6 +11,21 @@ class CaseRole(models.TextChoices):
     COMPETENT_AUTHORITY = "competent_authority", _("Competent authority (bevoegd gezag)")
 
 
+class AssignmentRefusal(models.TextChoices):
+    """Why a person cannot take a role on a case; callers pick reasons by code, never by
+    comparing the translated text."""
+
+    EXCLUDED = "excluded", _("This person is excluded from the case.")
+    NAMED = "named", _("This person is named in the report.")
+    CONFLICT = "conflict", _("This person declared a conflict of interest with someone named.")
+    SUBJECTS_UNIT = "subjects_unit", _("An investigator may not work in the subject's unit.")
+    ALREADY_ASSIGNED = "already_assigned", _("This person already has this role on the case.")
+    NO_ORGANISATION_ROLE = (
+        "no_organisation_role",
+        _("This person does not hold this role in the organisation."),
+    )
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     HIGH = "high", _("High")

@@ -5,20 +5,26 @@ organisation's `retention_years`, default 5) and, should the organisation have l
 term since, until closure plus the current term: the later of the two counts. Then
 `remove_personal_data` removes everything personal and keeps the anonymous registry facts:
 
-removed: the reporter's identity, the report's contents, messages, attachments (rows and files on
-disk), the subjects' descriptions, notes and person references (lookup tag and sealed id, ADR
-0013), hearing records and who assisted, aftercare descriptions and cancel reasons, descriptions
-of signals of disadvantage, reasons, outcome and referral organisation of the follow-up, the
-interviewees' references and the advisers named in interviews (investigations), the assessment
-notes, the decision summary, reasons of order measures,
-the evaluation comment, reasons of phase changes, exclusions, the receipt code's lookup and hash;
-then the report's data key is destroyed (crypto-shredding), so any ciphertext left anywhere
-(a backup, a file the removal missed) can no longer be read;
+removed, each module its own records: by the reporting channel (`reports.retention`) the
+reporter's identity, the report's contents, messages, attachments (rows and files on disk),
+exclusions, the receipt code's lookup and hash; by the case handling (here) the subjects'
+descriptions, notes and person references (lookup tag and sealed id, ADR 0013), hearing records
+and who assisted, aftercare descriptions and cancel reasons, descriptions of signals of
+disadvantage, reasons, outcome and referral organisation of the follow-up, the assessment notes,
+the decision summary, reasons of order measures, the evaluation comment, reasons of phase
+changes; by each later module through the removers it registers (`register_remover`), e.g.
+investigations: the documents of the file and the report versions (rows and files), the
+interviewees' references, invitations, records, comments and advisers, the recorded step fields
+and deviation reasons, the assignment note. Then the report's data key is destroyed through the
+key-holder registry (`crypto.holders.destroy_key`, crypto-shredding), so any ciphertext left
+anywhere (a backup, a file the removal missed) can no longer be read;
 
 kept: organisation, kind and classified kind and types, channel, form, relation, anonymity, the
 dates (received, acknowledged, classified, feedback, closed), phase history without reasons,
 follow-up route and referral target, findings per type, measures by type and date, order measure
-kinds and dates, evaluation scores, reminders sent, and the audit trail.
+kinds and dates, evaluation scores, reminders sent, and the audit trail; of an investigation: that
+it took place, its protocol version, the states and dates of its steps, who completed them, the
+investigators, interview dates and roles, document kinds and sizes, report version kinds and dates.
 
 Data removal is an explicit, recorded act (Open Formulieren `data_removal`, Signalen ADR 0006):
 one audit entry per case with the counts of what was removed, and the run refuses to start when
@@ -34,12 +40,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from integriteit.audit.services import SYSTEM, record
+from integriteit.crypto.holders import destroy_key
 from integriteit.deadlines.services import add_months
 from integriteit.organisations.models import Organisation
-from integriteit.reports import services as report_services
+from integriteit.reports import retention as report_retention
 from integriteit.reports.constants import Phase
-from integriteit.reports.models import Attachment, Report
-from integriteit.reports.sealing import delete_attachment_file
+from integriteit.reports.models import Report
 
 from .models import (
     AftercareAction,
@@ -140,13 +146,9 @@ def _has_open_complaint(report: Report) -> bool:
     return report.complaints.exclude(phase=Phase.CLOSED).exists()
 
 
-def _count(report: Report) -> dict[str, int]:
-    """What a removal takes away, per kind of record (nothing of the contents)."""
+def _count_case_records(report: Report) -> dict[str, int]:
+    """What a removal takes away of the case handling's own records (nothing of the contents)."""
     return {
-        "reporter_identity": int(hasattr(report, "identity")),
-        "messages": report.messages.count(),
-        "attachments": report.attachments.count(),
-        "exclusions": report.exclusions.count(),
         "subjects": report.subjects.count(),
         "hearings": report.hearings.count(),
         "aftercare_actions": report.aftercare_actions.count(),
@@ -164,6 +166,10 @@ def _count(report: Report) -> dict[str, int]:
     }
 
 
+def _count(report: Report) -> dict[str, int]:
+    return report_retention.count_personal_data(report) | _count_case_records(report)
+
+
 # Later modules remove their own personal data of a case (e.g. investigations) without cases
 # importing them: each remover runs inside the removal transaction and returns counts.
 REMOVERS: list[Callable[[Report], dict[str, int]]] = []
@@ -174,23 +180,8 @@ def register_remover(remover: Callable[[Report], dict[str, int]]) -> None:
         REMOVERS.append(remover)
 
 
-def _delete_files(attachments: list[Attachment]) -> None:
-    for attachment in attachments:
-        delete_attachment_file(attachment)
-
-
-def _remove(report: Report, now: datetime.datetime) -> dict[str, int]:
-    """Remove one case's personal data; runs inside the caller's transaction."""
-    removed = _count(report)
-    attachments = list(report.attachments.all())
-    report.attachments.all().delete()
-    # Files go once the removal is committed; a file left behind by a crash is unreadable
-    # anyway, because its key is destroyed below.
-    transaction.on_commit(lambda: _delete_files(attachments))
-    report.messages.all().delete()
-    report_services.remove_exclusions(report)
-    if removed["reporter_identity"]:
-        report.identity.delete()
+def _remove_case_records(report: Report) -> dict[str, int]:
+    removed = _count_case_records(report)
     # The lookup tag goes too: left behind, it would still link the person to this case for
     # whoever holds the tag key (ADR 0013).
     Subject.objects.filter(report=report).update(
@@ -209,30 +200,22 @@ def _remove(report: Report, now: datetime.datetime) -> dict[str, int]:
     Assessment.objects.filter(report=report).update(sealed_notes=None)
     Decision.objects.filter(report=report).update(sealed_summary=b"")
     Evaluation.objects.filter(report=report).update(sealed_comment=None)
+    return removed
+
+
+def _remove(report: Report, now: datetime.datetime) -> dict[str, int]:
+    """Remove one case's personal data; runs inside the caller's transaction. Each module
+    removes its own records: the case handling here, later modules through their registered
+    removers, the reporting channel through its own service."""
+    removed = _remove_case_records(report)
     for remover in REMOVERS:
         removed |= remover(report)
+    removed |= report_retention.remove_personal_data(report)
     # Crypto-shredding: without the wrapped data key no ciphertext of this case can be opened.
-    report.sealed_content = b""
-    report.wrapped_key = b""
-    report.kek_version = ""
-    report.receipt_lookup = None
-    report.receipt_hash = ""
+    destroy_key(report)
     report.personal_data_removed_at = now
-    report.save(
-        update_fields=[
-            "sealed_content",
-            "wrapped_key",
-            "kek_version",
-            "receipt_lookup",
-            "receipt_hash",
-            "personal_data_removed_at",
-        ]
-    )
-    removed["attachment_files"] = removed["attachments"]
-    removed["content"] = 1
-    removed["receipt"] = 1
-    removed["data_key"] = 1
-    return removed
+    report.save(update_fields=["personal_data_removed_at"])
+    return removed | {"data_key": 1}
 
 
 def remove_personal_data(

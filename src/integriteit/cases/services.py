@@ -30,6 +30,7 @@ from integriteit.ui.integrity import for_display, unreadable_note
 
 from . import people, workflow
 from .constants import (
+    AssignmentRefusal,
     CaseRole,
     ConflictCheckItem,
     FeedbackKind,
@@ -154,30 +155,36 @@ def _named_ids(report: Report) -> set[int]:
     return named | {person.pk for person in subject_people(report)}
 
 
-def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
-    """Why `assignee` cannot take `role` on this case: exclusions and declared conflicts."""
-    reasons = []
+def assignment_refusal_codes(report: Report, assignee: User, role: str) -> list[AssignmentRefusal]:
+    """Why `assignee` cannot take `role` on this case, as codes: exclusions, people named,
+    declared conflicts, the subject's unit, the role already held, the organisation role."""
+    refusals = []
     if is_excluded(assignee, report):
-        reasons.append(_("This person is excluded from the case."))
+        refusals.append(AssignmentRefusal.EXCLUDED)
     named = _named_ids(report)
     if assignee.pk in named:
-        reasons.append(_("This person is named in the report."))
+        refusals.append(AssignmentRefusal.NAMED)
     conflict_tags = {references.tag_for(DeclaredConflict, "person", pk) for pk in named}
     if DeclaredConflict.objects.filter(user=assignee, person_tag__in=conflict_tags).exists():
-        reasons.append(_("This person declared a conflict of interest with someone named."))
+        refusals.append(AssignmentRefusal.CONFLICT)
     if (
         role == CaseRole.INVESTIGATOR
         and assignee.unit_id is not None
         and assignee.unit_id in {person.unit_id for person in subject_people(report)}
     ):
-        reasons.append(_("An investigator may not work in the subject's unit."))
+        refusals.append(AssignmentRefusal.SUBJECTS_UNIT)
     if report.assignments.filter(user=assignee, role=role, ended_at__isnull=True).exists():
-        reasons.append(_("This person already has this role on the case."))
+        refusals.append(AssignmentRefusal.ALREADY_ASSIGNED)
     # Handlers may come from elsewhere (e.g. another organisation's integrity bureau for a
     # complaint); the other roles must hold the matching role in the organisation.
     if role != CaseRole.HANDLER and not candidates(report, role).filter(pk=assignee.pk).exists():
-        reasons.append(_("This person does not hold this role in the organisation."))
-    return reasons
+        refusals.append(AssignmentRefusal.NO_ORGANISATION_ROLE)
+    return refusals
+
+
+def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:
+    """The refusals of `assignment_refusal_codes` in the user's language."""
+    return [str(code.label) for code in assignment_refusal_codes(report, assignee, role)]
 
 
 @transaction.atomic

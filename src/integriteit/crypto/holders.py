@@ -64,6 +64,16 @@ def kek_versions_in_use() -> dict[str, int]:
     return counts
 
 
+def destroy_key(obj: Model) -> None:
+    """Crypto-shredding (retention, ADR 0008): the row's wrapped data key and its KEK version
+    go, so no ciphertext under that key can be opened again, wherever a copy of it survives."""
+    holder = _holder_of(obj)
+    cleared = {holder.wrapped_field: b"", holder.version_field: ""}
+    holder.model._default_manager.filter(pk=obj.pk).update(**cleared)
+    for name, value in cleared.items():
+        setattr(obj, name, value)
+
+
 def _holder_of(obj: Model) -> KeyHolder:
     try:
         return _holders[obj._meta.label]

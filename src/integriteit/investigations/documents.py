@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from integriteit.figures.exports import render_pdf
 from integriteit.reports.sealing import sealer_for
 
-from . import services
+from . import selectors
 from .constants import ReportVersionKind, StepRole, StepState
 from .models import Interview, Investigation, InvestigationDocument, ReportVersion, StepRecord
 from .storage import write_sealed_file
@@ -167,7 +167,7 @@ def _deviation(rec: StepRecord, name: str) -> Deviation | None:
         return None
     return Deviation(
         step=name,
-        reason=services.open_on(rec, "sealed_deviation_reason"),
+        reason=selectors.open_on(rec, "sealed_deviation_reason"),
         requested=_by_on(rec.deviation_requested_by, rec.deviation_requested_at),
         approved=(
             _by_on(rec.deviation_approved_by, rec.deviation_approved_at)
@@ -190,13 +190,13 @@ def _steps(investigation: Investigation) -> tuple[list[StepEntry], dict[tuple[st
     role_labels = dict(StepRole.choices)
     for number, rec in enumerate(records, start=1):
         name = _(rec.step.name)
-        values = services.values_of(rec)
+        values = selectors.values_of(rec)
         entry = StepEntry(
             number=number,
             name=name,
             organisation_step=not rec.step.is_baseline,
             responsible=str(role_labels.get(rec.step.responsible_role, "")),
-            state=str(state_labels[services.state_of(rec)]),
+            state=str(state_labels[selectors.state_of(rec)]),
             opened=_when(rec.opened_at),
             due=_when(rec.due_on),
             completed=_by_on(rec.completed_by, rec.completed_at),
@@ -237,12 +237,12 @@ def _interviews(investigation: Investigation) -> list[InterviewEntry]:
                 number=number,
                 role=str(roles.get(interview.role, interview.role)),
                 planned=_when(interview.planned_at),
-                adviser=services.open_on(interview, "sealed_adviser"),
-                record=services.open_on(interview, "sealed_record"),
+                adviser=selectors.open_on(interview, "sealed_adviser"),
+                record=selectors.open_on(interview, "sealed_record"),
                 offered=_when(interview.record_offered_at),
                 response_due=_when(interview.response_due),
                 approval=approval,
-                comment=services.open_on(interview, "sealed_comment"),
+                comment=selectors.open_on(interview, "sealed_comment"),
             )
         )
     return entries
@@ -296,7 +296,7 @@ def _response(version: ReportVersion) -> Response | None:
             % {"offered": _when(draft.offered_to_subject_at), "due": _when(draft.response_due)},
         )
     return Response(
-        services.open_on(draft, "sealed_subject_response"),
+        selectors.open_on(draft, "sealed_subject_response"),
         _("The subject responded to the draft report of %(generated)s on %(date)s.")
         % {"generated": _when(draft.generated_at), "date": _when(draft.responded_at)},
     )
@@ -323,7 +323,7 @@ def build(version: ReportVersion) -> ReportFile:
         investigators=", ".join(str(m.user) for m in investigators if m.ended_at is None),
         commissioned=_by_on(investigation.commissioned_by, investigation.commissioned_at),
         deadline=_when(investigation.deadline),
-        assignment_note=services.open_on(investigation, "sealed_assignment"),
+        assignment_note=selectors.open_on(investigation, "sealed_assignment"),
         scope=own.get(("assignment", "scope"), ""),
         questions=own.get(("assignment", "questions"), ""),
         steps=steps,
@@ -484,26 +484,6 @@ def render_docx(content: ReportFile) -> bytes:
 def file_name(version: ReportVersion, name: str) -> str:
     kind = _("draft") if version.kind == ReportVersionKind.DRAFT else _("final")
     return f"{version.investigation.report.reference}-{kind}-{version.pk}.{name}"
-
-
-def offered_to_subject(version: ReportVersion) -> bool:
-    """Whether the subject may read this version: a draft once offered for their response; a
-    final report once offered, or once the final-report step is completed (it is then the report
-    the competent authority decides on) and it is the latest final version."""
-    if version.offered_to_subject_at is not None:
-        return True
-    if version.kind != ReportVersionKind.FINAL:
-        return False
-    investigation = version.investigation
-    rec = investigation.step_records.filter(step__code="final_report").first()
-    if rec is None or rec.completed_at is None:
-        return False
-    latest = (
-        investigation.report_versions.filter(kind=ReportVersionKind.FINAL)
-        .order_by("-generated_at")
-        .first()
-    )
-    return latest is not None and latest.pk == version.pk
 
 
 def render_report(version: ReportVersion) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from integriteit.access.rules import Action, can
 from integriteit.accounts.constants import Role
@@ -25,34 +24,9 @@ from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 from integriteit.ui.integrity import for_display, unreadable_note
 
-from . import reminders, services, staff_forms
+from . import reminders, selectors, services, staff_forms
 from .constants import IntervieweeRole, ReportVersionKind, StepRole, StepState
 from .models import Interview, Investigation, InvestigationMember, StepRecord
-
-ALREADY_ASSIGNED = "This person already has this role on the case."
-
-
-# --- Access ------------------------------------------------------------------------------------
-
-
-def may_view(user: User, investigation: Investigation) -> bool:
-    """The investigators (members), the competent authority and the coordinator of the case."""
-    return (
-        services.is_member(user, investigation)
-        or services.acts_as(user, investigation, StepRole.COMPETENT_AUTHORITY)
-        or services.acts_as(user, investigation, StepRole.COORDINATOR)
-    )
-
-
-def workload_organisations(user: User):
-    """Organisations whose investigators the user oversees: as coordinator or competent
-    authority of the organisation."""
-    return Organisation.objects.filter(
-        pk__in=RoleAssignment.objects.filter(
-            user=user, role__in=[Role.COORDINATOR, Role.COMPETENT_AUTHORITY]
-        ).values("organisation")
-    ).order_by("name")
-
 
 # --- Deadlines ---------------------------------------------------------------------------------
 
@@ -90,12 +64,7 @@ def investigator_refusals(report: Report) -> dict[int, list[str]]:
     """Per candidate investigator, why they cannot take this case (independence check)."""
     refusals = {}
     for person in case_services.candidates(report, CaseRole.INVESTIGATOR):
-        reasons = [
-            r
-            for r in case_services.assignment_refusals(report, person, CaseRole.INVESTIGATOR)
-            if str(r) != gettext(ALREADY_ASSIGNED)
-        ]
-        if reasons:
+        if reasons := selectors.investigator_refusals(report, person):
             refusals[person.pk] = reasons
     return refusals
 
@@ -109,9 +78,9 @@ def commission_form(report: Report, data=None) -> staff_forms.CommissionForm:
 
 
 def progress(investigation: Investigation) -> tuple[int, int, StepRecord | None]:
-    recs = services.records(investigation)
+    recs = selectors.records(investigation)
     completed = sum(1 for r in recs if r.completed_at)
-    current = next((r for r in recs if services.state_of(r) == StepState.OPEN), None)
+    current = next((r for r in recs if selectors.state_of(r) == StepState.OPEN), None)
     return completed, len(recs), current
 
 
@@ -120,7 +89,7 @@ def case_panel(user: User, report: Report, bound: dict | None = None) -> dict[st
     for investigation in report.investigations.select_related("protocol").order_by(
         "commissioned_at"
     ):
-        visible = may_view(user, investigation)
+        visible = selectors.may_view(user, investigation)
         if not visible:
             continue
         completed, total, current = progress(investigation)
@@ -196,7 +165,7 @@ def _interviewee_name(interview: Interview) -> str:
     if interviewee is not None:
         return str(interviewee)
     if interview.sealed_interviewee_description:
-        return services.shown_on(interview, "sealed_interviewee_description")
+        return selectors.shown_on(interview, "sealed_interviewee_description")
     return ""
 
 
@@ -214,13 +183,13 @@ _document_name = for_display(_open_document_name, unreadable_note)
 
 
 def step_rows(user: User, investigation: Investigation, bound: dict) -> list[StepRow]:
-    roles = {role: services.acts_as(user, investigation, role) for role in StepRole.values}
+    roles = {role: selectors.acts_as(user, investigation, role) for role in StepRole.values}
     documents = list(investigation.documents.all())
     rows = []
-    for rec in services.records(investigation):
+    for rec in selectors.records(investigation):
         step = rec.step
-        state = services.state_of(rec)
-        values = services.values_of(rec)
+        state = selectors.state_of(rec)
+        values = selectors.values_of(rec)
         kinds = {d.kind for d in documents if d.step_id == step.pk}
         row = StepRow(
             record=rec,
@@ -245,7 +214,7 @@ def step_rows(user: User, investigation: Investigation, bound: dict) -> list[Ste
             due=deadline(step.code, rec.due_on, rec.completed_at) if rec.due_on else None,
         )
         if rec.sealed_deviation_reason:
-            row.deviation_reason = services.shown_on(rec, "sealed_deviation_reason")
+            row.deviation_reason = selectors.shown_on(rec, "sealed_deviation_reason")
         active = state in {StepState.OPEN, StepState.DEFERRED}
         row.mine = active and roles[step.responsible_role]
         if row.mine:
@@ -276,18 +245,18 @@ def step_rows(user: User, investigation: Investigation, bound: dict) -> list[Ste
 
 
 def interview_rows(user: User, investigation: Investigation, bound: dict) -> list[InterviewRow]:
-    investigator = services.acts_as(user, investigation, StepRole.INVESTIGATOR)
+    investigator = selectors.acts_as(user, investigation, StepRole.INVESTIGATOR)
     interviews_open = _active(investigation, "interviews")
     rows = []
     for interview in investigation.interviews.select_related("subject"):
-        record = services.shown_on(interview, "sealed_record") if interview.sealed_record else ""
-        adviser = services.shown_on(interview, "sealed_adviser")
+        record = selectors.shown_on(interview, "sealed_record") if interview.sealed_record else ""
+        adviser = selectors.shown_on(interview, "sealed_adviser")
         row = InterviewRow(
             interview=interview,
             name=_interviewee_name(interview),
             adviser=adviser,
             record=record,
-            comment=services.shown_on(interview, "sealed_comment")
+            comment=selectors.shown_on(interview, "sealed_comment")
             if interview.sealed_comment
             else "",
         )
@@ -304,17 +273,17 @@ def interview_rows(user: User, investigation: Investigation, bound: dict) -> lis
 
 def _active(investigation: Investigation, code: str) -> bool:
     rec = investigation.step_records.select_related("step").filter(step__code=code).first()
-    return rec is not None and services.state_of(rec) in {StepState.OPEN, StepState.DEFERRED}
+    return rec is not None and selectors.state_of(rec) in {StepState.OPEN, StepState.DEFERRED}
 
 
 def _open(investigation: Investigation, code: str) -> bool:
     rec = investigation.step_records.select_related("step").filter(step__code=code).first()
-    return rec is not None and services.state_of(rec) == StepState.OPEN
+    return rec is not None and selectors.state_of(rec) == StepState.OPEN
 
 
 def plan_forms(user: User, investigation: Investigation, bound: dict) -> list:
     if not (
-        services.acts_as(user, investigation, StepRole.INVESTIGATOR)
+        selectors.acts_as(user, investigation, StepRole.INVESTIGATOR)
         and _active(investigation, "interviews")
     ):
         return []
@@ -337,7 +306,7 @@ def version_rows(investigation: Investigation) -> list[dict]:
         rows.append(
             {
                 "version": version,
-                "response": services.shown_on(version, "sealed_subject_response")
+                "response": selectors.shown_on(version, "sealed_subject_response")
                 if version.sealed_subject_response
                 else "",
             }
@@ -347,7 +316,7 @@ def version_rows(investigation: Investigation) -> list[dict]:
 
 def investigation_page(user: User, investigation: Investigation, bound: dict | None = None):
     bound = bound or {}
-    investigator = services.acts_as(user, investigation, StepRole.INVESTIGATOR)
+    investigator = selectors.acts_as(user, investigation, StepRole.INVESTIGATOR)
     completed, total, current = progress(investigation)
     draft = (
         investigation.report_versions.filter(kind=ReportVersionKind.DRAFT)
@@ -358,7 +327,7 @@ def investigation_page(user: User, investigation: Investigation, bound: dict | N
         "investigation": investigation,
         "report": investigation.report,
         "protocol": investigation.protocol,
-        "assignment": services.shown_on(investigation, "sealed_assignment"),
+        "assignment": selectors.shown_on(investigation, "sealed_assignment"),
         "members": investigation.members.filter(ended_at__isnull=True).select_related("user"),
         "steps": step_rows(user, investigation, bound),
         "completed": completed,

@@ -18,6 +18,7 @@ from integriteit.cases.tests.flow import Flow, verified
 from integriteit.crypto.envelope import DecryptionError
 from integriteit.crypto.references import tag_for
 from integriteit.crypto.tokens import person_tag
+from integriteit.investigations import selectors as investigation_selectors
 from integriteit.investigations import services as investigation_services
 from integriteit.investigations.models import Interview
 from integriteit.investigations.tests.portal_case import PortalCase, fake_render  # noqa: F401
@@ -129,8 +130,8 @@ def test_portal_lookups_find_people_by_tag_only(people, fake_render):  # noqa: F
     case.offer_draft()
     assert list(report_versions_visible_to(case.subject_person)) == [draft]
     assert not report_versions_visible_to(case.witness).exists()
-    assert investigation_services.is_subject(case.subject_person, case.investigation)
-    assert not investigation_services.is_subject(case.witness, case.investigation)
+    assert investigation_selectors.is_subject(case.subject_person, case.investigation)
+    assert not investigation_selectors.is_subject(case.witness, case.investigation)
 
 
 def test_assignment_refusals_find_named_people_subjects_and_conflicts(people):

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from integriteit.cases.tests.flow import Flow, verified
-from integriteit.investigations import documents, services
+from integriteit.investigations import documents, selectors, services
 from integriteit.investigations.constants import IntervieweeRole, ReportVersionKind, StepRole
 from integriteit.investigations.models import Investigation, ProtocolStep, StepRecord
 from integriteit.reports.constants import Phase
@@ -119,10 +119,10 @@ class Investigating:
 
     def advance_to(self, code: str) -> None:
         """Complete every step before `code`, which is then the open step."""
-        for rec in services.records(self.investigation):
+        for rec in selectors.records(self.investigation):
             if rec.step.code == code:
                 return
-            if services.state_of(rec) in ("completed", "deferred"):
+            if selectors.state_of(rec) in ("completed", "deferred"):
                 continue
             self.complete(rec.step.code)
         raise AssertionError(f"no step {code}")

@@ -14,7 +14,7 @@ from integriteit.audit.services import verify_chain
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.models import CaseAssignment
 from integriteit.cases.tests.flow import verified
-from integriteit.investigations import baseline, services
+from integriteit.investigations import baseline, selectors, services
 from integriteit.investigations.constants import IntervieweeRole, ReportVersionKind, StepState
 from integriteit.investigations.models import Interview, ReportVersion
 
@@ -68,10 +68,10 @@ def test_each_required_field_is_needed(case, code, field):
         services.complete_step(case.responsible(code), case.investigation, code)
     # The baseline label is data marked with gettext_noop and shown translated.
     assert refused.value.reasons == [gettext("Record: %(label)s.") % {"label": gettext(label)}]
-    assert services.state_of(case.rec(code)) == StepState.OPEN
+    assert selectors.state_of(case.rec(code)) == StepState.OPEN
     case.fill(code, **{field: "Nu wel ingevuld."})
     services.complete_step(case.responsible(code), case.investigation, code)
-    assert services.state_of(case.rec(code)) == StepState.COMPLETED
+    assert selectors.state_of(case.rec(code)) == StepState.COMPLETED
 
 
 @pytest.mark.parametrize("code", [c for c in BASELINE_CODES if BASELINE[c]["required_fields"]])
@@ -80,12 +80,16 @@ def test_a_step_without_any_record_is_refused(case, code):
     case.satisfy(code)
     with pytest.raises(Refused) as refused:
         services.complete_step(case.responsible(code), case.investigation, code)
-    assert len(refused.value.reasons) == len(BASELINE[code]["required_fields"])
+    assert refused.value.reasons == [
+        gettext("Record: %(label)s.") % {"label": gettext(f["label"])}
+        for f in BASELINE[code]["required_fields"]
+    ]
+    assert selectors.state_of(case.rec(code)) == StepState.OPEN
 
 
 def test_values_outside_the_step_are_not_stored(case):
     case.fill("preliminary_inquiry", facts="Feiten", other="Niet van deze stap")
-    assert services.values_of(case.rec("preliminary_inquiry")) == {
+    assert selectors.values_of(case.rec("preliminary_inquiry")) == {
         "facts": "Feiten",
         "admissibility": "Vastgelegd: Conclusion on admissibility and proportionality",
     }
@@ -104,7 +108,7 @@ def test_every_step_in_order_by_its_role_and_audited(case, people, index):
     for later in BASELINE_CODES[index + 1 :]:
         with pytest.raises((Refused, PermissionDenied)):
             services.complete_step(case.responsible(later), case.investigation, later)
-        assert services.state_of(case.rec(later)) == StepState.LOCKED
+        assert selectors.state_of(case.rec(later)) == StepState.LOCKED
     # The wrong role: the other of investigator and competent authority, a non-member
     # investigator on the case, the coordinator.
     outsider = verified(people["guide"])
@@ -120,7 +124,7 @@ def test_every_step_in_order_by_its_role_and_audited(case, people, index):
     for person in wrong:
         with pytest.raises(PermissionDenied):
             services.complete_step(person, case.investigation, code)
-    assert services.state_of(case.rec(code)) == StepState.OPEN
+    assert selectors.state_of(case.rec(code)) == StepState.OPEN
     before = completions(case)
     rec = services.complete_step(case.responsible(code), case.investigation, code)
     assert rec.completed_by == case.responsible(code)
@@ -132,7 +136,7 @@ def test_every_step_in_order_by_its_role_and_audited(case, people, index):
         services.complete_step(case.responsible(code), case.investigation, code)
     if index + 1 < len(BASELINE_CODES):
         following = case.rec(BASELINE_CODES[index + 1])
-        assert services.state_of(following) == StepState.OPEN
+        assert selectors.state_of(following) == StepState.OPEN
         assert following.due_on == timezone.localdate() + datetime.timedelta(
             days=BASELINE[following.step.code]["time_limit_days"]
         )
@@ -151,10 +155,15 @@ def test_a_whole_investigation_in_order(case):
 
 
 def test_records_only_in_an_open_step(case):
-    with pytest.raises(services.InvestigationError):
+    with pytest.raises(services.InvestigationError) as refused:
         case.fill("plan")
+    assert str(refused.value) == "Only an open step can be recorded."
+    assert selectors.values_of(case.rec("plan")) == {}
     with pytest.raises(PermissionDenied):
-        services.save_values(case.flow.authority, case.investigation, "preliminary_inquiry", {})
+        services.save_values(
+            case.flow.authority, case.investigation, "preliminary_inquiry", {"facts": "Feiten"}
+        )
+    assert selectors.values_of(case.rec("preliminary_inquiry")) == {}
 
 
 # --- Interviews ------------------------------------------------------------------------------
@@ -164,6 +173,20 @@ def test_records_only_in_an_open_step(case):
 def at_interviews(case):
     case.advance_to("interviews")
     return case
+
+
+def completes(case, code) -> None:
+    """Completing step `code` succeeds, is audited, and opens the next step."""
+    services.complete_step(case.responsible(code), case.investigation, code)
+    assert selectors.state_of(case.rec(code)) == StepState.COMPLETED
+    assert completions(case)[-1] == code
+    following = BASELINE_CODES[BASELINE_CODES.index(code) + 1]
+    assert selectors.state_of(case.rec(following)) == StepState.OPEN
+
+
+WAITING_FOR_THE_INTERVIEWEE = (
+    "Wait for the interviewee's approval or comments, or for the term to pass."
+)
 
 
 def refusal(case, code):
@@ -194,55 +217,52 @@ def test_interviews_without_a_record(at_interviews):
 def test_interviews_awaiting_approval_within_the_term(at_interviews):
     interview = at_interviews.record_interview(at_interviews.plan_interview())
     assert interview.response_due >= timezone.localdate()
-    assert refusal(at_interviews, "interviews") == [
-        "Wait for the interviewee's approval or comments, or for the term to pass."
-    ]
+    assert refusal(at_interviews, "interviews") == [WAITING_FOR_THE_INTERVIEWEE]
     Interview.objects.filter(pk=interview.pk).update(response_due=timezone.localdate())
-    assert refusal(at_interviews, "interviews")  # the last day of the term still counts
+    # The last day of the term still counts.
+    assert refusal(at_interviews, "interviews") == [WAITING_FOR_THE_INTERVIEWEE]
 
 
 def test_interviews_accepted_after_the_term(at_interviews):
     interview = at_interviews.record_interview(at_interviews.plan_interview())
+    assert refusal(at_interviews, "interviews") == [WAITING_FOR_THE_INTERVIEWEE]
     Interview.objects.filter(pk=interview.pk).update(
         response_due=timezone.localdate() - datetime.timedelta(days=1)
     )
-    services.complete_step(
-        at_interviews.flow.investigator, at_interviews.investigation, "interviews"
-    )
+    completes(at_interviews, "interviews")
 
 
 def test_interviews_accepted_on_approval(at_interviews):
     interview = at_interviews.record_interview(at_interviews.plan_interview())
+    assert refusal(at_interviews, "interviews") == [WAITING_FOR_THE_INTERVIEWEE]
     services.approve_record(at_interviews.subject_person, interview)
-    services.complete_step(
-        at_interviews.flow.investigator, at_interviews.investigation, "interviews"
-    )
+    completes(at_interviews, "interviews")
 
 
 def test_interviews_accepted_on_comments(at_interviews):
     interview = at_interviews.record_interview(at_interviews.plan_interview())
+    assert refusal(at_interviews, "interviews") == [WAITING_FOR_THE_INTERVIEWEE]
     services.comment_record(at_interviews.subject_person, interview, "Ik zei iets anders.")
-    services.complete_step(
-        at_interviews.flow.investigator, at_interviews.investigation, "interviews"
-    )
+    completes(at_interviews, "interviews")
 
 
 def test_every_interview_counts_witnesses_too(at_interviews, people):
     case = at_interviews
     services.approve_record(case.subject_person, case.record_interview(case.plan_interview()))
     witness = case.record_interview(case.plan_interview(IntervieweeRole.WITNESS))
-    assert refusal(case, "interviews") == [
-        "Wait for the interviewee's approval or comments, or for the term to pass."
-    ]
+    assert refusal(case, "interviews") == [WAITING_FOR_THE_INTERVIEWEE]
     with pytest.raises(PermissionDenied):  # only the interviewee approves their record
         services.approve_record(case.subject_person, witness)
+    assert Interview.objects.get(pk=witness.pk).approved_at is None
     services.approve_record(verified(people["manager"]), witness)
-    services.complete_step(case.flow.investigator, case.investigation, "interviews")
+    completes(case, "interviews")
 
 
 def test_interviews_only_in_their_step(case):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as refused:
         case.plan_interview()
+    assert refused.value.reasons == ["Interviews are held in the step “Interviews”."]
+    assert not Interview.objects.filter(investigation=case.investigation).exists()
 
 
 # --- Reports and the subject's response -------------------------------------------------------
@@ -253,7 +273,7 @@ def test_draft_report_needs_a_generated_draft(case):
     case.fill("draft_report")
     assert refusal(case, "draft_report") == ["Generate the draft report."]
     case.generate(ReportVersionKind.DRAFT)
-    services.complete_step(case.flow.investigator, case.investigation, "draft_report")
+    completes(case, "draft_report")
 
 
 def test_subject_response_needs_the_offer_and_the_response_or_the_term(case):
@@ -266,7 +286,7 @@ def test_subject_response_needs_the_offer_and_the_response_or_the_term(case):
     ReportVersion.objects.filter(pk=draft.pk).update(
         response_due=timezone.localdate() - datetime.timedelta(days=1)
     )
-    services.complete_step(case.flow.investigator, case.investigation, "subject_response")
+    completes(case, "subject_response")
 
 
 def test_subject_response_accepted_on_the_response(case):
@@ -274,8 +294,12 @@ def test_subject_response_accepted_on_the_response(case):
     draft = services.offer_draft(case.flow.investigator, case.investigation)
     with pytest.raises(PermissionDenied):
         services.respond_to_draft(case.flow.investigator, draft, "Niet de betrokkene.")
+    assert ReportVersion.objects.get(pk=draft.pk).responded_at is None
+    assert refusal(case, "subject_response") == [
+        "Wait for the subject's response or for the term to pass."
+    ]
     services.respond_to_draft(case.subject_person, draft, "Mijn reactie.")
-    services.complete_step(case.flow.investigator, case.investigation, "subject_response")
+    completes(case, "subject_response")
 
 
 def test_final_report_before_and_after_the_draft(case):
@@ -292,16 +316,21 @@ def test_final_report_before_and_after_the_draft(case):
     ReportVersion.objects.filter(pk=final.pk).update(
         generated_at=draft.generated_at - datetime.timedelta(minutes=1)
     )
-    assert refusal(case, "final_report")
+    assert refusal(case, "final_report") == [
+        "Generate the final report after the subject's response."
+    ]
     case.generate(ReportVersionKind.FINAL)
-    services.complete_step(case.flow.investigator, case.investigation, "final_report")
+    completes(case, "final_report")
 
 
 def test_reports_only_in_their_step(case):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as refused:
         case.generate(ReportVersionKind.DRAFT)
-    with pytest.raises(Refused):
+    assert refused.value.reasons == ["The report is generated in its own step."]
+    with pytest.raises(Refused) as refused:
         services.offer_draft(case.flow.investigator, case.investigation)
+    assert refused.value.reasons == ["The draft is offered in the step “Response of the subject”."]
+    assert not ReportVersion.objects.filter(investigation=case.investigation).exists()
 
 
 # --- Deviations -------------------------------------------------------------------------------
@@ -319,15 +348,15 @@ def test_a_deviation_on_informing_the_subject(case):
         services.request_deviation(authority, inv, "inform_subject", "Bewijs veiligstellen.")
     services.request_deviation(investigator, inv, "inform_subject", "Bewijs veiligstellen.")
     # Requested is not approved: the next step stays locked.
-    assert services.state_of(case.rec("interviews")) == StepState.LOCKED
+    assert selectors.state_of(case.rec("interviews")) == StepState.LOCKED
     for person in (investigator, case.flow.coordinator):
         with pytest.raises(PermissionDenied):
             services.approve_deviation(person, inv, "inform_subject")
     services.approve_deviation(authority, inv, "inform_subject")
     assert AuditEntry.objects.filter(action="investigation.deviation_approved").count() == 1
-    assert services.state_of(case.rec("inform_subject")) == StepState.DEFERRED
-    assert services.state_of(case.rec("interviews")) == StepState.OPEN
-    assert services.current_record(case.investigation).step.code == "interviews"
+    assert selectors.state_of(case.rec("inform_subject")) == StepState.DEFERRED
+    assert selectors.state_of(case.rec("interviews")) == StepState.OPEN
+    assert selectors.current_record(case.investigation).step.code == "interviews"
     for code in BASELINE_CODES[4:-1]:
         case.complete(code)
     case.fill("closing")
@@ -336,7 +365,7 @@ def test_a_deviation_on_informing_the_subject(case):
     ]
     assert case.investigation.completed_at is None
     case.complete("inform_subject")
-    assert services.state_of(case.rec("inform_subject")) == StepState.COMPLETED
+    assert selectors.state_of(case.rec("inform_subject")) == StepState.COMPLETED
     services.complete_step(investigator, case.investigation, "closing")
     assert case.investigation.completed_at is not None
 
@@ -353,7 +382,9 @@ def test_no_deviation_where_the_protocol_allows_none(case, code):
 
 
 def test_no_deviation_on_a_locked_step(case):
-    with pytest.raises(Refused):
+    with pytest.raises(Refused) as refused:
         services.request_deviation(
             case.flow.investigator, case.investigation, "inform_subject", "Bewijs veiligstellen."
         )
+    assert refused.value.reasons == ["Only the open step can be deferred."]
+    assert case.rec("inform_subject").deviation_requested_at is None

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from integriteit.audit.models import AuditEntry
-from integriteit.investigations import services
+from integriteit.investigations import selectors, services
 from integriteit.investigations.models import Interview, ReportVersion
 
 from .portal_case import (
@@ -125,7 +125,7 @@ def test_the_witness_comments_on_their_own_record(case, staff_client):
     assert response.status_code == 302
     interview = case.interview(case.witness_interview)
     assert interview.commented_at is not None
-    assert services.open_on(interview, "sealed_comment") == "Ik zag twee bonnen, niet drie."
+    assert selectors.open_on(interview, "sealed_comment") == "Ik zag twee bonnen, niet drie."
     page = client.get(portal()).content.decode()
     assert "Ik zag twee bonnen, niet drie." in page
     assert comment_url(case.witness_interview) not in page  # one comment per record version
@@ -174,7 +174,7 @@ def test_the_subject_responds_to_the_offered_draft_once(case, staff_client):
     assert response["Location"].endswith(f"#rapport-{draft.pk}")
     draft.refresh_from_db()
     assert draft.responded_at is not None
-    assert services.open_on(draft, "sealed_subject_response") == "Mijn eerste reactie."
+    assert selectors.open_on(draft, "sealed_subject_response") == "Mijn eerste reactie."
 
     # A second response is refused; the first stays.
     response = client.post(
@@ -182,7 +182,7 @@ def test_the_subject_responds_to_the_offered_draft_once(case, staff_client):
     )
     assert "You already responded to this draft." in response.content.decode()
     draft.refresh_from_db()
-    assert services.open_on(draft, "sealed_subject_response") == "Mijn eerste reactie."
+    assert selectors.open_on(draft, "sealed_subject_response") == "Mijn eerste reactie."
     page = client.get(portal()).content.decode()
     assert "Mijn eerste reactie." in page and respond_url(draft) not in page
     assert AuditEntry.objects.filter(action="investigation.subject_responded").count() == 1

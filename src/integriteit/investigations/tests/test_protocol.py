@@ -10,7 +10,7 @@ from django.utils import translation
 
 from integriteit.audit.models import AuditEntry
 from integriteit.cases.tests.flow import verified
-from integriteit.investigations import services
+from integriteit.investigations import selectors, services
 from integriteit.investigations.constants import StepState
 from integriteit.investigations.models import Protocol, ProtocolStep
 from integriteit.organisations.models import Organisation
@@ -50,7 +50,7 @@ def derive(people, organisation, **changes):
 
 def test_the_baseline_is_version_one_with_eleven_steps_in_order(db):
     base = Protocol.objects.get(organisation=None)
-    assert base.version == 1 and base.is_baseline and services.baseline() == base
+    assert base.version == 1 and base.is_baseline and selectors.baseline() == base
     steps = list(base.steps.order_by("position"))
     assert [s.code for s in steps] == BASELINE_CODES
     assert all(s.is_baseline for s in steps)
@@ -65,7 +65,7 @@ def test_the_baseline_is_version_one_with_eleven_steps_in_order(db):
 def test_an_organisation_step_is_stored_and_enforced(people, bzk):
     version = derive(people, bzk, extra_steps=[REVIEW])
     assert version.version == 1 and version.organisation == bzk
-    assert services.current_protocol(bzk) == version
+    assert selectors.current_protocol(bzk) == version
     assert [s.code for s in version.steps.order_by("position")] == [
         *BASELINE_CODES[:6],
         "integrity_officer_review",
@@ -87,7 +87,7 @@ def test_an_organisation_step_is_stored_and_enforced(people, bzk):
         services.complete_step(case.flow.coordinator, case.investigation, REVIEW["code"])
     assert refused.value.reasons == ["Record: Review of the evidence."]
     case.complete(REVIEW["code"])
-    assert services.state_of(case.rec("draft_report")) == StepState.OPEN
+    assert selectors.state_of(case.rec("draft_report")) == StepState.OPEN
     for code in BASELINE_CODES[6:]:
         case.complete(code)
     assert case.investigation.completed_at is not None
@@ -141,7 +141,7 @@ def test_going_below_the_baseline_is_refused_and_nothing_is_stored(people, bzk, 
     assert reason in refused.value.reasons
     after = (Protocol.objects.count(), ProtocolStep.objects.count(), AuditEntry.objects.count())
     assert after == before
-    assert services.current_protocol(bzk) == services.baseline()
+    assert selectors.current_protocol(bzk) == selectors.baseline()
 
 
 def test_an_organisation_step_can_be_dropped_again(people, bzk):
@@ -177,7 +177,7 @@ def test_an_investigation_keeps_its_version(people, bzk):
     case.advance_to("plan")
     derive(people, bzk, drop_steps=[REVIEW["code"]])
     derive(people, bzk, extra_requirements={"plan": [{"code": "budget", "label": "Budget"}]})
-    assert services.current_protocol(bzk).version == 3
+    assert selectors.current_protocol(bzk).version == 3
     investigation = case.investigation
     assert investigation.protocol == first
     assert investigation.step_records.filter(step__code=REVIEW["code"]).exists()
@@ -216,7 +216,7 @@ def test_the_page_is_for_coordinators(people, name):
     assert client.get(url).status_code == 404
     assert client.get(url, {"organisation": "bzk"}).status_code == 404
     assert client.post(url, step_post()).status_code == 404
-    assert services.current_protocol(Organisation.objects.get(slug="bzk")) == services.baseline()
+    assert selectors.current_protocol(Organisation.objects.get(slug="bzk")) == selectors.baseline()
 
 
 def step_post(**overrides):
@@ -238,7 +238,7 @@ def test_adding_a_step_on_the_page(people, bzk):
     client = verified_client(people["coordinator"])
     response = client.post(reverse("investigations:protocol"), step_post())
     assert response.status_code == 302
-    step = services.current_protocol(bzk).steps.get(code="integrity_officer_review")
+    step = selectors.current_protocol(bzk).steps.get(code="integrity_officer_review")
     assert step.position == 65 and not step.is_baseline
     assert step.responsible_role == "coordinator" and step.time_limit_days == 5
     assert step.required_fields == [{"code": "review", "label": "Review of the evidence"}]
@@ -247,7 +247,7 @@ def test_adding_a_step_on_the_page(people, bzk):
         reverse("investigations:protocol"),
         step_post(**{"step-code": "archive_check", "step-after": "closing"}),
     )
-    assert services.current_protocol(bzk).steps.get(code="archive_check").position == 120
+    assert selectors.current_protocol(bzk).steps.get(code="archive_check").position == 120
 
 
 @pytest.mark.parametrize(
@@ -279,7 +279,7 @@ def test_adding_a_required_field_on_the_page(people, bzk):
         },
     )
     assert response.status_code == 302
-    evidence = services.current_protocol(bzk).steps.get(code="evidence")
+    evidence = selectors.current_protocol(bzk).steps.get(code="evidence")
     assert {"code": "chain_of_custody", "label": "Chain of custody"} in evidence.required_fields
     page = client.get(reverse("investigations:protocol")).content.decode()
     assert "Chain of custody" in page

@@ -14,11 +14,12 @@ from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from integriteit.audit.models import AuditEntry
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.people import person_of
 from integriteit.cases.tests.flow import Flow
-from integriteit.investigations import services
+from integriteit.investigations import selectors, services
 from integriteit.investigations.constants import StepState
 from integriteit.investigations.models import (
     Interview,
@@ -44,7 +45,7 @@ def _page_url(investigation: Investigation, tail: str = "") -> str:
 
 def _state(investigation: Investigation, code: str) -> str:
     rec = investigation.step_records.select_related("step").get(step__code=code)
-    return services.state_of(rec)
+    return selectors.state_of(rec)
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def test_authority_commissions_an_investigation_on_the_case_page(people, staff_c
     assert response.status_code == 302
     assert response["Location"].endswith(f"/onderzoek/{investigation.pk}/")
     assert investigation.deadline == deadline
-    assert investigation.protocol == services.current_protocol(flow.report.organisation)
+    assert investigation.protocol == selectors.current_protocol(flow.report.organisation)
     assert list(investigation.members.values_list("user__username", flat=True)) == ["investigator"]
     assert _state(investigation, "preliminary_inquiry") == StepState.OPEN
 
@@ -165,7 +166,7 @@ def test_page_shows_every_step_in_order_with_what_it_requires(people, staff_clie
     page = _text(staff_client(people["investigator"]).get(_page_url(case.investigation)))
     codes = re.findall(r'data-step="([a-z_]+)" data-state="([a-z]+)"', page)
     assert [code for code, _state in codes] == [
-        rec.step.code for rec in services.records(case.investigation)
+        rec.step.code for rec in selectors.records(case.investigation)
     ]
     assert codes[0][1] == "open" and all(state == "locked" for _code, state in codes[1:])
     assert "Establish whether there is a reasonable suspicion" in page  # guidance
@@ -202,7 +203,7 @@ def test_each_role_acts_only_in_its_own_steps(people, staff_client, case):
         coordinator.post(_page_url(investigation, "stap/preliminary_inquiry/afronden/")).status_code
         == 404
     )
-    assert services.values_of(case.rec("preliminary_inquiry")) == {}
+    assert selectors.values_of(case.rec("preliminary_inquiry")) == {}
 
     # The next step (assignment) is the competent authority's.
     case.complete("preliminary_inquiry")
@@ -216,7 +217,7 @@ def test_each_role_acts_only_in_its_own_steps(people, staff_client, case):
         {"values-assignment-scope": "Inkoop 2025.", "values-assignment-questions": "Wie?"},
     )
     assert response.status_code == 302
-    assert services.values_of(case.rec("assignment")) == {
+    assert selectors.values_of(case.rec("assignment")) == {
         "scope": "Inkoop 2025.",
         "questions": "Wie?",
     }
@@ -393,7 +394,7 @@ def test_interviews_planned_and_recorded_on_the_page(people, staff_client, case)
     assert "offered to the interviewee for approval" in _text(response)
     interview.refresh_from_db()
     assert interview.record_offered_at
-    assert services.open_on(interview, "sealed_adviser") == "Mr. X"
+    assert selectors.open_on(interview, "sealed_adviser") == "Mr. X"
     assert "Waiting for approval or comments until" in _text(response)
     # The authority sees the status but plans nothing.
     assert (
@@ -507,3 +508,25 @@ def test_assigned_investigator_role_kept_after_commission(people, case):
 
 def test_investigator_profiles_in_the_admin():
     assert admin.site.is_registered(InvestigatorProfile)
+
+
+class AuditDown(Exception):
+    """The audit log failing in the middle of a write."""
+
+
+def test_a_failed_audit_entry_leaves_no_profile_half_written(people, staff_client, monkeypatch):
+    """The profile and its audit entry are one transaction (issue 9 defect 8): when the entry
+    cannot be written, the profile is not stored either."""
+
+    def refuse(entry, *args, **kwargs):
+        raise AuditDown
+
+    person = people["investigator"]
+    client = staff_client(people["coordinator"])
+    monkeypatch.setattr(AuditEntry, "save", refuse)
+    with pytest.raises(AuditDown):
+        client.post(
+            f"/en/onderzoek/onderzoekers/{person.pk}/profiel/",
+            {f"profile-{person.pk}-kind": "external", f"profile-{person.pk}-bureau": "Bureau X"},
+        )
+    assert not InvestigatorProfile.objects.filter(user=person).exists()

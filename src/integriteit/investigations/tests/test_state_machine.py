@@ -24,7 +24,7 @@ from integriteit.audit.services import verify_chain
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.models import CaseAssignment
 from integriteit.cases.tests.flow import verified
-from integriteit.investigations import services
+from integriteit.investigations import selectors, services
 from integriteit.investigations.constants import (
     IntervieweeRole,
     ReportVersionKind,
@@ -74,7 +74,7 @@ class InvestigationMachine(RuleBasedStateMachine):
         return self.case.investigation
 
     def _snapshot(self):
-        records = services.records(self.investigation)
+        records = selectors.records(self.investigation)
         return (
             AuditEntry.objects.count(),
             [(r.completed_at, r.deviation_approved_at, r.opened_at) for r in records],
@@ -103,7 +103,7 @@ class InvestigationMachine(RuleBasedStateMachine):
     @rule(actor=st.sampled_from(ACTORS))
     def fill_the_open_step(self, actor):
         """Valid records for the open step, so that random runs get past the first steps."""
-        current = services.current_record(self.investigation)
+        current = selectors.current_record(self.investigation)
         if current is not None:
             self.call(
                 services.save_values,
@@ -119,7 +119,7 @@ class InvestigationMachine(RuleBasedStateMachine):
 
     @rule(actor=st.sampled_from(ACTORS))
     def complete_the_open_step(self, actor):
-        current = services.current_record(self.investigation)
+        current = selectors.current_record(self.investigation)
         if current is not None:
             self.call(
                 services.complete_step, self.actors[actor], self.investigation, current.step.code
@@ -208,8 +208,8 @@ class InvestigationMachine(RuleBasedStateMachine):
     @invariant()
     def no_step_skipped(self):
         passed = True  # every earlier baseline step completed or deferred with approval
-        for rec in services.records(self.investigation):
-            state = services.state_of(rec)
+        for rec in selectors.records(self.investigation):
+            state = selectors.state_of(rec)
             if state == StepState.COMPLETED:
                 assert passed, f"{rec.step.code} completed with an earlier step open"
             if rec.step.is_baseline and state not in (StepState.COMPLETED, StepState.DEFERRED):
@@ -220,14 +220,14 @@ class InvestigationMachine(RuleBasedStateMachine):
 
     @invariant()
     def completed_only_when_every_step_is(self):
-        records = services.records(self.investigation)
+        records = selectors.records(self.investigation)
         every = all(rec.completed_at for rec in records)
         assert (self.investigation.completed_at is not None) == every
 
     @invariant()
     def every_completion_is_audited(self):
         completed = sorted(
-            rec.step.code for rec in services.records(self.investigation) if rec.completed_at
+            rec.step.code for rec in selectors.records(self.investigation) if rec.completed_at
         )
         audited = sorted(
             entry.detail["step"]

@@ -25,7 +25,7 @@ from integriteit.access.rules import interviews_visible_to, report_versions_visi
 from integriteit.accounts.decorators import staff_required
 from integriteit.reports.forms import MESSAGE_MAX, StyledFormMixin, textarea
 
-from .. import services
+from .. import selectors, services
 from ..constants import IntervieweeRole, ReportVersionKind
 from ..models import Interview, Investigation, ReportVersion
 
@@ -138,10 +138,12 @@ def _past(due) -> bool:
 def _interview_item(interview: Interview, bound: dict) -> InterviewItem:
     item = InterviewItem(
         interview=interview,
-        invitation=services.shown_on(interview, "sealed_invitation"),
-        record=services.shown_on(interview, "sealed_record") if interview.record_offered_at else "",
-        adviser=services.shown_on(interview, "sealed_adviser"),
-        comment=services.shown_on(interview, "sealed_comment"),
+        invitation=selectors.shown_on(interview, "sealed_invitation"),
+        record=selectors.shown_on(interview, "sealed_record")
+        if interview.record_offered_at
+        else "",
+        adviser=selectors.shown_on(interview, "sealed_adviser"),
+        comment=selectors.shown_on(interview, "sealed_comment"),
         term_passed=_past(interview.response_due),
     )
     if item.can_comment:
@@ -154,7 +156,7 @@ def _interview_item(interview: Interview, bound: dict) -> InterviewItem:
 def _version_item(version: ReportVersion, bound: dict) -> VersionItem:
     item = VersionItem(
         version=version,
-        response=services.shown_on(version, "sealed_subject_response"),
+        response=selectors.shown_on(version, "sealed_subject_response"),
         download_url=_download_url(version),
         term_passed=_past(version.response_due),
     )
@@ -177,7 +179,7 @@ def portal_items(user, bound: dict | None = None) -> list[InvestigationItem]:
         if investigation.pk not in items:
             items[investigation.pk] = InvestigationItem(
                 investigation=investigation,
-                is_subject=services.is_subject(user, investigation),
+                is_subject=selectors.is_subject(user, investigation),
                 protocol_steps=list(investigation.protocol.steps.order_by("position")),
             )
         return items[investigation.pk]

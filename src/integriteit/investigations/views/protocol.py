@@ -19,7 +19,7 @@ from integriteit.accounts.decorators import staff_required
 from integriteit.accounts.models import User
 from integriteit.organisations.models import Organisation
 
-from .. import services
+from .. import selectors, services
 from ..constants import StepRole
 from ..models import Protocol
 
@@ -113,7 +113,7 @@ def protocol(request: HttpRequest) -> HttpResponse:
         raise Http404  # denied means 404, never 403 (ADR 0002)
     slug = request.POST.get("organisation") or request.GET.get("organisation")
     organisation = next((o for o in organisations if o.slug == slug), organisations[0])
-    current: Protocol = services.current_protocol(organisation)
+    current: Protocol = selectors.current_protocol(organisation)
     steps = list(current.steps.all())
     step_form = StepForm(steps=steps, prefix="step")
     field_form = FieldForm(steps=steps, prefix="field")

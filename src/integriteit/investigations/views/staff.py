@@ -15,35 +15,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from integriteit.access.rules import Action
-from integriteit.accounts.constants import Role
 from integriteit.accounts.decorators import staff_required
-from integriteit.accounts.models import RoleAssignment, User
+from integriteit.accounts.models import User
 from integriteit.accounts.selectors import staff_of
-from integriteit.audit.services import Actor, record
 from integriteit.cases.views.actions import _refused as case_refused
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
 from integriteit.reports.services import record_read
 from integriteit.ui.submission import handle_form, show_refusal
 
-from .. import panels, services, staff_forms
+from .. import panels, selectors, services, staff_forms
 from ..constants import IntervieweeRole, ReportVersionKind, StepRole
-from ..models import Interview, Investigation, InvestigatorProfile, ProtocolStep
+from ..models import Investigation
 
 REFUSALS = (services.InvestigationError, ValidationError, PermissionDenied)
-
-
-def investigation_for(user: User, investigation_id: int) -> Investigation:
-    """The investigation if the user is one of its investigators, its competent authority or
-    the coordinator of the case; otherwise 404, like reports (need to know)."""
-    investigation = Investigation.objects.select_related("protocol").filter(pk=investigation_id)
-    found = investigation.first()
-    if found is None:
-        raise Http404
-    found.report = report_for(user, found.report_id, Action.VIEW)
-    if not panels.may_view(user, found):
-        raise Http404
-    return found
 
 
 def _to_page(investigation: Investigation, anchor: str = ""):
@@ -82,13 +67,9 @@ def _handle(
     )
 
 
-def _step(investigation: Investigation, code: str) -> ProtocolStep:
-    return get_object_or_404(ProtocolStep, protocol=investigation.protocol, code=code)
-
-
 def _require(user: User, investigation: Investigation, role: str) -> None:
     """Actions are for the role that does them; others get 404 like any unknown page."""
-    if not services.acts_as(user, investigation, role):
+    if not selectors.acts_as(user, investigation, role):
         raise Http404
 
 
@@ -122,7 +103,7 @@ def commission(request, report_id):
 
 @staff_required
 def detail(request, investigation_id):
-    investigation = investigation_for(request.user, investigation_id)
+    investigation = selectors.investigation_for(request.user, investigation_id)
     record_read(request.user, investigation.report, "investigation", {"id": investigation.pk})
     return _render(request, investigation)
 
@@ -130,8 +111,8 @@ def detail(request, investigation_id):
 @staff_required
 @require_POST
 def save_values(request, investigation_id, code):
-    investigation = investigation_for(request.user, investigation_id)
-    step = _step(investigation, code)
+    investigation = selectors.investigation_for(request.user, investigation_id)
+    step = selectors.step_of(investigation, code)
     _require(request.user, investigation, step.responsible_role)
     form = staff_forms.StepValuesForm(request.POST, step=step)
     return _handle(
@@ -154,8 +135,8 @@ def save_values(request, investigation_id, code):
 @staff_required
 @require_POST
 def upload(request, investigation_id, code):
-    investigation = investigation_for(request.user, investigation_id)
-    step = _step(investigation, code)
+    investigation = selectors.investigation_for(request.user, investigation_id)
+    step = selectors.step_of(investigation, code)
     _require(request.user, investigation, step.responsible_role)
     form = staff_forms.DocumentForm(request.POST, request.FILES, step=step)
     return _handle(
@@ -172,8 +153,8 @@ def upload(request, investigation_id, code):
 @staff_required
 @require_POST
 def complete(request, investigation_id, code):
-    investigation = investigation_for(request.user, investigation_id)
-    step = _step(investigation, code)
+    investigation = selectors.investigation_for(request.user, investigation_id)
+    step = selectors.step_of(investigation, code)
     _require(request.user, investigation, step.responsible_role)
     try:
         services.complete_step(request.user, investigation, code)
@@ -186,8 +167,8 @@ def complete(request, investigation_id, code):
 @staff_required
 @require_POST
 def request_deviation(request, investigation_id, code):
-    investigation = investigation_for(request.user, investigation_id)
-    step = _step(investigation, code)
+    investigation = selectors.investigation_for(request.user, investigation_id)
+    step = selectors.step_of(investigation, code)
     _require(request.user, investigation, step.responsible_role)
     form = staff_forms.DeviationForm(request.POST, step=step)
     return _handle(
@@ -204,8 +185,8 @@ def request_deviation(request, investigation_id, code):
 @staff_required
 @require_POST
 def approve_deviation(request, investigation_id, code):
-    investigation = investigation_for(request.user, investigation_id)
-    step = _step(investigation, code)
+    investigation = selectors.investigation_for(request.user, investigation_id)
+    step = selectors.step_of(investigation, code)
     _require(request.user, investigation, StepRole.COMPETENT_AUTHORITY)
     try:
         services.approve_deviation(request.user, investigation, code)
@@ -225,7 +206,7 @@ def approve_deviation(request, investigation_id, code):
 @staff_required
 @require_POST
 def plan_interview(request, investigation_id, role):
-    investigation = investigation_for(request.user, investigation_id)
+    investigation = selectors.investigation_for(request.user, investigation_id)
     if role not in IntervieweeRole.values:
         raise Http404
     _require(request.user, investigation, StepRole.INVESTIGATOR)
@@ -260,10 +241,9 @@ def plan_interview(request, investigation_id, role):
 @staff_required
 @require_POST
 def record_interview(request, investigation_id, interview_id):
-    investigation = investigation_for(request.user, investigation_id)
+    investigation = selectors.investigation_for(request.user, investigation_id)
     _require(request.user, investigation, StepRole.INVESTIGATOR)
-    interview = get_object_or_404(Interview, pk=interview_id, investigation=investigation)
-    interview.investigation = investigation
+    interview = selectors.interview_in(investigation, interview_id)
     form = staff_forms.RecordInterviewForm(request.POST, interview_id=interview.pk)
     return _handle(
         request,
@@ -282,7 +262,7 @@ def record_interview(request, investigation_id, interview_id):
 @staff_required
 @require_POST
 def generate_report(request, investigation_id, kind):
-    investigation = investigation_for(request.user, investigation_id)
+    investigation = selectors.investigation_for(request.user, investigation_id)
     if kind not in ReportVersionKind.values:
         raise Http404
     _require(request.user, investigation, StepRole.INVESTIGATOR)
@@ -297,7 +277,7 @@ def generate_report(request, investigation_id, kind):
 @staff_required
 @require_POST
 def offer_draft(request, investigation_id):
-    investigation = investigation_for(request.user, investigation_id)
+    investigation = selectors.investigation_for(request.user, investigation_id)
     _require(request.user, investigation, StepRole.INVESTIGATOR)
     try:
         services.offer_draft(request.user, investigation)
@@ -311,7 +291,7 @@ def offer_draft(request, investigation_id):
 
 
 def _workload_page(request, bound: dict | None = None):
-    organisations = panels.workload_organisations(request.user)
+    organisations = selectors.workload_organisations(request.user)
     groups = [
         (organisation, panels.workload(organisation, bound)) for organisation in organisations
     ]
@@ -320,7 +300,7 @@ def _workload_page(request, bound: dict | None = None):
 
 @staff_required
 def investigators(request):
-    if not panels.workload_organisations(request.user).exists():
+    if not selectors.workload_organisations(request.user).exists():
         raise Http404
     return _workload_page(request)
 
@@ -328,25 +308,14 @@ def investigators(request):
 @staff_required
 @require_POST
 def investigator_profile(request, user_id):
-    organisations = panels.workload_organisations(request.user)
     person = get_object_or_404(User, pk=user_id)
-    if not RoleAssignment.objects.filter(
-        user=person, role=Role.INVESTIGATOR, organisation__in=organisations
-    ).exists():
+    if not selectors.oversees_investigator(request.user, person):
         raise Http404
-    profile = InvestigatorProfile.objects.filter(user=person).first()
+    profile = selectors.profile_of(person)
     form = staff_forms.InvestigatorProfileForm(request.POST, instance=profile, user_id=person.pk)
     if not form.is_valid():
         messages.error(request, _("Not saved: check the fields marked below."))
         return _workload_page(request, {f"profile-{person.pk}": form})
-    form.instance.user = person
-    form.save()
-    record(
-        Actor.of(request.user),
-        "investigation.investigator_profile_saved",
-        "user",
-        person.pk,
-        {"kind": form.instance.kind},
-    )
+    services.save_investigator_profile(request.user, person, **form.cleaned_data)
     messages.success(request, _("The profile of %(person)s is saved.") % {"person": person})
     return redirect(reverse("investigations:investigators") + f"#investigator-{person.pk}")
