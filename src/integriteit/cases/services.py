@@ -28,7 +28,7 @@ from integriteit.reports.sealing import open_content, sealer_for
 from integriteit.transactions import atomic_with_retry
 from integriteit.ui.integrity import for_display, unreadable_note
 
-from . import people, workflow
+from . import guards, people, workflow
 from .constants import (
     CaseRole,
     ConflictCheckItem,
@@ -37,6 +37,7 @@ from .constants import (
     ReferralTarget,
     SubjectInformedHow,
 )
+from .guards import CaseAction
 from .models import (
     AftercareAction,
     Assessment,
@@ -97,6 +98,10 @@ def open_on(obj, field: str) -> str:
 shown_on = for_display(open_on, unreadable_note)
 
 
+def _guard(action: CaseAction, report: Report) -> None:
+    guards.refuse_unless_allowed(action, report)
+
+
 def _advance(user: User, report: Report, name: str, reason: str = "") -> None:
     workflow.advance(user, report, name, reason)
 
@@ -109,8 +114,7 @@ def acknowledge(user: User, report: Report, text: str) -> Message:
     """One action: record the acknowledgement, post it to the mailbox, mail a named reporter."""
     _require(user, Action.ACKNOWLEDGE, report)
     report = _locked(report)
-    if report.acknowledged_at is not None:
-        raise TransitionRefused([_("This report has already been acknowledged.")])
+    _guard(CaseAction.ACKNOWLEDGE, report)
     now = timezone.now()
     report.acknowledged_at = now
     report.last_feedback_at = now
@@ -131,6 +135,7 @@ def send_message(
     user: User, report: Report, text: str, files: Sequence[CleanFile] = (), is_question=True
 ) -> Message:
     _require(user, Action.MESSAGE, report)
+    _guard(CaseAction.SEND_MESSAGE, report)
     kind = MessageKind.QUESTION if is_question else MessageKind.MESSAGE
     message = report_services.post_message(report, Sender.STAFF, kind, text, user)
     report_services.add_files(report, files, Sender.STAFF, message)
@@ -186,6 +191,7 @@ def assign(user: User, report: Report, assignee: User, role: str) -> CaseAssignm
     commissions = role == CaseRole.INVESTIGATOR and can(user, Action.DECIDE_FOLLOW_UP, report)
     if not (commissions or can(user, Action.ASSIGN, report)):
         raise PermissionDenied
+    _guard(CaseAction.ASSIGN, report)
     if reasons := assignment_refusals(report, assignee, role):
         raise CaseError(" ".join(reasons))
     assignment = CaseAssignment.objects.create(
@@ -221,6 +227,7 @@ def _ensure_handler(user: User, report: Report) -> None:
 @transaction.atomic
 def end_assignment(user: User, assignment: CaseAssignment) -> None:
     _require(user, Action.ASSIGN, assignment.report)
+    _guard(CaseAction.END_ASSIGNMENT, assignment.report)
     if assignment.ended_at is not None:
         raise CaseError(_("This assignment has already ended."))
     assignment.ended_at = timezone.now()
@@ -286,6 +293,7 @@ def candidates(report: Report, role: str):
 def start_assessment(user: User, report: Report) -> None:
     _require(user, Action.ASSESS, report)
     report = _locked(report)
+    _guard(CaseAction.START_ASSESSMENT, report)
     Assessment.objects.get_or_create(report=report)
     _advance(user, report, "start_assessment")
 
@@ -302,8 +310,7 @@ def record_assessment(
     notes: str = "",
 ) -> Assessment:
     _require(user, Action.ASSESS, report)
-    if report.phase != Phase.ASSESSMENT:
-        raise TransitionRefused([_("The assessment can only be changed during intake.")])
+    _guard(CaseAction.RECORD_ASSESSMENT, report)
     if kind == Kind.INTEGRITY_VIOLATION and not type_codes:
         raise CaseError(_("Choose at least one type of integrity violation."))
     assessment, _created = Assessment.objects.get_or_create(report=report)
@@ -328,6 +335,7 @@ def record_assessment(
 @transaction.atomic
 def check_conflict_item(user: User, report: Report, item: str) -> ConflictCheck:
     _require(user, Action.ASSESS, report)
+    _guard(CaseAction.CHECK_CONFLICT_ITEM, report)
     check, _created = ConflictCheck.objects.get_or_create(
         report=report, item=ConflictCheckItem(item), defaults={"checked_by": user}
     )
@@ -339,6 +347,7 @@ def check_conflict_item(user: User, report: Report, item: str) -> ConflictCheck:
 def complete_assessment(user: User, report: Report) -> None:
     _require(user, Action.ASSESS, report)
     report = _locked(report)
+    _guard(CaseAction.COMPLETE_ASSESSMENT, report)
     assessment = getattr(report, "assessment", None)
     _advance(user, report, "complete_assessment")
     if assessment is not None:
@@ -369,6 +378,7 @@ def decide_follow_up(
     """The follow-up decision; a referral or "no further action" is explained to the reporter."""
     _require(user, Action.DECIDE_FOLLOW_UP, report)
     report = _locked(report)
+    _guard(CaseAction.DECIDE_FOLLOW_UP, report)
     if not reason.strip():
         raise CaseError(_("Give the reason for this decision."))
     route = FollowUpRoute(route)
@@ -403,11 +413,8 @@ def decide_follow_up(
 @transaction.atomic
 def record_outcome(user: User, report: Report, outcome: str) -> FollowUp:
     _require(user, Action.RECORD_OUTCOME, report)
-    follow_up = getattr(report, "follow_up", None)
-    if follow_up is None:
-        raise CaseError(_("There is no follow-up decision yet."))
-    if report.phase not in workflow.ROUTE_PHASE.values():
-        raise TransitionRefused([_("The outcome is recorded during the follow-up.")])
+    _guard(CaseAction.RECORD_OUTCOME, report)
+    follow_up = report.follow_up
     if not outcome.strip():
         raise CaseError(_("Describe the outcome."))
     follow_up.outcome_recorded_at = timezone.now()
@@ -420,13 +427,17 @@ def record_outcome(user: User, report: Report, outcome: str) -> FollowUp:
 @transaction.atomic
 def complete_investigation(user: User, report: Report) -> None:
     _require(user, Action.RECORD_OUTCOME, report)
-    _advance(user, _locked(report), "complete_investigation")
+    report = _locked(report)
+    _guard(CaseAction.COMPLETE_INVESTIGATION, report)
+    _advance(user, report, "complete_investigation")
 
 
 @transaction.atomic
 def complete_follow_up(user: User, report: Report) -> None:
     _require(user, Action.RECORD_OUTCOME, report)
-    _advance(user, _locked(report), "complete_follow_up")
+    report = _locked(report)
+    _guard(CaseAction.COMPLETE_FOLLOW_UP, report)
+    _advance(user, report, "complete_follow_up")
 
 
 # --- The subject -----------------------------------------------------------------------------
@@ -437,6 +448,7 @@ def record_subject(
     user: User, report: Report, *, person: User | None = None, description: str = ""
 ) -> Subject:
     _require(user, Action.RECORD_SUBJECT, report)
+    _guard(CaseAction.RECORD_SUBJECT, report)
     if person is None and not description.strip():
         raise CaseError(_("Choose the person or describe them."))
     subject = Subject.objects.create(report=report)
@@ -455,6 +467,7 @@ def record_subject_informed(
     user: User, subject: Subject, *, informed_at: datetime.datetime, how: str, note: str = ""
 ) -> Subject:
     _require(user, Action.RECORD_SUBJECT, subject.report)
+    _guard(CaseAction.RECORD_SUBJECT_INFORMED, subject.report)
     if informed_at > timezone.now():
         raise CaseError(_("The moment of informing cannot be in the future."))
     if how == SubjectInformedHow.NOT_YET:
@@ -498,10 +511,7 @@ def interim_feedback_due(report: Report) -> datetime.datetime | None:
 def give_interim_feedback(user: User, report: Report, text: str) -> Feedback:
     _require(user, Action.FEEDBACK, report)
     report = _locked(report)
-    if report.acknowledged_at is None:
-        raise TransitionRefused([_("Acknowledge the report first.")])
-    if report.feedback_given_at is not None:
-        raise TransitionRefused([_("The final feedback has already been given.")])
+    _guard(CaseAction.GIVE_INTERIM_FEEDBACK, report)
     if not text.strip():
         raise CaseError(_("Write the feedback for the reporter."))
     return _feedback(user, report, FeedbackKind.INTERIM, MessageKind.INTERIM_FEEDBACK, text)
@@ -528,9 +538,7 @@ def give_final_feedback(user: User, report: Report, text: str) -> Feedback:
     report = _locked(report)
     if not text.strip():
         raise CaseError(_("Write the feedback for the reporter."))
-    reasons = workflow.refusals(report, "give_final_feedback")
-    if reasons:
-        raise TransitionRefused(reasons)
+    _guard(CaseAction.GIVE_FINAL_FEEDBACK, report)
     feedback = _feedback(user, report, FeedbackKind.FINAL, MessageKind.FINAL_FEEDBACK, text)
     _advance(user, report, "give_final_feedback")
     return feedback
@@ -544,6 +552,7 @@ def plan_aftercare(
     user: User, report: Report, *, audience: str, description: str, due_on: datetime.date
 ) -> AftercareAction:
     _require(user, Action.AFTERCARE, report)
+    _guard(CaseAction.PLAN_AFTERCARE, report)
     if not description.strip():
         raise CaseError(_("Describe the aftercare action."))
     action = AftercareAction.objects.create(
@@ -557,6 +566,7 @@ def plan_aftercare(
 @transaction.atomic
 def finish_aftercare(user: User, action: AftercareAction, *, cancel_reason: str = "") -> None:
     _require(user, Action.AFTERCARE, action.report)
+    _guard(CaseAction.FINISH_AFTERCARE, action.report)
     if not action.is_open:
         raise CaseError(_("This aftercare action is already finished."))
     now = timezone.now()
@@ -580,6 +590,7 @@ def finish_aftercare(user: User, action: AftercareAction, *, cancel_reason: str 
 def record_disadvantage(user: User, report: Report, description: str) -> DisadvantageSignal:
     """RULES R8: a signal of disadvantage is recorded and raised to the coordinators at once."""
     _require(user, Action.SIGNAL, report)
+    _guard(CaseAction.RECORD_DISADVANTAGE, report)
     if not description.strip():
         raise CaseError(_("Describe the signal."))
     signal = DisadvantageSignal.objects.create(
@@ -624,6 +635,7 @@ def case_coordinators(report: Report) -> list[User]:
 @transaction.atomic
 def handle_disadvantage(user: User, signal: DisadvantageSignal) -> None:
     _require(user, Action.SIGNAL, signal.report)
+    _guard(CaseAction.HANDLE_DISADVANTAGE, signal.report)
     if signal.handled_at is not None:
         raise CaseError(_("This signal has already been handled."))
     signal.handled_at = timezone.now()
@@ -642,6 +654,7 @@ def complete_aftercare(user: User, report: Report, invitation: str) -> Evaluatio
     """Aftercare done: the reporter is invited to evaluate the process (seed 002)."""
     _require(user, Action.AFTERCARE, report)
     report = _locked(report)
+    _guard(CaseAction.COMPLETE_AFTERCARE, report)
     _advance(user, report, "complete_aftercare")
     report_services.post_message(
         report, Sender.STAFF, MessageKind.EVALUATION_INVITATION, invitation, user
@@ -666,8 +679,7 @@ def record_decision(
     decided_on: datetime.date,
 ) -> Decision:
     _require(user, Action.DECIDE, report)
-    if report.phase != Phase.DECISION:
-        raise TransitionRefused([_("A decision is recorded in the phase “Decision and measures”.")])
+    _guard(CaseAction.RECORD_DECISION, report)
     if not summary.strip():
         raise CaseError(_("Summarise the decision."))
     decision, _created = Decision.objects.update_or_create(
@@ -708,7 +720,9 @@ def record_decision(
 @transaction.atomic
 def complete_decision(user: User, report: Report) -> None:
     _require(user, Action.DECIDE, report)
-    _advance(user, _locked(report), "record_decision")
+    report = _locked(report)
+    _guard(CaseAction.COMPLETE_DECISION, report)
+    _advance(user, report, "record_decision")
 
 
 @transaction.atomic
@@ -726,6 +740,7 @@ def record_hearing(
     _require(user, Action.MEASURE, report)
     if subject.report_id != report.pk:
         raise PermissionDenied
+    _guard(CaseAction.RECORD_HEARING, report)
     if not record_text.strip():
         raise CaseError(_("Record what the employee said."))
     hearing = Hearing.objects.create(
@@ -755,8 +770,7 @@ def impose_measure(
     _require(user, Action.MEASURE, report)
     if subject is not None and subject.report_id != report.pk:
         raise PermissionDenied
-    if getattr(report, "decision", None) is None:
-        raise CaseError(_("Record the decision before imposing measures."))
+    _guard(CaseAction.IMPOSE_MEASURE, report)
     measure_type = MeasureType.objects.get(code=measure_code)
     if measure_type.is_legacy:
         raise CaseError(_("This measure is kept for older records only."))
@@ -794,6 +808,7 @@ def impose_order_measure(
     _require(user, Action.MEASURE, report)
     if subject.report_id != report.pk:
         raise PermissionDenied
+    _guard(CaseAction.IMPOSE_ORDER_MEASURE, report)
     if not reason.strip():
         raise CaseError(_("An order measure needs a reason."))
     if starts_on is None or ends_on is None:
@@ -817,6 +832,7 @@ def impose_order_measure(
 @transaction.atomic
 def lift_order_measure(user: User, measure: OrderMeasure, lifted_on: datetime.date) -> None:
     _require(user, Action.MEASURE, measure.report)
+    _guard(CaseAction.LIFT_ORDER_MEASURE, measure.report)
     if measure.lifted_on is not None:
         raise CaseError(_("This order measure has already been lifted."))
     if lifted_on < measure.starts_on:
@@ -833,6 +849,7 @@ def lift_order_measure(user: User, measure: OrderMeasure, lifted_on: datetime.da
 def close(user: User, report: Report) -> None:
     _require(user, Action.CLOSE, report)
     report = _locked(report)
+    _guard(CaseAction.CLOSE, report)
     _advance(user, report, "close")
     report.closed_at = timezone.now()
     # RULES R9: personal data removed after the organisation's retention term.
@@ -846,8 +863,7 @@ def reopen(user: User, report: Report, reason: str) -> None:
     if not reason.strip():
         raise CaseError(_("Give the reason for reopening."))
     report = _locked(report)
-    if report.personal_data_removed_at is not None:
-        raise TransitionRefused([_("The personal data of this case has been removed.")])
+    _guard(CaseAction.REOPEN, report)
     _advance(user, report, "reopen", reason)
     now = timezone.now()
     report.closed_at = report.retention_until = None
