@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from integriteit.access.rules import Action
 from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
+from integriteit.deadlines import services as deadlines
 from integriteit.reports import services as report_services
 from integriteit.reports.constants import MessageKind, Phase, Sender
 from integriteit.reports.models import Report
@@ -25,13 +26,14 @@ from .base import CaseError, _advance, _guard, _locked, _require
 
 
 def interim_feedback_due(report: Report) -> datetime.datetime | None:
-    """Interim feedback every N weeks (per organisation) until the final feedback (seed 004 §6)."""
-    if report.acknowledged_at is None or report.feedback_given_at is not None:
-        return None
-    if report.phase == Phase.CLOSED:
-        return None
-    last = report.last_feedback_at or report.acknowledged_at
-    return last + datetime.timedelta(weeks=report.organisation.interim_feedback_weeks)
+    """The next interim feedback of this case (the term: deadlines.interim_feedback_due)."""
+    return deadlines.interim_feedback_due(
+        acknowledged_at=report.acknowledged_at,
+        last_feedback_at=report.last_feedback_at,
+        final_feedback_at=report.feedback_given_at,
+        is_closed=report.phase == Phase.CLOSED,
+        every_weeks=report.organisation.interim_feedback_weeks,
+    )
 
 
 @atomic_with_retry

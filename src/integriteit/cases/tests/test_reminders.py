@@ -86,7 +86,7 @@ def test_nothing_is_due_for_a_fresh_report(people, make_report, run):
 def test_acknowledgement_due_soon_and_again_when_overdue(people, make_report, run, settings):
     report = new_report(make_report, people)
     due = report.acknowledgement_due
-    near = datetime.timedelta(days=settings.ACKNOWLEDGEMENT_NEAR_DAYS)
+    near = datetime.timedelta(days=settings.DUE_SOON_DAYS)
     assert run(due - near - datetime.timedelta(minutes=1)).total == 0
     soon = run(due - near)
     assert [(s.kind, s.stage) for s in soon.sent] == [(K.ACKNOWLEDGEMENT, reminders.NEAR)]
