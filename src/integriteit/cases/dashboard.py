@@ -23,7 +23,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from integriteit.access.rules import reports_visible_to, shown_to
-from integriteit.deadlines.services import Urgency
+from integriteit.deadlines.services import Urgency, due_soon_window, end_of_day, urgency
 from integriteit.organisations.models import Organisation, Unit
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
@@ -34,9 +34,6 @@ from .models import AftercareAction, Evaluation
 LIST_SIZE = 20
 # An open evaluation is due for the reporter this long after the invitation (then a reminder).
 EVALUATION_ANSWER_WEEKS = 4
-# Items come on the list when they are overdue or due within this many days (None: all open).
-INTERIM_NEAR_DAYS = 7
-AFTERCARE_NEAR_DAYS = 7
 
 
 class DueKind:
@@ -141,7 +138,7 @@ class Dashboard:
 
 
 def interim_due_expression(intervals: Iterable[int]) -> Case:
-    """SQL for cases.services.interim_feedback_due: last feedback (or the acknowledgement) plus
+    """SQL for deadlines.services.interim_feedback_due: last feedback (or the acknowledgement) plus
     the organisation's interval, computed in the database so lists sort and count on it.
 
     One WHEN per interval in use (`intervals`: the distinct Organisation.interim_feedback_weeks):
@@ -211,17 +208,13 @@ def visible_cases(
     return reports
 
 
-def _item(report: Report, due, now, near_days: int | None, detail: str = "") -> DueItem:
-    if isinstance(due, datetime.date) and not isinstance(due, datetime.datetime):
-        due = timezone.make_aware(datetime.datetime.combine(due, datetime.time.max))
-    if due < now:
-        urgency = Urgency.OVERDUE
-    elif near_days is None or due <= now + datetime.timedelta(days=near_days):
-        urgency = Urgency.NEAR
-    else:
-        urgency = Urgency.ON_TIME
+def _item(report: Report, due, now, detail: str = "") -> DueItem:
+    if not isinstance(due, datetime.datetime):
+        due = end_of_day(due)
     days = (timezone.localdate(due) - timezone.localdate(now)).days
-    return DueItem(report=report, due=due, urgency=urgency, days=days, detail=detail)
+    return DueItem(
+        report=report, due=due, urgency=urgency(due, None, now), days=days, detail=detail
+    )
 
 
 def dashboard(
@@ -239,8 +232,9 @@ def dashboard(
     ack_pending = Q(acknowledged_at__isnull=True, acknowledgement_due__isnull=False)
     final_pending = Q(feedback_given_at__isnull=True, feedback_due__isnull=False)
     interim_pending = Q(acknowledged_at__isnull=False, feedback_given_at__isnull=True)
-    interim_horizon = now + datetime.timedelta(days=INTERIM_NEAR_DAYS)
-    final_horizon = now + datetime.timedelta(days=settings.FEEDBACK_NEAR_DAYS)
+    # Lists hold what is overdue or due soon (deadlines.urgency); acknowledgements all.
+    interim_horizon = final_horizon = now + due_soon_window()
+    due_soon_days = settings.DUE_SOON_DAYS
 
     # Cases by phase: one GROUP BY, answered from the index on (organisation, phase).
     counted = dict(cases.values_list("phase").annotate(n=Count("pk")))
@@ -269,7 +263,7 @@ def dashboard(
         figures["ack_overdue"],
     )
     ack.items = [
-        _item(r, r.acknowledgement_due, now, settings.ACKNOWLEDGEMENT_NEAR_DAYS)
+        _item(r, r.acknowledgement_due, now)
         for r in listed.filter(ack_pending).order_by("acknowledgement_due", "pk")[:LIST_SIZE]
     ]
     due.append(ack)
@@ -277,7 +271,7 @@ def dashboard(
     interim = DueList(
         DueKind.INTERIM_FEEDBACK,
         str(DUE_LABELS[DueKind.INTERIM_FEEDBACK]),
-        INTERIM_NEAR_DAYS,
+        due_soon_days,
         figures["interim_total"],
         figures["interim_overdue"],
     )
@@ -290,7 +284,7 @@ def dashboard(
         .values("pk")[:LIST_SIZE]
     )
     interim.items = [
-        _item(r, r.interim_due, now, INTERIM_NEAR_DAYS)
+        _item(r, r.interim_due, now)
         for r in listed.annotate(interim_due=interim_due)
         .filter(pk__in=most_urgent)
         .order_by("interim_due", "pk")
@@ -300,12 +294,12 @@ def dashboard(
     final = DueList(
         DueKind.FINAL_FEEDBACK,
         str(DUE_LABELS[DueKind.FINAL_FEEDBACK]),
-        settings.FEEDBACK_NEAR_DAYS,
+        due_soon_days,
         figures["final_total"],
         figures["final_overdue"],
     )
     final.items = [
-        _item(r, r.feedback_due, now, settings.FEEDBACK_NEAR_DAYS)
+        _item(r, r.feedback_due, now)
         for r in listed.filter(final_pending, feedback_due__lte=final_horizon).order_by(
             "feedback_due", "pk"
         )[:LIST_SIZE]
@@ -319,7 +313,7 @@ def dashboard(
     actions = AftercareAction.objects.filter(
         of_visible_case, done_at__isnull=True, cancelled_at__isnull=True
     )
-    aftercare_horizon = today + datetime.timedelta(days=AFTERCARE_NEAR_DAYS)
+    aftercare_horizon = timezone.localdate(now + due_soon_window())
     action_figures = actions.aggregate(
         total=Count("pk", filter=Q(due_on__lte=aftercare_horizon)),
         overdue=Count("pk", filter=Q(due_on__lt=today)),
@@ -327,12 +321,12 @@ def dashboard(
     aftercare = DueList(
         DueKind.AFTERCARE,
         str(DUE_LABELS[DueKind.AFTERCARE]),
-        AFTERCARE_NEAR_DAYS,
+        due_soon_days,
         action_figures["total"],
         action_figures["overdue"],
     )
     aftercare.items = [
-        _item(a.report, a.due_on, now, AFTERCARE_NEAR_DAYS, a.get_audience_display())
+        _item(a.report, a.due_on, now, a.get_audience_display())
         for a in actions.filter(due_on__lte=aftercare_horizon)
         .select_related("report__organisation", "report__unit")
         .order_by("due_on", "pk")[:LIST_SIZE]
@@ -353,7 +347,7 @@ def dashboard(
         evaluation_figures["overdue"],
     )
     evaluation.items = [
-        _item(e.report, e.invited_at + answer_window, now, 7)
+        _item(e.report, e.invited_at + answer_window, now)
         for e in evaluations.select_related("report__organisation", "report__unit").order_by(
             "invited_at", "pk"
         )[:LIST_SIZE]

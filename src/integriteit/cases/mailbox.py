@@ -35,11 +35,7 @@ class ReporterView:
 def reporter_view(report: Report) -> ReporterView:
     now = timezone.now()
     interim_due = services.interim_feedback_due(report)
-    final = None
-    if report.received_at is not None:
-        final = feedback_deadline(
-            report.received_at, report.acknowledged_at, report.feedback_given_at, now
-        )
+    final = feedback_deadline(report, now) if report.received_at is not None else None
     return ReporterView(
         report=report,
         guide=PHASE_GUIDE[report.phase],

@@ -2,11 +2,11 @@
 
 What is due:
 
-- acknowledgement (RULES R3): once when it is due soon (ACKNOWLEDGEMENT_NEAR_DAYS before the
-  term ends) and once more when it is overdue;
+- acknowledgement (RULES R3): once when it is due soon (`deadlines.services.due_soon_window`,
+  the same "due soon" as on every page) and once more when it is overdue;
 - interim feedback: when `services.interim_feedback_due` is reached (every N weeks per
   organisation, seed 004 §6);
-- final feedback (RULES R4): once when due soon (FEEDBACK_NEAR_DAYS) and once when overdue;
+- final feedback (RULES R4): once when due soon and once when overdue;
 - aftercare actions that are open on or after their date;
 - evaluation: an invitation unanswered for EVALUATION_REMINDER_WEEKS gets one reminder to the
   reporter, in the mailbox (the only way to reach an anonymous reporter).
@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from integriteit.access.rules import is_excluded
 from integriteit.accounts.models import User
 from integriteit.audit.services import SYSTEM, record
+from integriteit.deadlines.services import due_soon_window
 from integriteit.organisations.models import Organisation
 from integriteit.reports import services as report_services
 from integriteit.reports.constants import MessageKind, Phase, Sender
@@ -134,7 +135,7 @@ def _two_stage(
 
 
 def _acknowledgements(now: datetime.datetime) -> list[DueReminder]:
-    near = datetime.timedelta(days=settings.ACKNOWLEDGEMENT_NEAR_DAYS)  # RULES R3
+    near = due_soon_window()  # RULES R3
     reports = _open_cases().filter(
         acknowledged_at__isnull=True, acknowledgement_due__lte=now + near
     )
@@ -148,7 +149,7 @@ def _acknowledgements(now: datetime.datetime) -> list[DueReminder]:
 
 
 def _final_feedback(now: datetime.datetime) -> list[DueReminder]:
-    near = datetime.timedelta(days=settings.FEEDBACK_NEAR_DAYS)  # RULES R4
+    near = due_soon_window()  # RULES R4
     reports = _open_cases().filter(feedback_given_at__isnull=True, feedback_due__lte=now + near)
     return _two_stage(
         reports.only("id", "reference", "feedback_due"),

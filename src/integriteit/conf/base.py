@@ -217,11 +217,11 @@ RECEIPT_ARGON2_TIME_COST = int(env("RECEIPT_ARGON2_TIME_COST", "2"))
 MAILBOX_FAILURES_PER_CODE = int(env("MAILBOX_FAILURES_PER_CODE", "5"))
 MAILBOX_FAILURES_GLOBAL_PER_MINUTE = int(env("MAILBOX_FAILURES_GLOBAL_PER_MINUTE", "60"))
 
-# Deadlines (RULES R3, R4) and when they count as "near".
+# Deadlines (RULES R3, R4), and how many days before any deadline it counts as "due soon"
+# (deadlines.services.urgency: the case page, the mailbox, the dashboard and the reminders).
 ACKNOWLEDGEMENT_DAYS = 7
 FEEDBACK_MONTHS = 3
-ACKNOWLEDGEMENT_NEAR_DAYS = int(env("ACKNOWLEDGEMENT_NEAR_DAYS", "2"))
-FEEDBACK_NEAR_DAYS = int(env("FEEDBACK_NEAR_DAYS", "14"))
+DUE_SOON_DAYS = int(env("DUE_SOON_DAYS", "3"))
 # Every number that leaves an organisation (the advisers' annual report, the process evaluation):
 # counts under this are suppressed, and so are figures over groups smaller than this (ADR 0016).
 FIGURES_MIN_CELL = int(env("FIGURES_MIN_CELL", "5"))

@@ -2,9 +2,8 @@
 from the report her receipt code opened. Contents are decrypted here and nowhere else."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +13,7 @@ from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
 from integriteit.crypto.envelope import DecryptionError, Sealer
 from integriteit.crypto.tokens import person_tag
-from integriteit.deadlines.services import Deadline, acknowledgement_deadline, feedback_deadline
+from integriteit.deadlines.services import Deadline, due_soon_window, legal_deadlines
 from integriteit.ui.integrity import flag, for_display, unreadable_note
 
 from . import receipts
@@ -86,14 +85,15 @@ def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> Queue
     if deadline == DeadlineFilter.ACK_OVERDUE:
         reports = reports.filter(acknowledged_at__isnull=True, acknowledgement_due__lt=now)
     elif deadline == DeadlineFilter.ACK_NEAR:
-        near = now + timedelta(days=settings.ACKNOWLEDGEMENT_NEAR_DAYS)
+        near = now + due_soon_window()
         reports = reports.filter(
             acknowledged_at__isnull=True,
             acknowledgement_due__gte=now,
             acknowledgement_due__lte=near,
         )
     elif deadline == DeadlineFilter.FEEDBACK_OVERDUE:
-        reports = reports.filter(feedback_due__lt=now)
+        # R4 is met by the final feedback (deadlines.feedback_deadline).
+        reports = reports.filter(feedback_given_at__isnull=True, feedback_due__lt=now)
     # Unacknowledged reports first, the most urgent on top, on SQLite and PostgreSQL alike;
     # the same order as the index report_queue_order_idx (reports.models).
     reports = reports.order_by(
@@ -214,13 +214,8 @@ def report_attachments(
 
 
 def deadlines_of(report: Report, now: datetime | None = None) -> list[Deadline]:
-    now = now or timezone.now()
-    if report.received_at is None:
-        return []
-    return [
-        acknowledgement_deadline(report.received_at, report.acknowledged_at, now),
-        feedback_deadline(report.received_at, report.acknowledged_at, None, now),
-    ]
+    """R3 and R4 with the moments they were met, for the case page and the reporter's mailbox."""
+    return legal_deadlines(report, now or timezone.now())
 
 
 def exclusion_key_fits(ring) -> bool:

@@ -96,7 +96,7 @@ def test_acknowledgement_due_and_overdue(people, base):
     assert ack.items[0].report == late and ack.items[0].urgency.value == "overdue"
 
 
-def test_interim_feedback_follows_the_organisation_interval(people, base):
+def test_interim_feedback_follows_the_organisation_interval(people, base, settings):
     now = timezone.now()
     five_weeks = now - datetime.timedelta(weeks=5)
     acknowledged = dict(phase=Phase.INVESTIGATION, acknowledged_at=five_weeks)
@@ -112,8 +112,9 @@ def test_interim_feedback_follows_the_organisation_interval(people, base):
     Organisation.objects.filter(slug="bzk").update(interim_feedback_weeks=8)
     interim = due_list(dashboard(people["coordinator"]), DueKind.INTERIM_FEEDBACK)
     assert interim.total == 0 and not interim.items
-    # Due within a week comes on the list, not yet overdue.
-    Report.objects.filter(pk=overdue.pk).update(acknowledged_at=now - datetime.timedelta(weeks=7))
+    # Due soon (deadlines.services.urgency) comes on the list, not yet overdue.
+    due_soon = datetime.timedelta(weeks=8) - datetime.timedelta(days=settings.DUE_SOON_DAYS - 1)
+    Report.objects.filter(pk=overdue.pk).update(acknowledged_at=now - due_soon)
     interim = due_list(dashboard(people["coordinator"]), DueKind.INTERIM_FEEDBACK)
     assert references(interim) == {overdue.reference} and interim.overdue == 0
     assert interim.items[0].urgency.value == "near"

@@ -87,7 +87,7 @@ def test_nothing_is_due_for_a_fresh_report(people, make_report, run):
 def test_acknowledgement_due_soon_and_again_when_overdue(people, make_report, run, settings):
     report = new_report(make_report, people)
     due = report.acknowledgement_due
-    near = datetime.timedelta(days=settings.ACKNOWLEDGEMENT_NEAR_DAYS)
+    near = datetime.timedelta(days=settings.DUE_SOON_DAYS)
     assert run(due - near - datetime.timedelta(minutes=1)).total == 0
     soon = run(due - near)
     assert [(s.kind, s.stage) for s in soon.sent] == [(K.ACKNOWLEDGEMENT, reminders.NEAR)]
@@ -143,10 +143,7 @@ def _reminder_edges() -> set[datetime.datetime]:
     deadlines += [
         invited + wait for invited in Evaluation.objects.values_list("invited_at", flat=True)
     ]
-    windows = {
-        datetime.timedelta(days=days)
-        for days in (django_settings.ACKNOWLEDGEMENT_NEAR_DAYS, django_settings.FEEDBACK_NEAR_DAYS)
-    }
+    windows = {datetime.timedelta(days=days) for days in (django_settings.DUE_SOON_DAYS,)}
     return {
         deadline + offset for deadline in deadlines for offset in (-MINUTE, 0 * MINUTE, MINUTE)
     } | {deadline - window for deadline in deadlines for window in windows}

@@ -6,14 +6,13 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from integriteit.access.rules import Action
 from integriteit.accounts.selectors import staff_of
-from integriteit.deadlines.services import Deadline, Urgency
+from integriteit.deadlines.services import Deadline, deadline
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 
@@ -98,21 +97,8 @@ class Todo:
     is_step: bool = False
 
 
-def _urgency(due: datetime.datetime, met_at, now: datetime.datetime) -> Urgency:
-    if met_at is not None:
-        return Urgency.DONE
-    if now > due:
-        return Urgency.OVERDUE
-    if now >= due - datetime.timedelta(days=settings.ACKNOWLEDGEMENT_NEAR_DAYS):
-        return Urgency.NEAR
-    return Urgency.ON_TIME
-
-
 def _deadline(name: str, due, met_at=None, now=None) -> Deadline:
-    now = now or timezone.now()
-    if isinstance(due, datetime.date) and not isinstance(due, datetime.datetime):
-        due = timezone.make_aware(datetime.datetime.combine(due, datetime.time(23, 59)))
-    return Deadline(name, due, met_at, _urgency(due, met_at, now))
+    return deadline(name, due, met_at, now or timezone.now())
 
 
 @dataclass

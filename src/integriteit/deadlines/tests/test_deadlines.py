@@ -1,6 +1,7 @@
 """The legal terms: acknowledgement within 7 days (RULES R3), feedback within 3 months (R4)."""
 
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -17,6 +18,9 @@ from integriteit.deadlines.services import (
     add_months,
     feedback_deadline,
     feedback_due,
+    interim_feedback_due,
+    legal_deadlines,
+    urgency,
 )
 from integriteit.reports.models import Report
 
@@ -63,40 +67,106 @@ def test_month_end_clamping_through_the_rules():
     assert feedback_due(at(2026, 1, 24), None) == at(2026, 4, 30)
 
 
+@dataclass
+class Case:
+    """The facts the legal deadlines read from a report (deadlines.services.CaseTerms)."""
+
+    received_at: datetime | None
+    acknowledged_at: datetime | None = None
+    feedback_due: datetime | None = None
+    feedback_given_at: datetime | None = None
+
+
 def test_acknowledgement_urgency_boundaries(settings):
-    settings.ACKNOWLEDGEMENT_NEAR_DAYS = 2
+    settings.DUE_SOON_DAYS = 2
     received = at(2026, 3, 2)
     due = at(2026, 3, 9)
 
-    def urgency(now, acknowledged=None):
-        deadline = acknowledgement_deadline(received, acknowledged, now)
+    def urgency_at(now, acknowledged=None):
+        deadline = acknowledgement_deadline(Case(received, acknowledged), now)
         assert deadline.due == due
         return deadline.urgency
 
-    assert urgency(received) == Urgency.ON_TIME
-    assert urgency(due - timedelta(days=2, seconds=1)) == Urgency.ON_TIME
-    assert urgency(due - timedelta(days=2)) == Urgency.NEAR
-    assert urgency(due) == Urgency.NEAR
-    assert urgency(due + timedelta(seconds=1)) == Urgency.OVERDUE
+    assert urgency_at(received) == Urgency.ON_TIME
+    assert urgency_at(due - timedelta(days=2, seconds=1)) == Urgency.ON_TIME
+    assert urgency_at(due - timedelta(days=2)) == Urgency.NEAR
+    assert urgency_at(due) == Urgency.NEAR
+    assert urgency_at(due + timedelta(seconds=1)) == Urgency.OVERDUE
     # Done wins, also when it was done late.
-    assert urgency(due + timedelta(days=30), acknowledged=due + timedelta(days=1)) == Urgency.DONE
+    late = due + timedelta(days=1)
+    assert urgency_at(due + timedelta(days=30), acknowledged=late) == Urgency.DONE
 
 
 def test_feedback_urgency_boundaries(settings):
-    settings.FEEDBACK_NEAR_DAYS = 14
+    settings.DUE_SOON_DAYS = 14
     received, acknowledged = at(2026, 3, 2), at(2026, 3, 4)
     due = at(2026, 6, 4)
 
-    def urgency(now, given=None):
-        deadline = feedback_deadline(received, acknowledged, given, now)
+    def urgency_at(now, given=None):
+        deadline = feedback_deadline(Case(received, acknowledged, feedback_given_at=given), now)
         assert deadline.due == due and deadline.name == "feedback"
         return deadline.urgency
 
-    assert urgency(due - timedelta(days=14, seconds=1)) == Urgency.ON_TIME
-    assert urgency(due - timedelta(days=14)) == Urgency.NEAR
-    assert urgency(due) == Urgency.NEAR
-    assert urgency(due + timedelta(microseconds=1)) == Urgency.OVERDUE
-    assert urgency(due + timedelta(days=1), given=due) == Urgency.DONE
+    assert urgency_at(due - timedelta(days=14, seconds=1)) == Urgency.ON_TIME
+    assert urgency_at(due - timedelta(days=14)) == Urgency.NEAR
+    assert urgency_at(due) == Urgency.NEAR
+    assert urgency_at(due + timedelta(microseconds=1)) == Urgency.OVERDUE
+    assert urgency_at(due + timedelta(days=1), given=due) == Urgency.DONE
+
+
+def test_feedback_deadline_is_met_by_the_final_feedback():
+    """Issue 9 defect 3: the staff and mailbox lists passed no feedback moment, so R4 showed
+    "overdue" after the final feedback. legal_deadlines reads it from the case itself."""
+    received, acknowledged = at(2026, 3, 2), at(2026, 3, 4)
+    given = at(2026, 5, 20)
+    _ack, feedback = legal_deadlines(Case(received, acknowledged, None, given), at(2026, 9, 1))
+    assert feedback.met_at == given
+    assert feedback.urgency == Urgency.DONE
+
+
+def test_a_reopened_case_counts_its_new_feedback_term():
+    received, acknowledged = at(2026, 3, 2), at(2026, 3, 4)
+    new_term = at(2026, 11, 2)  # reopening stores a new R4 date (cases.services.reopen)
+    case = Case(received, acknowledged, feedback_due=new_term)
+    _ack, feedback = legal_deadlines(case, at(2026, 9, 1))
+    assert feedback.due == new_term
+    assert feedback.urgency == Urgency.ON_TIME
+
+
+def test_no_deadlines_before_submission():
+    assert legal_deadlines(Case(None), at(2026, 3, 2)) == []
+
+
+@pytest.mark.parametrize("days", [1, 3, 7, 14, 30], ids=lambda d: f"{d}_days")
+def test_due_soon_is_one_window_for_every_deadline(settings, days):
+    """Issue 9 defect 4: one setting decides "due soon", whatever the deadline."""
+    settings.DUE_SOON_DAYS = days
+    now = at(2026, 3, 2)
+    inside, outside = now + timedelta(days=days), now + timedelta(days=days, seconds=1)
+    assert urgency(inside, None, now) == Urgency.NEAR
+    assert urgency(outside, None, now) == Urgency.ON_TIME
+
+
+def test_a_date_deadline_runs_to_the_end_of_its_day(settings):
+    settings.DUE_SOON_DAYS = 3
+    assert urgency(date(2026, 3, 2), None, at(2026, 3, 2, 20)) == Urgency.NEAR
+    assert urgency(date(2026, 3, 1), None, at(2026, 3, 2, 0)) == Urgency.OVERDUE
+
+
+def test_interim_feedback_every_n_weeks_until_the_final_feedback():
+    acknowledged, last = at(2026, 3, 4), at(2026, 4, 1)
+    terms = {
+        "acknowledged_at": acknowledged,
+        "last_feedback_at": None,
+        "final_feedback_at": None,
+        "is_closed": False,
+        "every_weeks": 6,
+    }
+    assert interim_feedback_due(**terms) == acknowledged + timedelta(weeks=6)
+    assert interim_feedback_due(**terms | {"last_feedback_at": last}) == last + timedelta(weeks=6)
+    assert interim_feedback_due(**terms | {"final_feedback_at": last}) is None
+    assert interim_feedback_due(**terms | {"is_closed": True}) is None
+    assert interim_feedback_due(**terms | {"acknowledged_at": None}) is None
 
 
 receipt_moments = st.datetimes(
