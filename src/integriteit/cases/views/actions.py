@@ -50,8 +50,7 @@ def _refused(request, report: Report, name: str, form, error: Exception | None =
 
 
 def _case_page(request, report: Report, name: str, form):
-    context = {**case_context(request, report), "bound_forms": {name: form}}
-    return render(request, "cases/case.html", context)
+    return render(request, "cases/case.html", case_context(request, report, {name: form}))
 
 
 def _handle(
