@@ -71,10 +71,12 @@ def test_who_assisted_and_the_adviser_named_are_not_in_the_clear(people):
     investigation_services.record_interview(
         case.investigator, case.subject_interview, "Verslag.", adviser="Mr. Zeldzaam Raadsman"
     )
+    # Hearings are recorded in the decision phase (cases.guards), on a case of its own here.
+    flow = Flow(people).to(Phase.DECISION)
     services.record_hearing(
-        case.authority,
-        case.report,
-        case.subject,
+        flow.authority,
+        flow.report,
+        flow.report.subjects.get(),
         held_on=timezone.localdate(),
         form=HearingForm.ORAL,
         assisted_by="Vakbondsjurist Bijzonder",

@@ -24,6 +24,7 @@ from integriteit.cases.constants import (
 from integriteit.cases.models import (
     AftercareAction,
     Assessment,
+    CaseAssignment,
     Decision,
     DisadvantageSignal,
     Evaluation,
@@ -109,7 +110,7 @@ def closed_case(people, make_report, organisation: str = "bzk") -> Report:
         services.assign(coordinator, fresh(report), guide, CaseRole.PROCESS_GUIDE)
     else:
         for role in (CaseRole.COMPETENT_AUTHORITY, CaseRole.INVESTIGATOR):
-            services.CaseAssignment.objects.create(
+            CaseAssignment.objects.create(
                 report=report, user=coordinator, role=role, assigned_by=coordinator
             )
     for item in ConflictCheckItem:

@@ -27,6 +27,8 @@ from integriteit.crypto.references import tag_for
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 
+from .flow import Flow
+
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date.today
@@ -560,12 +562,11 @@ def test_a_wrong_role_gets_404_on_every_post(report, clients, people):
     coordinator, authority = people["coordinator"], people["authority"]
     for user in people.values():
         user.is_verified = lambda: True  # the services run as these users, second factor done
-    for role, person in (
-        ("competent_authority", "authority"),
-        ("investigator", "investigator"),
-        ("process_guide", "guide"),
-    ):
-        services.assign(coordinator, report, people[person], role)
+    # In the investigation every action below is possible for its role (cases.guards).
+    flow = Flow(people, report=report).to(Phase.INVESTIGATION)
+    flow.assign_investigator()
+    flow.assign_guide()
+    report = flow.report
     subject = services.record_subject(coordinator, report, description="Een inkoper")
     aftercare = services.plan_aftercare(
         coordinator, report, audience="team", description="Sessie", due_on=TODAY()

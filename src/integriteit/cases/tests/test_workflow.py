@@ -481,7 +481,7 @@ def test_complete_follow_up_needs_the_outcome(flow, source):
 def test_outcome_needs_a_follow_up_decision(flow):
     flow.to(P.ASSESSMENT)
     flow.assign_investigator()
-    with pytest.raises(services.CaseError, match="no follow-up decision"):
+    with pytest.raises(workflow.TransitionRefused, match="no follow-up decision"):
         flow.record_outcome()
 
 
@@ -808,11 +808,10 @@ def test_no_measure_needs_no_hearing_and_legacy_codes_are_closed(decided):
 
 
 def test_measure_needs_the_decision_first(flow):
-    flow.to(P.INVESTIGATION)
-    flow.assign_investigator()
-    subject = flow.record_subject()
+    flow.to(P.DECISION)
+    subject = flow.report.subjects.get()
     flow.record_hearing(subject)
-    with pytest.raises(services.CaseError, match="Record the decision"):
+    with pytest.raises(workflow.TransitionRefused, match="Record the decision"):
         services.impose_measure(
             flow.authority, flow.report, subject, "written_reprimand", timezone.localdate()
         )
