@@ -18,8 +18,6 @@ class InvestigationsConfig(AppConfig):
     def ready(self) -> None:
         from integriteit.cases import reminders as case_reminders
         from integriteit.cases import retention, workflow
-        from integriteit.cases.views.panels import CasePanel
-        from integriteit.cases.views.panels import register as register_case_panel
 
         from . import reminders
         from .services import open_investigation_gaps, remove_personal_data
@@ -27,15 +25,13 @@ class InvestigationsConfig(AppConfig):
         # An open investigation protocol keeps the case in the phase "Investigation".
         workflow.add_precondition("complete_investigation", open_investigation_gaps)
         retention.register_remover(remove_personal_data)
-        # Commissioning and the list of investigations, on the case page between the subjects
-        # and the decision; after a refused commission its form comes back as bound "commission".
-        register_case_panel(
-            CasePanel(
-                "investigations",
-                "investigations/case_panel.html",
-                60,
-                _case_panel,
-            )
-        )
         # Time limits of investigation steps are reminded with the case reminders (issue 4 §6).
         case_reminders.register(reminders.send_due_reminders)
+        # Commissioning and the list of investigations, on the case page between the subjects
+        # and the decision; after a refused commission its form comes back as bound "commission".
+        from integriteit.cases.views.panels import CasePanel
+        from integriteit.cases.views.panels import register as register_case_panel
+
+        register_case_panel(
+            CasePanel("investigations", "investigations/case_panel.html", 60, _case_panel)
+        )
