@@ -20,3 +20,7 @@ class CasesConfig(AppConfig):
         # A declared conflict belongs to no case: it has its own data key (ADR 0013).
         register_key_holder(DeclaredConflict, lambda conflict: f"declaredconflict:{conflict.pk}")
         report_received.connect(route_when_no_coordinator, dispatch_uid="cases-routing")
+        # The case page's own panels; later modules register theirs from their own ready().
+        from .views.panels.builders import register_case_panels
+
+        register_case_panels()

@@ -6,6 +6,12 @@ app_name = "cases"
 
 CASE = "behandeling/<uuid:report_id>/"
 
+
+def _action(route: str, key: str):
+    """A case action of the table in views.actions, named by its key."""
+    return path(f"{CASE}{route}", actions.case_action, {"key": key}, name=key)
+
+
 urlpatterns = [
     path("meldproces/", public.process, name="process"),
     path("postbus/evaluatie/", reporter.evaluation, name="mailbox_evaluation"),
@@ -40,52 +46,30 @@ urlpatterns = [
     path(f"{CASE}bijlage/<uuid:attachment_id>/", workspace.attachment, name="attachment"),
     path(f"{CASE}eenheid/", dashboard.set_unit, name="set_unit"),
     # People on the case.
-    path(f"{CASE}toewijzen/<slug:role>/", actions.assign, name="assign"),
-    path(
-        f"{CASE}toewijzing/<int:assignment_id>/beeindigen/",
-        actions.end_assignment,
-        name="end_assignment",
-    ),
+    _action("toewijzen/<slug:role>/", "assign"),
+    _action("toewijzing/<int:assignment_id>/beeindigen/", "end_assignment"),
     # Intake and assessment.
-    path(f"{CASE}beoordeling/", actions.assess, name="assess"),
-    path(f"{CASE}belangencheck/", actions.check_conflict, name="check_conflict"),
+    _action("beoordeling/", "assess"),
+    _action("belangencheck/", "check_conflict"),
     # Follow-up.
-    path(f"{CASE}vervolg/", actions.decide_follow_up, name="decide_follow_up"),
-    path(f"{CASE}uitkomst/", actions.record_outcome, name="record_outcome"),
+    _action("vervolg/", "decide_follow_up"),
+    _action("uitkomst/", "record_outcome"),
     # Subjects.
-    path(f"{CASE}beklagde/", actions.record_subject, name="record_subject"),
-    path(
-        f"{CASE}beklagde/<int:subject_id>/geinformeerd/",
-        actions.subject_informed,
-        name="subject_informed",
-    ),
+    _action("beklagde/", "record_subject"),
+    _action("beklagde/<int:subject_id>/geinformeerd/", "subject_informed"),
     # Feedback, aftercare, signals of disadvantage.
-    path(f"{CASE}terugkoppeling/tussentijds/", actions.interim_feedback, name="interim_feedback"),
-    path(f"{CASE}terugkoppeling/eind/", actions.final_feedback, name="final_feedback"),
-    path(f"{CASE}nazorg/", actions.plan_aftercare, name="plan_aftercare"),
-    path(
-        f"{CASE}nazorg/<int:action_id>/afgerond/", actions.finish_aftercare, name="finish_aftercare"
-    ),
-    path(
-        f"{CASE}nazorg/<int:action_id>/geannuleerd/",
-        actions.cancel_aftercare,
-        name="cancel_aftercare",
-    ),
-    path(f"{CASE}nazorg/afronden/", actions.complete_aftercare, name="complete_aftercare"),
-    path(f"{CASE}benadeling/", actions.record_disadvantage, name="record_disadvantage"),
-    path(
-        f"{CASE}benadeling/<int:signal_id>/afgehandeld/",
-        actions.handle_disadvantage,
-        name="handle_disadvantage",
-    ),
+    _action("terugkoppeling/tussentijds/", "interim_feedback"),
+    _action("terugkoppeling/eind/", "final_feedback"),
+    _action("nazorg/", "plan_aftercare"),
+    _action("nazorg/<int:action_id>/afgerond/", "finish_aftercare"),
+    _action("nazorg/<int:action_id>/geannuleerd/", "cancel_aftercare"),
+    _action("nazorg/afronden/", "complete_aftercare"),
+    _action("benadeling/", "record_disadvantage"),
+    _action("benadeling/<int:signal_id>/afgehandeld/", "handle_disadvantage"),
     # Decision and measures by the competent authority.
-    path(f"{CASE}besluit/", actions.record_decision, name="record_decision"),
-    path(f"{CASE}hoorzitting/", actions.record_hearing, name="record_hearing"),
-    path(f"{CASE}maatregel/", actions.impose_measure, name="impose_measure"),
-    path(f"{CASE}ordemaatregel/", actions.impose_order_measure, name="impose_order_measure"),
-    path(
-        f"{CASE}ordemaatregel/<int:measure_id>/opheffen/",
-        actions.lift_order_measure,
-        name="lift_order_measure",
-    ),
+    _action("besluit/", "record_decision"),
+    _action("hoorzitting/", "record_hearing"),
+    _action("maatregel/", "impose_measure"),
+    _action("ordemaatregel/", "impose_order_measure"),
+    _action("ordemaatregel/<int:measure_id>/opheffen/", "lift_order_measure"),
 ]

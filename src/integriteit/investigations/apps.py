@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _case_panel(page):
+    """The investigations panel of the case page (cases.views.panels), when it has anything."""
+    from .panels import case_panel
+
+    context = case_panel(page.user, page.report, page.bound)
+    return context if context["show"] else None
+
+
 class InvestigationsConfig(AppConfig):
     name = "integriteit.investigations"
     label = "investigations"
@@ -19,3 +27,11 @@ class InvestigationsConfig(AppConfig):
         retention.register_remover(remove_personal_data)
         # Time limits of investigation steps are reminded with the case reminders (issue 4 §6).
         case_reminders.register(reminders.send_due_reminders)
+        # Commissioning and the list of investigations, on the case page between the subjects
+        # and the decision; after a refused commission its form comes back as bound "commission".
+        from integriteit.cases.views.panels import CasePanel
+        from integriteit.cases.views.panels import register as register_case_panel
+
+        register_case_panel(
+            CasePanel("investigations", "investigations/case_panel.html", 60, _case_panel)
+        )

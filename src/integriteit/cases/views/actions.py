@@ -1,11 +1,16 @@
-"""The forms of the case page, one view each. Thin: `report_for` checks the action (404 for
-anyone without it), the form checks the input, the service checks the rules of the process.
+"""The forms of the case page: one table of case actions (`CASE_ACTIONS`: form, service call,
+success message, access right, anchor) and one view that runs any of them. Thin: `report_for`
+checks the access right (404 for anyone without it), the form checks the input, the service
+checks the rules of the process (cases.guards).
 
 A refusal (CaseError, TransitionRefused, ValidationError) shows the case page again with the
 reason in a message and next to the form, keeping what the user typed; success redirects back
-to the case page at the section concerned."""
+to the case page at the section concerned. Actions without a form (a button) answer a refusal
+with the reason in a message on the case page."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -14,6 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from integriteit.access.rules import Action, can
@@ -44,78 +50,364 @@ def _to_case(report: Report, anchor: str):
 
 
 def _refused(request, report: Report, name: str, form, error: Exception | None = None):
-    """Show the case page again with the form as the user filled it in, and why it failed."""
+    """Show the case page again with the form as the user filled it in, and why it failed.
+    (Also used by integriteit.investigations for the commission form on the case page.)"""
     show_refusal(request, form, error)
     return _case_page(request, report, name, form)
 
 
 def _case_page(request, report: Report, name: str, form):
-    context = {**case_context(request, report), "bound_forms": {name: form}}
-    return render(request, "cases/case.html", context)
+    return render(request, "cases/case.html", case_context(request, report, {name: form}))
 
 
-def _handle(
-    request,
-    report: Report,
-    name: str,
-    form,
-    call: Callable[[dict], object],
-    *,
-    anchor: str,
-    success: str,
-):
-    return handle_form(
-        request,
-        form,
-        call,
-        refusals=REFUSALS,
-        success=success,
-        on_success=lambda: _to_case(report, anchor),
-        on_refusal=lambda bound: _case_page(request, report, name, bound),
-    )
+# --- The table of case actions -----------------------------------------------------------------
 
 
-# --- People on the case ------------------------------------------------------------------------
+@dataclass
+class Submission:
+    """One posted case action: who, on which case, on which record of it (`target`, from the
+    URL), with which form once it is valid."""
+
+    user: User
+    report: Report
+    target: Any = None
+    form: Any = None
+
+    @property
+    def data(self) -> dict:
+        return self.form.cleaned_data
 
 
-@staff_required
-@require_POST
-def assign(request, report_id, role):
-    report = report_for(request.user, report_id)
+@dataclass(frozen=True)
+class CaseFormAction:
+    """A case action as the page posts it. `form(submission, data)` builds the form (None: a
+    button without one); `call(submission)` is the service; `name(target)` is the form's name
+    on the case page (for a refusal); `anchor(target)` the section to return to. `access` is
+    the right `report_for` checks; `permitted` replaces it where the rule needs the URL."""
+
+    call: Callable[[Submission], object]
+    success: Callable[[Any], str]
+    anchor: Callable[[Any], str]
+    access: Action = Action.VIEW
+    form: Callable[[Submission, Any], Any] | None = None
+    name: Callable[[Any], str] = lambda target: ""
+    target: Callable[..., Any] | None = None
+    permitted: Callable[..., bool] | None = None
+
+
+def _fixed(text) -> Callable[[Any], str]:
+    return lambda target: str(text)
+
+
+def _subjects(report: Report):
+    return report.subjects.order_by("recorded_at", "pk")
+
+
+def _role(report: Report, role: str) -> str:
     if role not in CaseRole.values:
         raise Http404
+    return role
+
+
+def _may_assign(user, report: Report, role: str) -> bool:
     # The competent authority commissions the investigation, so it may assign the investigator.
-    commissions = role == CaseRole.INVESTIGATOR and can(
-        request.user, Action.DECIDE_FOLLOW_UP, report
-    )
-    if not (commissions or can(request.user, Action.ASSIGN, report)):
-        raise Http404
-    form = forms.AssignForm(request.POST, report=report, role=role)
-    return _handle(
-        request,
-        report,
-        f"assign-{role}",
-        form,
-        lambda d: services.assign(request.user, report, d["person"], role),
-        anchor="people",
-        success=_("The person is assigned to the case."),
-    )
+    commissions = role == CaseRole.INVESTIGATOR and can(user, Action.DECIDE_FOLLOW_UP, report)
+    return commissions or can(user, Action.ASSIGN, report)
+
+
+def _ended(assignment: CaseAssignment) -> str:
+    return _("%(person)s no longer has the role “%(role)s” on this case.") % {
+        "person": assignment.user,
+        "role": assignment.get_role_display(),
+    }
+
+
+CASE_ACTIONS: dict[str, CaseFormAction] = {
+    # People on the case.
+    "assign": CaseFormAction(
+        target=lambda report, role: _role(report, role),
+        permitted=lambda user, report, role: _may_assign(user, report, role),
+        form=lambda s, data: forms.AssignForm(data, report=s.report, role=s.target),
+        name=lambda role: f"assign-{role}",
+        call=lambda s: services.assign(s.user, s.report, s.data["person"], s.target),
+        anchor=_fixed("people"),
+        success=_fixed(gettext_lazy("The person is assigned to the case.")),
+    ),
+    "end_assignment": CaseFormAction(
+        access=Action.ASSIGN,
+        target=lambda report, assignment_id: get_object_or_404(
+            CaseAssignment, pk=assignment_id, report=report, ended_at__isnull=True
+        ),
+        call=lambda s: services.end_assignment(s.user, s.target),
+        anchor=_fixed("people"),
+        success=_ended,
+    ),
+    # Intake and assessment.
+    "assess": CaseFormAction(
+        access=Action.ASSESS,
+        form=lambda s, data: forms.AssessmentForm(data),
+        name=_fixed("assessment"),
+        call=lambda s: services.record_assessment(
+            s.user,
+            s.report,
+            in_scope=s.data["in_scope"],
+            urgency=s.data["urgency"],
+            kind=s.data["kind"],
+            type_codes=s.data["violation_types"],
+            notes=s.data["notes"],
+        ),
+        anchor=_fixed("assessment"),
+        success=_fixed(gettext_lazy("The assessment is saved.")),
+    ),
+    "check_conflict": CaseFormAction(
+        access=Action.ASSESS,
+        form=lambda s, data: forms.ConflictCheckForm(data),
+        name=_fixed("check"),
+        call=lambda s: services.check_conflict_item(s.user, s.report, s.data["item"]),
+        anchor=_fixed("conflict-checklist"),
+        success=_fixed(gettext_lazy("The item is checked.")),
+    ),
+    # Follow-up.
+    "decide_follow_up": CaseFormAction(
+        access=Action.DECIDE_FOLLOW_UP,
+        form=lambda s, data: forms.FollowUpForm(data),
+        name=_fixed("follow-up"),
+        call=lambda s: services.decide_follow_up(
+            s.user,
+            s.report,
+            s.data["route"],
+            s.data["reason"],
+            referral_target=s.data["referral_target"],
+            referral_organisation=s.data["referral_organisation"],
+            message_to_reporter=s.data["message_to_reporter"],
+        ),
+        anchor=_fixed("phase-heading"),
+        success=_fixed(gettext_lazy("The decision on follow-up is recorded.")),
+    ),
+    "record_outcome": CaseFormAction(
+        access=Action.RECORD_OUTCOME,
+        form=lambda s, data: forms.OutcomeForm(data),
+        name=_fixed("outcome"),
+        call=lambda s: services.record_outcome(s.user, s.report, s.data["outcome"]),
+        anchor=_fixed("follow-up"),
+        success=_fixed(gettext_lazy("The outcome is recorded.")),
+    ),
+    # Subjects.
+    "record_subject": CaseFormAction(
+        access=Action.RECORD_SUBJECT,
+        form=lambda s, data: forms.SubjectForm(data, people=staff_of(s.report.organisation)),
+        name=_fixed("subject"),
+        call=lambda s: services.record_subject(
+            s.user, s.report, person=s.data["person"], description=s.data["description"]
+        ),
+        anchor=_fixed("subjects"),
+        success=_fixed(gettext_lazy("The subject is recorded.")),
+    ),
+    "subject_informed": CaseFormAction(
+        access=Action.RECORD_SUBJECT,
+        target=lambda report, subject_id: get_object_or_404(Subject, pk=subject_id, report=report),
+        form=lambda s, data: forms.SubjectInformedForm(data, subject=s.target),
+        name=lambda subject: f"informed-{subject.pk}",
+        call=lambda s: services.record_subject_informed(
+            s.user,
+            s.target,
+            informed_at=s.data["informed_at"],
+            how=s.data["how"],
+            note=s.data["note"],
+        ),
+        anchor=lambda subject: f"subject-{subject.pk}",
+        success=_fixed(gettext_lazy("Recorded how the subject was informed.")),
+    ),
+    # Feedback and aftercare.
+    "interim_feedback": CaseFormAction(
+        access=Action.FEEDBACK,
+        form=lambda s, data: forms.FeedbackForm(data, kind="interim"),
+        name=_fixed("feedback-interim"),
+        call=lambda s: services.give_interim_feedback(s.user, s.report, s.data["text"]),
+        anchor=_fixed("feedback"),
+        success=_fixed(gettext_lazy("The interim feedback is in the reporter's mailbox.")),
+    ),
+    "final_feedback": CaseFormAction(
+        access=Action.FEEDBACK,
+        form=lambda s, data: forms.FeedbackForm(data, kind="final"),
+        name=_fixed("feedback-final"),
+        call=lambda s: services.give_final_feedback(s.user, s.report, s.data["text"]),
+        anchor=_fixed("phase-heading"),
+        success=_fixed(
+            gettext_lazy(
+                "The final feedback is in the reporter's mailbox. The case is now in aftercare."
+            )
+        ),
+    ),
+    "plan_aftercare": CaseFormAction(
+        access=Action.AFTERCARE,
+        form=lambda s, data: forms.AftercarePlanForm(data),
+        name=_fixed("aftercare"),
+        call=lambda s: services.plan_aftercare(
+            s.user,
+            s.report,
+            audience=s.data["audience"],
+            description=s.data["description"],
+            due_on=s.data["due_on"],
+        ),
+        anchor=_fixed("aftercare"),
+        success=_fixed(gettext_lazy("The aftercare action is planned.")),
+    ),
+    "finish_aftercare": CaseFormAction(
+        access=Action.AFTERCARE,
+        target=lambda report, action_id: get_object_or_404(
+            AftercareAction, pk=action_id, report=report
+        ),
+        call=lambda s: services.finish_aftercare(s.user, s.target),
+        anchor=_fixed("aftercare"),
+        success=_fixed(gettext_lazy("The aftercare action is done.")),
+    ),
+    "cancel_aftercare": CaseFormAction(
+        access=Action.AFTERCARE,
+        target=lambda report, action_id: get_object_or_404(
+            AftercareAction, pk=action_id, report=report
+        ),
+        form=lambda s, data: forms.AftercareCancelForm(data, action_id=s.target.pk),
+        name=lambda action: f"cancel-{action.pk}",
+        call=lambda s: services.finish_aftercare(s.user, s.target, cancel_reason=s.data["reason"]),
+        anchor=_fixed("aftercare"),
+        success=_fixed(gettext_lazy("The aftercare action is cancelled.")),
+    ),
+    "complete_aftercare": CaseFormAction(
+        access=Action.AFTERCARE,
+        form=lambda s, data: forms.EvaluationInvitationForm(data),
+        name=_fixed("invitation"),
+        call=lambda s: services.complete_aftercare(s.user, s.report, s.data["invitation"]),
+        anchor=_fixed("phase-heading"),
+        success=_fixed(
+            gettext_lazy("Aftercare is complete. The reporter is invited to evaluate the process.")
+        ),
+    ),
+    # Signals of disadvantage (RULES R8).
+    "record_disadvantage": CaseFormAction(
+        access=Action.SIGNAL,
+        form=lambda s, data: forms.DisadvantageForm(data),
+        name=_fixed("signal"),
+        call=lambda s: services.record_disadvantage(s.user, s.report, s.data["description"]),
+        anchor=_fixed("disadvantage"),
+        success=_fixed(gettext_lazy("The signal is recorded and the coordinators are alerted.")),
+    ),
+    "handle_disadvantage": CaseFormAction(
+        access=Action.SIGNAL,
+        target=lambda report, signal_id: get_object_or_404(
+            DisadvantageSignal, pk=signal_id, report=report, handled_at__isnull=True
+        ),
+        call=lambda s: services.handle_disadvantage(s.user, s.target),
+        anchor=_fixed("disadvantage"),
+        success=_fixed(gettext_lazy("The signal is marked as handled.")),
+    ),
+    # Decision and measures by the competent authority.
+    "record_decision": CaseFormAction(
+        access=Action.DECIDE,
+        form=lambda s, data: forms.DecisionForm(data, types=list(s.report.classified_types.all())),
+        name=_fixed("decision"),
+        call=lambda s: services.record_decision(
+            s.user,
+            s.report,
+            summary=s.data["summary"],
+            findings=s.form.findings(),
+            decided_on=s.data["decided_on"],
+        ),
+        anchor=_fixed("decision"),
+        success=_fixed(gettext_lazy("The decision is recorded.")),
+    ),
+    "record_hearing": CaseFormAction(
+        access=Action.MEASURE,
+        form=lambda s, data: forms.HearingRecordForm(data, subjects=_subjects(s.report)),
+        name=_fixed("hearing"),
+        call=lambda s: services.record_hearing(
+            s.user,
+            s.report,
+            s.data["subject"],
+            held_on=s.data["held_on"],
+            form=s.data["form"],
+            assisted_by=s.data["assisted_by"],
+            record_text=s.data["record_text"],
+        ),
+        anchor=_fixed("hearings"),
+        success=_fixed(gettext_lazy("The hearing is recorded.")),
+    ),
+    "impose_measure": CaseFormAction(
+        access=Action.MEASURE,
+        form=lambda s, data: forms.MeasureForm(data, subjects=_subjects(s.report)),
+        name=_fixed("measure"),
+        call=lambda s: services.impose_measure(
+            s.user, s.report, s.data["subject"], s.data["measure_type"].code, s.data["imposed_on"]
+        ),
+        anchor=_fixed("measures"),
+        success=_fixed(gettext_lazy("The measure is recorded.")),
+    ),
+    "impose_order_measure": CaseFormAction(
+        access=Action.MEASURE,
+        form=lambda s, data: forms.OrderMeasureForm(data, subjects=_subjects(s.report)),
+        name=_fixed("order"),
+        call=lambda s: services.impose_order_measure(
+            s.user,
+            s.report,
+            s.data["subject"],
+            kind=s.data["kind"],
+            reason=s.data["reason"],
+            starts_on=s.data["starts_on"],
+            ends_on=s.data["ends_on"],
+        ),
+        anchor=_fixed("order-measures"),
+        success=_fixed(gettext_lazy("The order measure is recorded.")),
+    ),
+    "lift_order_measure": CaseFormAction(
+        access=Action.MEASURE,
+        target=lambda report, measure_id: get_object_or_404(
+            OrderMeasure, pk=measure_id, report=report, lifted_on=None
+        ),
+        form=lambda s, data: forms.LiftOrderMeasureForm(data, measure_id=s.target.pk),
+        name=lambda measure: f"lift-{measure.pk}",
+        call=lambda s: services.lift_order_measure(s.user, s.target, s.data["lifted_on"]),
+        anchor=_fixed("order-measures"),
+        success=_fixed(gettext_lazy("The order measure is lifted.")),
+    ),
+}
 
 
 @staff_required
 @require_POST
-def end_assignment(request, report_id, assignment_id):
-    report = report_for(request.user, report_id, Action.ASSIGN)
-    assignment = get_object_or_404(
-        CaseAssignment, pk=assignment_id, report=report, ended_at__isnull=True
-    )
-    services.end_assignment(request.user, assignment)
-    messages.success(
+def case_action(request, report_id, key: str, **url_args):
+    """Any action of `CASE_ACTIONS`; `url_args` name its record (or the role to assign)."""
+    entry = CASE_ACTIONS[key]
+    report = report_for(request.user, report_id, entry.access)
+    target = entry.target(report, **url_args) if entry.target else None
+    if entry.permitted is not None and not entry.permitted(request.user, report, **url_args):
+        raise Http404
+    submission = Submission(request.user, report, target)
+    if entry.form is None:
+        return _press(request, entry, submission)
+    submission.form = entry.form(submission, request.POST)
+    return handle_form(
         request,
-        _("%(person)s no longer has the role “%(role)s” on this case.")
-        % {"person": assignment.user, "role": assignment.get_role_display()},
+        submission.form,
+        lambda data: entry.call(submission),
+        refusals=REFUSALS,
+        success=entry.success(target),
+        on_success=lambda: _to_case(report, entry.anchor(target)),
+        on_refusal=lambda bound: _case_page(request, report, entry.name(target), bound),
     )
-    return _to_case(report, "people")
+
+
+def _press(request, entry: CaseFormAction, submission: Submission):
+    """A button without a form: done, or the reason in a message; back to the case page."""
+    try:
+        entry.call(submission)
+    except REFUSALS as error:
+        messages.error(request, " ".join(reasons_of(error)))
+    else:
+        messages.success(request, entry.success(submission.target))
+    return _to_case(submission.report, entry.anchor(submission.target))
+
+
+# --- Declared conflicts of interest (no case) --------------------------------------------------
 
 
 def _colleagues(user: User):
@@ -155,372 +447,3 @@ def withdraw_conflict(request, conflict_id):
     services.withdraw_conflict(request.user, conflict)
     messages.success(request, _("Your declaration is withdrawn."))
     return redirect("cases:conflicts")
-
-
-# --- Intake and assessment ---------------------------------------------------------------------
-
-
-@staff_required
-@require_POST
-def assess(request, report_id):
-    report = report_for(request.user, report_id, Action.ASSESS)
-    form = forms.AssessmentForm(request.POST)
-    return _handle(
-        request,
-        report,
-        "assessment",
-        form,
-        lambda d: services.record_assessment(
-            request.user,
-            report,
-            in_scope=d["in_scope"],
-            urgency=d["urgency"],
-            kind=d["kind"],
-            type_codes=d["violation_types"],
-            notes=d["notes"],
-        ),
-        anchor="assessment",
-        success=_("The assessment is saved."),
-    )
-
-
-@staff_required
-@require_POST
-def check_conflict(request, report_id):
-    report = report_for(request.user, report_id, Action.ASSESS)
-    form = forms.ConflictCheckForm(request.POST)
-    return _handle(
-        request,
-        report,
-        "check",
-        form,
-        lambda d: services.check_conflict_item(request.user, report, d["item"]),
-        anchor="conflict-checklist",
-        success=_("The item is checked."),
-    )
-
-
-# --- Follow-up ---------------------------------------------------------------------------------
-
-
-@staff_required
-@require_POST
-def decide_follow_up(request, report_id):
-    report = report_for(request.user, report_id, Action.DECIDE_FOLLOW_UP)
-    form = forms.FollowUpForm(request.POST)
-    return _handle(
-        request,
-        report,
-        "follow-up",
-        form,
-        lambda d: services.decide_follow_up(
-            request.user,
-            report,
-            d["route"],
-            d["reason"],
-            referral_target=d["referral_target"],
-            referral_organisation=d["referral_organisation"],
-            message_to_reporter=d["message_to_reporter"],
-        ),
-        anchor="phase-heading",
-        success=_("The decision on follow-up is recorded."),
-    )
-
-
-@staff_required
-@require_POST
-def record_outcome(request, report_id):
-    report = report_for(request.user, report_id, Action.RECORD_OUTCOME)
-    form = forms.OutcomeForm(request.POST)
-    return _handle(
-        request,
-        report,
-        "outcome",
-        form,
-        lambda d: services.record_outcome(request.user, report, d["outcome"]),
-        anchor="follow-up",
-        success=_("The outcome is recorded."),
-    )
-
-
-# --- Subjects ----------------------------------------------------------------------------------
-
-
-@staff_required
-@require_POST
-def record_subject(request, report_id):
-    report = report_for(request.user, report_id, Action.RECORD_SUBJECT)
-    form = forms.SubjectForm(request.POST, people=staff_of(report.organisation))
-    return _handle(
-        request,
-        report,
-        "subject",
-        form,
-        lambda d: services.record_subject(
-            request.user, report, person=d["person"], description=d["description"]
-        ),
-        anchor="subjects",
-        success=_("The subject is recorded."),
-    )
-
-
-@staff_required
-@require_POST
-def subject_informed(request, report_id, subject_id):
-    report = report_for(request.user, report_id, Action.RECORD_SUBJECT)
-    subject = get_object_or_404(Subject, pk=subject_id, report=report)
-    form = forms.SubjectInformedForm(request.POST, subject=subject)
-    return _handle(
-        request,
-        report,
-        f"informed-{subject.pk}",
-        form,
-        lambda d: services.record_subject_informed(
-            request.user, subject, informed_at=d["informed_at"], how=d["how"], note=d["note"]
-        ),
-        anchor=f"subject-{subject.pk}",
-        success=_("Recorded how the subject was informed."),
-    )
-
-
-# --- Feedback and aftercare --------------------------------------------------------------------
-
-
-@staff_required
-@require_POST
-def interim_feedback(request, report_id):
-    report = report_for(request.user, report_id, Action.FEEDBACK)
-    form = forms.FeedbackForm(request.POST, kind="interim")
-    return _handle(
-        request,
-        report,
-        "feedback-interim",
-        form,
-        lambda d: services.give_interim_feedback(request.user, report, d["text"]),
-        anchor="feedback",
-        success=_("The interim feedback is in the reporter's mailbox."),
-    )
-
-
-@staff_required
-@require_POST
-def final_feedback(request, report_id):
-    report = report_for(request.user, report_id, Action.FEEDBACK)
-    form = forms.FeedbackForm(request.POST, kind="final")
-    return _handle(
-        request,
-        report,
-        "feedback-final",
-        form,
-        lambda d: services.give_final_feedback(request.user, report, d["text"]),
-        anchor="phase-heading",
-        success=_("The final feedback is in the reporter's mailbox. The case is now in aftercare."),
-    )
-
-
-@staff_required
-@require_POST
-def plan_aftercare(request, report_id):
-    report = report_for(request.user, report_id, Action.AFTERCARE)
-    form = forms.AftercarePlanForm(request.POST)
-    return _handle(
-        request,
-        report,
-        "aftercare",
-        form,
-        lambda d: services.plan_aftercare(
-            request.user,
-            report,
-            audience=d["audience"],
-            description=d["description"],
-            due_on=d["due_on"],
-        ),
-        anchor="aftercare",
-        success=_("The aftercare action is planned."),
-    )
-
-
-@staff_required
-@require_POST
-def finish_aftercare(request, report_id, action_id):
-    report = report_for(request.user, report_id, Action.AFTERCARE)
-    action = get_object_or_404(AftercareAction, pk=action_id, report=report)
-    try:
-        services.finish_aftercare(request.user, action)
-        messages.success(request, _("The aftercare action is done."))
-    except REFUSALS as error:
-        messages.error(request, " ".join(reasons_of(error)))
-    return _to_case(report, "aftercare")
-
-
-@staff_required
-@require_POST
-def cancel_aftercare(request, report_id, action_id):
-    report = report_for(request.user, report_id, Action.AFTERCARE)
-    action = get_object_or_404(AftercareAction, pk=action_id, report=report)
-    form = forms.AftercareCancelForm(request.POST, action_id=action.pk)
-    return _handle(
-        request,
-        report,
-        f"cancel-{action.pk}",
-        form,
-        lambda d: services.finish_aftercare(request.user, action, cancel_reason=d["reason"]),
-        anchor="aftercare",
-        success=_("The aftercare action is cancelled."),
-    )
-
-
-@staff_required
-@require_POST
-def complete_aftercare(request, report_id):
-    report = report_for(request.user, report_id, Action.AFTERCARE)
-    form = forms.EvaluationInvitationForm(request.POST)
-    return _handle(
-        request,
-        report,
-        "invitation",
-        form,
-        lambda d: services.complete_aftercare(request.user, report, d["invitation"]),
-        anchor="phase-heading",
-        success=_("Aftercare is complete. The reporter is invited to evaluate the process."),
-    )
-
-
-@staff_required
-@require_POST
-def record_disadvantage(request, report_id):
-    report = report_for(request.user, report_id, Action.SIGNAL)
-    form = forms.DisadvantageForm(request.POST)
-    return _handle(
-        request,
-        report,
-        "signal",
-        form,
-        lambda d: services.record_disadvantage(request.user, report, d["description"]),
-        anchor="disadvantage",
-        success=_("The signal is recorded and the coordinators are alerted."),
-    )
-
-
-@staff_required
-@require_POST
-def handle_disadvantage(request, report_id, signal_id):
-    report = report_for(request.user, report_id, Action.SIGNAL)
-    signal = get_object_or_404(
-        DisadvantageSignal, pk=signal_id, report=report, handled_at__isnull=True
-    )
-    services.handle_disadvantage(request.user, signal)
-    messages.success(request, _("The signal is marked as handled."))
-    return _to_case(report, "disadvantage")
-
-
-# --- Decision and measures ---------------------------------------------------------------------
-
-
-@staff_required
-@require_POST
-def record_decision(request, report_id):
-    report = report_for(request.user, report_id, Action.DECIDE)
-    form = forms.DecisionForm(request.POST, types=list(report.classified_types.all()))
-    return _handle(
-        request,
-        report,
-        "decision",
-        form,
-        lambda d: services.record_decision(
-            request.user,
-            report,
-            summary=d["summary"],
-            findings=form.findings(),
-            decided_on=d["decided_on"],
-        ),
-        anchor="decision",
-        success=_("The decision is recorded."),
-    )
-
-
-def _subjects(report: Report):
-    return report.subjects.order_by("recorded_at", "pk")
-
-
-@staff_required
-@require_POST
-def record_hearing(request, report_id):
-    report = report_for(request.user, report_id, Action.MEASURE)
-    form = forms.HearingRecordForm(request.POST, subjects=_subjects(report))
-    return _handle(
-        request,
-        report,
-        "hearing",
-        form,
-        lambda d: services.record_hearing(
-            request.user,
-            report,
-            d["subject"],
-            held_on=d["held_on"],
-            form=d["form"],
-            assisted_by=d["assisted_by"],
-            record_text=d["record_text"],
-        ),
-        anchor="hearings",
-        success=_("The hearing is recorded."),
-    )
-
-
-@staff_required
-@require_POST
-def impose_measure(request, report_id):
-    report = report_for(request.user, report_id, Action.MEASURE)
-    form = forms.MeasureForm(request.POST, subjects=_subjects(report))
-    return _handle(
-        request,
-        report,
-        "measure",
-        form,
-        lambda d: services.impose_measure(
-            request.user, report, d["subject"], d["measure_type"].code, d["imposed_on"]
-        ),
-        anchor="measures",
-        success=_("The measure is recorded."),
-    )
-
-
-@staff_required
-@require_POST
-def impose_order_measure(request, report_id):
-    report = report_for(request.user, report_id, Action.MEASURE)
-    form = forms.OrderMeasureForm(request.POST, subjects=_subjects(report))
-    return _handle(
-        request,
-        report,
-        "order",
-        form,
-        lambda d: services.impose_order_measure(
-            request.user,
-            report,
-            d["subject"],
-            kind=d["kind"],
-            reason=d["reason"],
-            starts_on=d["starts_on"],
-            ends_on=d["ends_on"],
-        ),
-        anchor="order-measures",
-        success=_("The order measure is recorded."),
-    )
-
-
-@staff_required
-@require_POST
-def lift_order_measure(request, report_id, measure_id):
-    report = report_for(request.user, report_id, Action.MEASURE)
-    measure = get_object_or_404(OrderMeasure, pk=measure_id, report=report, lifted_on=None)
-    form = forms.LiftOrderMeasureForm(request.POST, measure_id=measure.pk)
-    return _handle(
-        request,
-        report,
-        f"lift-{measure.pk}",
-        form,
-        lambda d: services.lift_order_measure(request.user, measure, d["lifted_on"]),
-        anchor="order-measures",
-        success=_("The order measure is lifted."),
-    )

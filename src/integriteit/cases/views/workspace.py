@@ -30,6 +30,8 @@ from integriteit.reports.views.common import attachment_response
 from .. import selectors, services
 from ..dashboard import filter_options
 from ..filters import CaseQueueFilterForm
+from .panels import PanelInput, build_panels
+from .panels.phase import phase_panel
 
 PAGE_SIZE = 25
 
@@ -72,8 +74,19 @@ def _default_acknowledgement(report: Report) -> str:
     }
 
 
-def case_context(request, report: Report) -> dict:
+def case_context(request, report: Report, bound: dict | None = None) -> dict:
+    """Everything the case page shows, built before it renders; `bound` holds a form as the
+    user filled it in after a refusal (by form name)."""
     page = selectors.case_page(request.user, report)
+    states = selectors.available_actions(request.user, report, page.actions)
+    panel_input = PanelInput(
+        request.user,
+        report,
+        page.actions,
+        page.roles,
+        {state.key: state for state in states},
+        bound or {},
+    )
     content = content_of(report)
     identity = None
     if Action.VIEW_IDENTITY in page.actions and not report.is_anonymous:
@@ -88,6 +101,9 @@ def case_context(request, report: Report) -> dict:
         else "",
         "identity": identity,
         "actions": page.actions,
+        "allowed": {state.key for state in states if state.allowed},
+        "phase_panel": phase_panel(panel_input, SIMPLE_STEPS),
+        "panels": build_panels(panel_input),
         "deadlines": deadlines_of(report),
         "timeline": messages_of(report, for_staff=True),
         "files": report_attachments(report),
@@ -95,7 +111,6 @@ def case_context(request, report: Report) -> dict:
         "classified_types": report.classified_types.all(),
         "acknowledge_form": AcknowledgeForm(initial={"text": _default_acknowledgement(report)}),
         "message_form": MessageForm(),
-        "simple_steps": SIMPLE_STEPS,
     }
 
 
