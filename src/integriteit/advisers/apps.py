@@ -11,12 +11,13 @@ class AdvisersConfig(AppConfig):
         from integriteit.crypto.holders import register_key_holder
         from integriteit.reports.signals import report_registered
 
-        from . import annual
+        from . import annual, navigation
         from .log import on_report_registered, owner_of
         from .models import AnnualReport, ConversationLogEntry, InterimSignal
 
         register_key_holder(ConversationLogEntry, owner_of)
         register_key_holder(AnnualReport, annual.owner_of_report)
         register_key_holder(InterimSignal, annual.owner_of_signal)
+        navigation.register()
 
         report_registered.connect(on_report_registered, dispatch_uid="advisers-log-on-behalf")

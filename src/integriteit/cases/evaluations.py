@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Avg, Count, Q
 
-from integriteit.access.rules import organisations_for_process_evaluation
+from integriteit.cases.access import organisations_for_process_evaluation
 from integriteit.organisations.models import Organisation
 
 from .models import Evaluation

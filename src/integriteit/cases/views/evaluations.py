@@ -5,9 +5,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integriteit.access.rules import organisations_for_process_evaluation
 from integriteit.accounts.decorators import staff_required
 
+from ..access import organisations_for_process_evaluation
 from ..evaluations import figures_for
 
 
