@@ -59,8 +59,8 @@ def _answers(user, querysets: list[QuerySet]) -> list[bool]:
     if not querysets:
         return []
     exists = {f"answer_{index}": Exists(queryset) for index, queryset in enumerate(querysets)}
-    row = get_user_model().objects.filter(pk=user.pk).order_by().values(**exists)[0]
-    return [row[f"answer_{index}"] for index in range(len(querysets))]
+    one_row = get_user_model().objects.filter(pk=user.pk).order_by().annotate(**exists)
+    return [bool(answer) for answer in one_row.values_list(*exists)[0]]
 
 
 def entries_for(user) -> list[Entry]:
