@@ -1,4 +1,4 @@
-"""Need to know: the one place that decides who may see and do what with a report or case.
+"""Need to know: the mechanism that decides who may see and do what, and its generic rules.
 
 Every query that returns report data starts from `reports_visible_to`; every action asks `can`.
 Rules (SYSTEM.md "Need to know"; RULES R5, R7; seed 002 roles per phase):
@@ -10,32 +10,35 @@ Rules (SYSTEM.md "Need to know"; RULES R5, R7; seed 002 roles per phase):
   handlers of a complaint towards the original case, and for the original case's people
   towards the complaint.
 - The reporter's identity is read only by the coordinator and handlers (R7).
-- People asked to cooperate in an investigation see, outside the case, only what concerns them
-  (RULES R12): an interviewee their own invitation and record, a subject the draft and final
-  reports offered to them (`interviews_visible_to`, `report_versions_visible_to`).
 - Administrators and auditors never read contents; auditors read the audit trail.
 - Staff act only after the second factor (a password alone opens nothing).
 - The rows that decide access (role and case assignments, a report's organisation and its set
   of exclusions) are sealed with a key outside the database and checked here: a row that fails
   its seal gives nothing, a report that fails its seal is shown to nobody, and both raise an
   integrity alert (access.seals; docs/decisions/0012-access-seals.md).
+
+This module imports no module after `reports` (ADR 0002). What concerns a later module's
+objects is decided next to it and built on the functions here: the case roles' table and the
+case assignments (`cases/access.py`, registered from `cases/apps.py`), the investigation
+protocol and what people asked to cooperate see (`investigations/access.py`, RULES R12), the
+advisers' register, log and annual report (`advisers/access.py`).
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
 from integriteit.audit.services import integrity_alert
-from integriteit.crypto.references import tag_for
 from integriteit.crypto.tokens import person_tag
 from integriteit.organisations.models import Organisation
 from integriteit.reports.models import Report, ReportExclusion
 
-from .seals import case_assignment_intact, report_intact, role_assignment_intact
+from .seals import report_intact, role_assignment_intact
 
 
 class Action(StrEnum):
@@ -59,36 +62,31 @@ class Action(StrEnum):
     REOPEN = "reopen"
 
 
-# The competent authority decides on follow-up, the outcome and measures (SYSTEM.md roles;
-# seed 002); the coordinator prepares and advises.
-HANDLING = frozenset(Action) - {Action.DECIDE_FOLLOW_UP, Action.DECIDE, Action.MEASURE}
-
-# What each role on a case may do. "coordinator" is the organisation role; the others are
-# assignments on the case (integriteit.cases.constants.CaseRole values).
-ACTIONS_BY_CASE_ROLE: dict[str, frozenset[Action]] = {
-    "coordinator": HANDLING,
-    "handler": HANDLING,
-    "process_guide": frozenset(
-        {Action.VIEW, Action.MESSAGE, Action.FEEDBACK, Action.AFTERCARE, Action.SIGNAL}
-    ),
-    "investigator": frozenset(
-        {Action.VIEW, Action.DOWNLOAD, Action.RECORD_OUTCOME, Action.RECORD_SUBJECT}
-    ),
-    "competent_authority": frozenset(
-        {
-            Action.VIEW,
-            Action.DOWNLOAD,
-            Action.DECIDE_FOLLOW_UP,
-            Action.RECORD_OUTCOME,
-            Action.DECIDE,
-            Action.MEASURE,
-            Action.SIGNAL,
-        }
-    ),
-}
-
 # Who may register a report received outside the online form (RULES R1–R2).
 REGISTERING_ROLES = (Role.COORDINATOR, Role.MANAGER, Role.CONFIDENTIAL_ADVISER)
+
+# Filled by the apps from their `apps.py` ready(), so that this module knows no later one:
+# what each role on a case may do (cases registers its table), and where a user's roles on
+# single reports come from (cases registers its sealed case assignments).
+AssignmentSource = Callable[[Any], dict[uuid.UUID, set[str]]]
+_actions_by_case_role: dict[str, frozenset[Action]] = {}
+_assignment_sources: list[AssignmentSource] = []
+
+
+def register_case_role(role: str, actions: Iterable[Action]) -> None:
+    """What a role on a case may do: "coordinator" is the organisation role, the others are
+    assignments on the case (their app registers them)."""
+    _actions_by_case_role[role] = frozenset(actions)
+
+
+def register_assignment_source(source: AssignmentSource) -> None:
+    """A function from a user to their roles per report, read from rows whose seal holds."""
+    if source not in _assignment_sources:
+        _assignment_sources.append(source)
+
+
+def actions_by_case_role() -> dict[str, frozenset[Action]]:
+    return dict(_actions_by_case_role)
 
 
 def is_verified_staff(user) -> bool:
@@ -98,7 +96,7 @@ def is_verified_staff(user) -> bool:
 SEAL_MISMATCH = "access seal does not match"
 
 
-def _intact_roles(user, roles: Iterable[str] | None = None) -> list[tuple[int, str]]:
+def intact_roles(user, roles: Iterable[str] | None = None) -> list[tuple[int, str]]:
     """(organisation, role) of the user's role rows whose seal holds; a row written without
     the key (an inserted coordinator row, a changed organisation) is dropped and alerted."""
     rows = RoleAssignment.objects.filter(user=user)
@@ -115,31 +113,20 @@ def _intact_roles(user, roles: Iterable[str] | None = None) -> list[tuple[int, s
     return intact
 
 
-def _organisation_ids_with_role(user, roles) -> set[int]:
-    return {organisation_id for organisation_id, _role in _intact_roles(user, roles)}
+def organisation_ids_with_role(user, roles) -> set[int]:
+    return {organisation_id for organisation_id, _role in intact_roles(user, roles)}
 
 
-def _organisations_with_role(user, roles) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=_organisation_ids_with_role(user, roles))
+def organisations_with_role(user, roles) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=organisation_ids_with_role(user, roles))
 
 
-def _active_assignments(user):
-    from integriteit.cases.models import CaseAssignment
-
-    return CaseAssignment.objects.filter(user=user, ended_at__isnull=True)
-
-
-def _intact_assignments(user) -> dict[uuid.UUID, set[str]]:
-    """The case roles of the user's active assignments whose seal holds, per report; an
-    inserted or revived assignment is dropped and alerted."""
+def _assignments(user) -> dict[uuid.UUID, set[str]]:
+    """The user's roles per report from every registered source."""
     roles: dict[uuid.UUID, set[str]] = {}
-    for pk, report_id, role, seal in (
-        _active_assignments(user).order_by("pk").values_list("pk", "report_id", "role", "seal")
-    ):
-        if case_assignment_intact(seal, report_id, user.pk, role, ended=False):
-            roles.setdefault(report_id, set()).add(role)
-        else:
-            integrity_alert("case_assignment", pk, SEAL_MISMATCH)
+    for source in _assignment_sources:
+        for report_id, found in source(user).items():
+            roles.setdefault(report_id, set()).update(found)
     return roles
 
 
@@ -178,9 +165,7 @@ def reports_visible_to(user) -> QuerySet[Report]:
     whatever shows a report, or a list of them, passes them through `shown_to` first."""
     if not is_verified_staff(user):
         return Report.objects.none()
-    return _visible(
-        user, _organisation_ids_with_role(user, [Role.COORDINATOR]), _intact_assignments(user)
-    )
+    return _visible(user, organisation_ids_with_role(user, [Role.COORDINATOR]), _assignments(user))
 
 
 def _access_rows(report_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[int, str, set[str]]]:
@@ -229,57 +214,11 @@ def shown_to(user, reports: Iterable[Report]) -> list[Report]:
     ]
 
 
-def interviews_visible_to(user) -> QuerySet:
-    """The interviews the user is invited to as the interviewee (subject or witness): the
-    invitation with their rights and, once offered, their own record (RULES R12). This gives no
-    access to the case: a witness sees only their own interview, the subject stays excluded."""
-    from integriteit.investigations.models import Interview
-
-    if not is_verified_staff(user):
-        return Interview.objects.none()
-    # The interviewee is a keyed tag, not a user id (docs/decisions/0013).
-    own_tag = tag_for(Interview, "interviewee", user.pk)
-    return Interview.objects.filter(interviewee_tag=own_tag, invited_at__isnull=False)
-
-
-def report_versions_visible_to(user) -> QuerySet:
-    """The investigation reports offered to the user as a subject of the case (hoor en
-    wederhoor, RULES R10, R12): each draft once it is offered for their response, and the final
-    report once its step is completed (the report the competent authority decides on: the latest
-    final version) or once it is offered to them. Never the case itself: reports_visible_to is
-    unchanged and the subject stays excluded from it."""
-    from integriteit.cases.models import Subject
-    from integriteit.investigations.constants import ReportVersionKind
-    from integriteit.investigations.models import ReportVersion, StepRecord
-
-    if not is_verified_staff(user):
-        return ReportVersion.objects.none()
-    own_tag = tag_for(Subject, "person", user.pk)  # a keyed tag, not a user id (ADR 0013)
-    as_subject = ReportVersion.objects.filter(
-        investigation__report_id__in=Subject.objects.filter(person_tag=own_tag).values("report_id")
-    )
-    final_step_completed = StepRecord.objects.filter(
-        investigation_id=OuterRef("investigation_id"),
-        step__code="final_report",
-        completed_at__isnull=False,
-    )
-    later_final = ReportVersion.objects.filter(
-        Q(generated_at__gt=OuterRef("generated_at"))
-        | Q(generated_at=OuterRef("generated_at"), pk__gt=OuterRef("pk")),
-        investigation_id=OuterRef("investigation_id"),
-        kind=ReportVersionKind.FINAL,
-    )
-    return as_subject.filter(
-        Q(offered_to_subject_at__isnull=False)
-        | (Q(kind=ReportVersionKind.FINAL) & Exists(final_step_completed) & ~Exists(later_final))
-    )
-
-
 def roles_on(user, report: Report) -> set[str]:
     if not is_verified_staff(user):
         return set()
-    coordinated = _organisation_ids_with_role(user, [Role.COORDINATOR])
-    assigned = _intact_assignments(user)
+    coordinated = organisation_ids_with_role(user, [Role.COORDINATOR])
+    assigned = _assignments(user)
     if not _visible(user, coordinated, assigned).filter(pk=report.pk).exists():
         return set()
     roles = set(assigned.get(report.pk, ()))
@@ -291,7 +230,7 @@ def roles_on(user, report: Report) -> set[str]:
 def allowed_actions(user, report: Report) -> frozenset[Action]:
     actions: set[Action] = set()
     for role in roles_on(user, report):
-        actions |= ACTIONS_BY_CASE_ROLE.get(role, frozenset())
+        actions |= _actions_by_case_role.get(role, frozenset())
     return frozenset(actions)
 
 
@@ -311,92 +250,13 @@ def is_excluded(user, report: Report) -> bool:
 def organisations_user_can_register_for(user) -> QuerySet[Organisation]:
     if not is_verified_staff(user):
         return Organisation.objects.none()
-    return _organisations_with_role(user, REGISTERING_ROLES).filter(is_active=True)
+    return organisations_with_role(user, REGISTERING_ROLES).filter(is_active=True)
 
 
 def can_read_audit_trail(user) -> bool:
-    return is_verified_staff(user) and bool(_intact_roles(user, [Role.AUDITOR]))
+    return is_verified_staff(user) and bool(intact_roles(user, [Role.AUDITOR]))
 
 
 def is_staff_member(user) -> bool:
     """Whether the user has any role that gives a workspace (the staff start page)."""
-    return is_verified_staff(user) and bool(_intact_roles(user) or _intact_assignments(user))
-
-
-def organisations_for_process_evaluation(user) -> QuerySet[Organisation]:
-    """Aggregated evaluation answers: coordinators for their organisation, the government-wide
-    coordinator for every organisation under BZK coordination. Never single answers."""
-    if not is_verified_staff(user):
-        return Organisation.objects.none()
-    roles = _intact_roles(user, [Role.BZK_COORDINATOR, Role.COORDINATOR])
-    if any(role == Role.BZK_COORDINATOR for _organisation, role in roles):
-        return Organisation.objects.filter(outside_bzk_coordination=False)
-    return Organisation.objects.filter(pk__in={organisation for organisation, _role in roles})
-
-
-def organisations_for_adviser_register(user) -> QuerySet[Organisation]:
-    """The register of confidential advisers (issue 5 §1): coordinators for their organisation,
-    the government-wide coordinator for every organisation."""
-    if not is_verified_staff(user):
-        return Organisation.objects.none()
-    roles = _intact_roles(user, [Role.BZK_COORDINATOR, Role.COORDINATOR])
-    if any(role == Role.BZK_COORDINATOR for _organisation, role in roles):
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in={organisation for organisation, _role in roles})
-
-
-def organisations_for_protocol(user) -> QuerySet[Organisation]:
-    """The investigation protocol (issue 4 §1): the integrity coordinators of an organisation
-    manage its own steps on top of the BIPO baseline."""
-    if not is_verified_staff(user):
-        return Organisation.objects.none()
-    return _organisations_with_role(user, [Role.COORDINATOR])
-
-
-def adviser_of(user):
-    """The user's ConfidentialAdviser record, or None (issue 5)."""
-    from integriteit.advisers.models import ConfidentialAdviser
-
-    if not is_verified_staff(user):
-        return None
-    return ConfidentialAdviser.objects.filter(user=user).first()
-
-
-def log_entries_of(user) -> QuerySet:
-    """The conversation log entries the user may read: only the ones they wrote as a
-    confidential adviser (issue 5 §3). No other role, not the coordinator, the competent
-    authority, an administrator or an auditor, reads a single entry; they see aggregates."""
-    from integriteit.advisers.models import ConversationLogEntry
-
-    if not is_verified_staff(user):
-        return ConversationLogEntry.objects.none()
-    return ConversationLogEntry.objects.filter(adviser__user=user)
-
-
-def annual_report_organisations_to_edit(user) -> QuerySet[Organisation]:
-    """The advisers' annual report (issue 5 §5): the confidential advisers of an organisation
-    (role or register) create it and write its recommendations."""
-    if not is_verified_staff(user):
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        Q(pk__in=_organisation_ids_with_role(user, [Role.CONFIDENTIAL_ADVISER]))
-        | Q(confidential_advisers__user=user, confidential_advisers__is_active=True)
-    ).distinct()
-
-
-def annual_report_organisations_to_respond(user) -> QuerySet[Organisation]:
-    """The competent authority reads the annual report and responds to it."""
-    if not is_verified_staff(user):
-        return Organisation.objects.none()
-    return _organisations_with_role(user, [Role.COMPETENT_AUTHORITY])
-
-
-def annual_report_organisations_visible_to(user) -> QuerySet[Organisation]:
-    """Who sees an organisation's annual report (aggregates with suppression, never an entry):
-    its advisers, its competent authority and its integrity coordinators."""
-    if not is_verified_staff(user):
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        Q(pk__in=annual_report_organisations_to_edit(user).values("pk"))
-        | Q(pk__in=_organisation_ids_with_role(user, [Role.COMPETENT_AUTHORITY, Role.COORDINATOR]))
-    )
+    return is_verified_staff(user) and bool(intact_roles(user) or _assignments(user))

@@ -10,6 +10,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import navigation
         from .sessions import stamp_login
 
         user_logged_in.connect(stamp_login, dispatch_uid="integriteit.accounts.stamp_login")
+        navigation.register()

@@ -8,15 +8,18 @@ class AdvisersConfig(AppConfig):
     verbose_name = _("Confidential advisers (vertrouwenspersonen)")
 
     def ready(self) -> None:
+        from integriteit.accounts.demo import register_demo_loader
         from integriteit.crypto.holders import register_key_holder
         from integriteit.reports.signals import report_registered
 
-        from . import annual
+        from . import annual, demo, navigation
         from .log import on_report_registered, owner_of
         from .models import AnnualReport, ConversationLogEntry, InterimSignal
 
         register_key_holder(ConversationLogEntry, owner_of)
         register_key_holder(AnnualReport, annual.owner_of_report)
         register_key_holder(InterimSignal, annual.owner_of_signal)
+        navigation.register()
+        register_demo_loader(demo.load_advisers)
 
         report_registered.connect(on_report_registered, dispatch_uid="advisers-log-on-behalf")

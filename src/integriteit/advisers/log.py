@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from integriteit.access.rules import adviser_of, log_entries_of
 from integriteit.audit.services import Actor, record
 from integriteit.crypto.envelope import Sealer, WrappedKey
 from integriteit.organisations.models import Organisation, Unit
 from integriteit.ui.integrity import for_display, unreadable_note
 
+from .access import adviser_of, log_entries_of
 from .constants import Referral
 from .models import ConversationLogEntry
 

@@ -14,11 +14,13 @@ class AuditConfig(AppConfig):
 
         from integriteit.crypto.keycheck import register_key_witness
 
+        from . import navigation
         from .admin_log import record_admin_change
         from .models import AuditEntry
         from .services import newest_entries_fit
 
         register_key_witness("audit_key", AuditEntry, newest_entries_fit)
+        navigation.register()
         # Every change made through the admin enters the audit chain (admin_log.py).
         post_save.connect(record_admin_change, sender=LogEntry, dispatch_uid="audit-admin-log")
         # Django logs a bulk delete with bulk_create, which sends no signal: objects are deleted

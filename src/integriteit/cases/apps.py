@@ -12,11 +12,14 @@ class CasesConfig(AppConfig):
         from integriteit.crypto.holders import register_key_holder
         from integriteit.reports.signals import report_received
 
+        from . import access, navigation
         from .mailbox import register_panels
         from .models import DeclaredConflict
         from .routing import route_when_no_coordinator
 
         register_panels()
+        access.register()  # the case roles' table and case assignments (ADR 0002)
+        navigation.register()
         # A declared conflict belongs to no case: it has its own data key (ADR 0013).
         register_key_holder(DeclaredConflict, lambda conflict: f"declaredconflict:{conflict.pk}")
         report_received.connect(route_when_no_coordinator, dispatch_uid="cases-routing")

@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext as _
 
-from integriteit.access.rules import organisations_for_process_evaluation
+from integriteit.cases.access import organisations_for_process_evaluation
 from integriteit.figures.charts import Bar, BarChart, bar_chart
 from integriteit.figures.suppression import Cell, group_shown, min_cell
 from integriteit.figures.tables import build_table, exported

@@ -19,12 +19,13 @@ class InvestigationsConfig(AppConfig):
         from integriteit.cases import reminders as case_reminders
         from integriteit.cases import retention, workflow
 
-        from . import reminders
+        from . import navigation, reminders
         from .services import open_investigation_gaps, remove_personal_data
 
         # An open investigation protocol keeps the case in the phase "Investigation".
         workflow.add_precondition("complete_investigation", open_investigation_gaps)
         retention.register_remover(remove_personal_data)
+        navigation.register()
         # Time limits of investigation steps are reminded with the case reminders (issue 4 §6).
         case_reminders.register(reminders.send_due_reminders)
         # Commissioning and the list of investigations, on the case page between the subjects

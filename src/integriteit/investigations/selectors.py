@@ -19,6 +19,7 @@ from integriteit.reports.models import Report
 from integriteit.reports.sealing import sealer_for
 from integriteit.reports.selectors import report_for
 
+from . import access
 from .constants import ReportVersionKind, StepRole, StepState
 from .models import (
     Interview,
@@ -99,16 +100,6 @@ def investigator_refusals(report: Report, person: User) -> list[str]:
     return [str(code.label) for code in codes if code != AssignmentRefusal.ALREADY_ASSIGNED]
 
 
-def workload_organisations(user: User):
-    """Organisations whose investigators the user oversees: as coordinator or competent
-    authority of the organisation."""
-    return Organisation.objects.filter(
-        pk__in=RoleAssignment.objects.filter(
-            user=user, role__in=[Role.COORDINATOR, Role.COMPETENT_AUTHORITY]
-        ).values("organisation")
-    ).order_by("name")
-
-
 def profile_of(person: User) -> InvestigatorProfile | None:
     return InvestigatorProfile.objects.filter(user=person).first()
 
@@ -116,7 +107,7 @@ def profile_of(person: User) -> InvestigatorProfile | None:
 def oversees_investigator(user: User, person: User) -> bool:
     """Whether `person` is an investigator of an organisation whose workload `user` oversees."""
     return RoleAssignment.objects.filter(
-        user=person, role=Role.INVESTIGATOR, organisation__in=workload_organisations(user)
+        user=person, role=Role.INVESTIGATOR, organisation__in=access.workload_organisations(user)
     ).exists()
 
 

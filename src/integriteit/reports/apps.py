@@ -11,9 +11,11 @@ class ReportsConfig(AppConfig):
         from integriteit.crypto.holders import register_key_holder
         from integriteit.crypto.keycheck import register_key_witness
 
+        from . import navigation
         from .models import Report, ReportExclusion
         from .sealing import owner_of
         from .selectors import exclusion_key_fits
 
         register_key_holder(Report, owner_of)
+        navigation.register()
         register_key_witness("exclusion_key", ReportExclusion, exclusion_key_fits)

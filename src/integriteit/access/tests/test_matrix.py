@@ -18,6 +18,7 @@ from integriteit.accounts.demo import PEOPLE
 from integriteit.accounts.models import RoleAssignment
 from integriteit.audit.models import AuditEntry
 from integriteit.cases import services as case_services
+from integriteit.cases.access import HANDLING
 from integriteit.organisations.models import Organisation
 from integriteit.reports import services
 from integriteit.reports.constants import Phase
@@ -284,7 +285,7 @@ def test_rules_per_role(people, reports, username):
     for slug in ORGANISATIONS:
         # The organisation's coordinator handles the case; the decision and measures belong to
         # the competent authority (seed 002), so a coordinator never holds those two.
-        expected_actions = rules.HANDLING if (username, slug) in ALLOWED else frozenset()
+        expected_actions = HANDLING if (username, slug) in ALLOWED else frozenset()
         assert rules.allowed_actions(user, reports[slug]) == expected_actions, slug
         assert Action.DECIDE not in expected_actions and Action.MEASURE not in expected_actions
         for action in Action:

@@ -22,6 +22,7 @@ from integriteit.accounts.constants import Role
 from integriteit.accounts.demo import load_demo
 from integriteit.accounts.models import RoleAssignment
 from integriteit.audit.models import AuditEntry
+from integriteit.cases import access as case_access
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.models import CaseAssignment
@@ -178,7 +179,7 @@ def test_inserted_coordinator_role_gives_nothing(people, staff_client, bzk):
     verified(outsider)
     assert not rules.reports_visible_to(outsider).exists()
     assert not rules.organisations_user_can_register_for(outsider).filter(pk=bzk.pk).exists()
-    assert not rules.organisations_for_process_evaluation(outsider).exists()
+    assert not case_access.organisations_for_process_evaluation(outsider).exists()
     assert alerts("role_assignment") >= 1
 
 

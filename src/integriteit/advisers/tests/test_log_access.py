@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from integriteit.access.rules import log_entries_of
 from integriteit.advisers import log as services
+from integriteit.advisers.access import log_entries_of
 from integriteit.advisers.constants import AdviserKind, AdviserThemes, ConversationTheme
 from integriteit.advisers.models import ConfidentialAdviser, ConversationLogEntry
 from integriteit.organisations.models import Organisation

@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from integriteit.access import rules
 from integriteit.accounts.decorators import staff_required
 from integriteit.figures import exports
 from integriteit.ui.ids import primary_key
 
-from .. import annual
+from .. import access, annual
 from ..annual_forms import ActionForm, CreateReportForm, SignalForm, TextForm
 from ..models import AnnualReport, FollowUpAction, InterimSignal, Recommendation
 
@@ -27,20 +26,20 @@ def _visible_report(user, pk: int) -> AnnualReport:
     return get_object_or_404(
         AnnualReport.objects.select_related("organisation"),
         pk=pk,
-        organisation__in=rules.annual_report_organisations_visible_to(user),
+        organisation__in=access.annual_report_organisations_visible_to(user),
     )
 
 
 def _can_edit(user, report: AnnualReport) -> bool:
     return (
-        rules.annual_report_organisations_to_edit(user).filter(pk=report.organisation_id).exists()
+        access.annual_report_organisations_to_edit(user).filter(pk=report.organisation_id).exists()
     )
 
 
 def _can_respond(user, report: AnnualReport) -> bool:
     return (
         report.sent_to_authority_at is not None
-        and rules.annual_report_organisations_to_respond(user)
+        and access.annual_report_organisations_to_respond(user)
         .filter(pk=report.organisation_id)
         .exists()
     )
@@ -48,8 +47,8 @@ def _can_respond(user, report: AnnualReport) -> bool:
 
 @staff_required
 def annual_list(request):
-    visible = rules.annual_report_organisations_visible_to(request.user)
-    editable = rules.annual_report_organisations_to_edit(request.user)
+    visible = access.annual_report_organisations_visible_to(request.user)
+    editable = access.annual_report_organisations_to_edit(request.user)
     if not visible.exists():
         raise Http404
     form = CreateReportForm(request.POST or None, organisations=editable)
@@ -120,7 +119,7 @@ def _recommendation_to_respond(user, pk: int) -> Recommendation:
     recommendation = get_object_or_404(
         Recommendation.objects.select_related("annual_report"),
         pk=pk,
-        annual_report__organisation__in=rules.annual_report_organisations_visible_to(user),
+        annual_report__organisation__in=access.annual_report_organisations_visible_to(user),
     )
     if not _can_respond(user, recommendation.annual_report):
         raise Http404
@@ -183,9 +182,9 @@ def annual_pdf(request, pk: int):
 @staff_required
 def signals(request):
     """Interim signals: advisers raise them at any time, the competent authority answers."""
-    visible = rules.annual_report_organisations_visible_to(request.user)
-    editable = rules.annual_report_organisations_to_edit(request.user)
-    answering = rules.annual_report_organisations_to_respond(request.user)
+    visible = access.annual_report_organisations_visible_to(request.user)
+    editable = access.annual_report_organisations_to_edit(request.user)
+    answering = access.annual_report_organisations_to_respond(request.user)
     if not visible.exists():
         raise Http404
     form = SignalForm(request.POST or None, organisations=editable)

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from integriteit.access.rules import adviser_of, log_entries_of
 from integriteit.accounts.decorators import staff_required
 from integriteit.organisations.models import Organisation
 from integriteit.reports.constants import Channel
 
 from .. import log as services
+from ..access import adviser_of, log_entries_of
 from ..log_forms import ConversationLogForm, LogFilterForm
 
 PAGE_SIZE = 25

@@ -6,9 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from integriteit.access.rules import organisations_for_adviser_register
 from integriteit.accounts.decorators import staff_required
 
+from ..access import organisations_for_adviser_register
 from ..register import register_for
 
 

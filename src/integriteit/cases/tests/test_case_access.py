@@ -13,11 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from integriteit.access import rules
-from integriteit.access.rules import ACTIONS_BY_CASE_ROLE, Action
+from integriteit.access.rules import Action
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
 from integriteit.audit.models import AuditEntry
 from integriteit.cases import services
+from integriteit.cases.access import ACTIONS_BY_CASE_ROLE
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.models import CaseAssignment
 from integriteit.organisations.models import Organisation

@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 
-from integriteit.access.rules import interviews_visible_to, report_versions_visible_to
 from integriteit.audit.models import AuditEntry
 from integriteit.cases import retention, services
 from integriteit.cases.constants import CaseRole, HearingForm, ReferralTarget
@@ -20,6 +19,7 @@ from integriteit.crypto.references import tag_for
 from integriteit.crypto.tokens import person_tag
 from integriteit.investigations import selectors as investigation_selectors
 from integriteit.investigations import services as investigation_services
+from integriteit.investigations.access import interviews_visible_to, report_versions_visible_to
 from integriteit.investigations.models import Interview
 from integriteit.investigations.tests.portal_case import PortalCase, fake_render  # noqa: F401
 from integriteit.reports.constants import Phase

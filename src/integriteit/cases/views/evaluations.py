@@ -4,10 +4,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integriteit.access.rules import organisations_for_process_evaluation
 from integriteit.accounts.decorators import staff_required
 from integriteit.figures import exports
 
+from ..access import organisations_for_process_evaluation
 from ..evaluations import figures_for
 
 

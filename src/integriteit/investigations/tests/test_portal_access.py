@@ -10,7 +10,7 @@ from django.utils import translation
 from integriteit.access import rules
 from integriteit.access.rules import Action
 from integriteit.cases.tests.flow import verified
-from integriteit.investigations import services
+from integriteit.investigations import access, services
 
 from .portal_case import (
     DESCRIPTION,
@@ -93,29 +93,29 @@ def _state(case) -> list:
 def test_access_functions(case):
     subject, witness = case.subject_person, case.witness
     other = verified(case.people["manager"])
-    assert list(rules.interviews_visible_to(subject)) == [case.interview(case.subject_interview)]
-    assert list(rules.interviews_visible_to(witness)) == [case.interview(case.witness_interview)]
-    assert not rules.interviews_visible_to(other).exists()
-    assert not rules.interviews_visible_to(case.investigator).exists()
+    assert list(access.interviews_visible_to(subject)) == [case.interview(case.subject_interview)]
+    assert list(access.interviews_visible_to(witness)) == [case.interview(case.witness_interview)]
+    assert not access.interviews_visible_to(other).exists()
+    assert not access.interviews_visible_to(case.investigator).exists()
     # The second factor comes first.
     unverified = type(subject).objects.get(pk=subject.pk)
     unverified.is_verified = lambda: False
-    assert not rules.interviews_visible_to(unverified).exists()
+    assert not access.interviews_visible_to(unverified).exists()
 
     case.to_draft()
-    assert not rules.report_versions_visible_to(subject).exists()  # not offered yet
+    assert not access.report_versions_visible_to(subject).exists()  # not offered yet
     draft = case.offer_draft()
-    assert list(rules.report_versions_visible_to(subject)) == [draft]
+    assert list(access.report_versions_visible_to(subject)) == [draft]
     for person in (witness, other, case.investigator):
-        assert not rules.report_versions_visible_to(person).exists()
+        assert not access.report_versions_visible_to(person).exists()
     services.respond_to_draft(subject, draft, "Reactie.")
     final = case.to_final()
-    assert list(rules.report_versions_visible_to(subject).order_by("generated_at")) == [
+    assert list(access.report_versions_visible_to(subject).order_by("generated_at")) == [
         draft,
         final,
     ]
-    assert not rules.report_versions_visible_to(witness).exists()
-    assert not rules.report_versions_visible_to(unverified).exists()
+    assert not access.report_versions_visible_to(witness).exists()
+    assert not access.report_versions_visible_to(unverified).exists()
 
     # None of this opens the case: the subject stays excluded, the witness has no role.
     for person in (subject, witness, other):
@@ -178,7 +178,8 @@ def test_another_employee_sees_nothing(case, staff_client):
         client = staff_client(case.people[username])
         response = client.get(reverse("investigations:portal"))
         assert response.status_code == 200
-        assert not response.context["has_investigation_portal"]
+        shown = {entry.url_name for entry in response.context["navigation"]}
+        assert "investigations:portal" not in shown
         page = response.content.decode()
         assert "There is nothing here for you" in page
         assert SUBJECT_INVITATION not in page and WITNESS_INVITATION not in page

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from integriteit.access.rules import interviews_visible_to, report_versions_visible_to
 from integriteit.accounts.decorators import staff_required
 from integriteit.reports.forms import MESSAGE_MAX, StyledFormMixin, textarea
 
 from .. import selectors, services
+from ..access import interviews_visible_to, report_versions_visible_to
 from ..constants import IntervieweeRole, ReportVersionKind
 from ..models import Interview, Investigation, ReportVersion
 

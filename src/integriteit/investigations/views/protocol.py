@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from integriteit.access.rules import organisations_for_protocol
 from integriteit.accounts.decorators import staff_required
 from integriteit.accounts.models import User
 from integriteit.organisations.models import Organisation
 
 from .. import selectors, services
+from ..access import organisations_for_protocol
 from ..constants import StepRole
 from ..models import Protocol
 

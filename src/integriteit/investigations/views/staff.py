@@ -24,7 +24,7 @@ from integriteit.reports.selectors import report_for
 from integriteit.reports.services import record_read
 from integriteit.ui.submission import handle_form, show_refusal
 
-from .. import panels, selectors, services, staff_forms
+from .. import access, panels, selectors, services, staff_forms
 from ..constants import IntervieweeRole, ReportVersionKind, StepRole
 from ..models import Investigation
 
@@ -291,7 +291,7 @@ def offer_draft(request, investigation_id):
 
 
 def _workload_page(request, bound: dict | None = None):
-    organisations = selectors.workload_organisations(request.user)
+    organisations = access.workload_organisations(request.user)
     groups = [
         (organisation, panels.workload(organisation, bound)) for organisation in organisations
     ]
@@ -300,7 +300,7 @@ def _workload_page(request, bound: dict | None = None):
 
 @staff_required
 def investigators(request):
-    if not selectors.workload_organisations(request.user).exists():
+    if not access.workload_organisations(request.user).exists():
         raise Http404
     return _workload_page(request)
 

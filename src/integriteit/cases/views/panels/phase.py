@@ -172,12 +172,12 @@ def _step_todos(page: PanelInput, steps: list[StepRow], now) -> list[Todo]:
     for step in steps:
         if not step.mine:
             continue
-        deadline = None
+        due = None
         if step.name == "acknowledge":
-            deadline = deadline("acknowledgement", report.acknowledgement_due, None, now)
+            due = deadline("acknowledgement", report.acknowledgement_due, None, now)
         elif step.name == "give_final_feedback" and report.feedback_due:
-            deadline = deadline("final_feedback", report.feedback_due, None, now)
-        items.append(Todo(str(step.label), step.anchor, deadline, step.refusals, is_step=True))
+            due = deadline("final_feedback", report.feedback_due, None, now)
+        items.append(Todo(str(step.label), step.anchor, due, step.refusals, is_step=True))
     return items
 
 

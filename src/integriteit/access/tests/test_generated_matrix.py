@@ -1,0 +1,467 @@
+"""Role × view × object, generated from the URLconf (issue 9; SECURITY.md "Tests that prove it").
+
+Every URL pattern that takes an object id is requested by every demo person (among them the
+named subject, the line above them and the people of another organisation) and with a
+tampered id. Whether it may open comes from the rules the view asks (access.rules and the apps'
+access rules registered with it): allowed gives anything but 404, denied gives 404 (never 403,
+ADR 0002). `test_every_pattern_with_an_object_is_covered` fails for a new view without a line
+here.
+
+test_matrix.py checks the effects of the main case actions in detail; this file checks the gate
+of every view.
+"""
+
+import datetime
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+import pytest
+import weasyprint
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from integriteit.access.rules import Action, can
+from integriteit.accounts.constants import Role
+from integriteit.accounts.demo import PEOPLE
+from integriteit.accounts.models import RoleAssignment
+from integriteit.advisers import access as adviser_access
+from integriteit.advisers import annual, rooms
+from integriteit.advisers import log as adviser_log
+from integriteit.advisers.constants import ConversationTheme
+from integriteit.advisers.models import ConfidentialAdviser, ConversationRoom
+from integriteit.cases import services as case_services
+from integriteit.cases.constants import AftercareAudience
+from integriteit.cases.models import CaseAssignment
+from integriteit.cases.tests.flow import verified
+from integriteit.investigations import access as investigation_access
+from integriteit.investigations import panels
+from integriteit.investigations import services as investigation_services
+from integriteit.investigations.constants import StepRole
+from integriteit.investigations.tests.portal_case import PortalCase
+from integriteit.organisations.models import Organisation
+from integriteit.reports.attachments import clean
+from integriteit.testing import make_report
+
+from .urlconf import patterns
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def quick_pdf(monkeypatch):
+    """What is tested is the gate before a document, not its typesetting (tested where the
+    documents are made): an empty PDF instead of WeasyPrint's seconds per document."""
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda self, *args, **kwargs: b"%PDF-1.7")
+
+
+USERNAMES = [person.username for person in PEOPLE]
+FILE = ("bewijs.txt", b"inhoud van het bewijs")
+TAMPERED_INT = 987654321
+TAMPERED_UUID = uuid.UUID("00000000-0000-4000-8000-000000000009")
+
+# Patterns with a parameter that is no object behind need to know, with why.
+NOT_AN_OBJECT = {
+    "reports:report": "the public report form of an organisation (its slug)",
+    "advisers:finder_organisation": "the public list of an organisation's advisers (its slug)",
+    "accounts:set_password": "a one-time token, checked by Django's token generator",
+    "reports:mailbox_attachment": "the reporter's mailbox: the session of the receipt code, "
+    "reports/tests/test_mailbox*.py",
+}
+
+
+class Scenario:
+    """One case in the phase "Investigation" with every kind of object a view takes, made with
+    the real services, built as far as a pattern needs it."""
+
+    def __init__(self, people):
+        self.people = people
+
+    @cached_property
+    def case(self) -> PortalCase:
+        return PortalCase(self.people)
+
+    @property
+    def report(self):
+        return self.case.report
+
+    @property
+    def investigation(self):
+        return self.case.investigation
+
+    @cached_property
+    def attachment_report(self):
+        report, _code = make_report("bzk", files=(FILE,))
+        return report
+
+    @cached_property
+    def aftercare(self):
+        return case_services.plan_aftercare(
+            self.case.flow.coordinator,
+            self.report,
+            audience=AftercareAudience.REPORTER,
+            description="Nagesprek met de melder.",
+            due_on=timezone.localdate() + datetime.timedelta(days=14),
+        )
+
+    @cached_property
+    def signal(self):
+        return case_services.record_disadvantage(
+            self.case.flow.coordinator, self.report, "Overgeplaatst na de melding."
+        )
+
+    @cached_property
+    def order_measure(self):
+        return case_services.impose_order_measure(
+            self.case.authority,
+            self.report,
+            self.case.subject,
+            kind="suspension",
+            reason="In het belang van het onderzoek.",
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + datetime.timedelta(days=30),
+        )
+
+    @cached_property
+    def conflict(self):
+        declarer = verified(self.people["investigator"])
+        return case_services.declare_conflict(declarer, self.people["employee"])
+
+    @cached_property
+    def draft(self):
+        return self.case.to_draft()
+
+    @cached_property
+    def offered_draft(self):
+        self.draft  # noqa: B018 - the subject responds to the draft once it is offered
+        return self.case.offer_draft()
+
+    @cached_property
+    def document(self):
+        return investigation_services.upload_document(
+            self.case.investigator,
+            self.investigation,
+            "interviews",
+            "record_attachment",
+            clean("verslag-bijlage.txt", b"Aantekeningen bij het gesprek."),
+        )
+
+    @cached_property
+    def adviser(self) -> ConfidentialAdviser:
+        bzk = Organisation.objects.get(slug="bzk")
+        adviser = ConfidentialAdviser.objects.get(user=self.people["adviser"])
+        adviser.organisations_served.add(bzk)
+        return adviser
+
+    @cached_property
+    def log_entry(self):
+        return adviser_log.record_conversation(
+            verified(self.people["adviser"]),
+            adviser_log.LogInput(
+                held_on=timezone.localdate() - datetime.timedelta(days=1),
+                theme=ConversationTheme.BULLYING,
+                organisation=Organisation.objects.get(slug="bzk"),
+                conversations=1,
+                referrals=[],
+                notes="",
+            ),
+        )
+
+    @cached_property
+    def annual_report(self):
+        return annual.create_report(
+            Organisation.objects.get(slug="bzk"), 2025, verified(self.people["adviser"])
+        )
+
+    @cached_property
+    def recommendation(self):
+        recommendation = annual.add_recommendation(self.annual_report, "Meer uren.")
+        annual.send_to_authority(self.annual_report)  # the authority responds after this
+        return recommendation
+
+    @cached_property
+    def follow_up(self):
+        return annual.add_action(
+            self.recommendation, "Uren uitbreiden.", "Directie", timezone.localdate()
+        )
+
+    @cached_property
+    def booking(self):
+        self.adviser  # noqa: B018 - serves BZK, so may book its room
+        room = ConversationRoom.objects.create(
+            organisation=Organisation.objects.get(slug="bzk"), location="Den Haag", name="4.12"
+        )
+        starts = timezone.now() + datetime.timedelta(days=2)
+        return rooms.book(
+            verified(self.people["adviser"]), room, starts, starts + datetime.timedelta(hours=1)
+        )
+
+
+Rule = Callable[[object, Scenario], bool]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """How to reach a pattern's object and who may pass."""
+
+    kwargs: Callable[[Scenario], dict]
+    may: Rule
+    method: str = "post"
+    tampered: str = ""  # the parameter a tampered id replaces
+
+
+def _on_case(action: Action, method: str = "post", **extra: Callable[[Scenario], object]) -> Gate:
+    return Gate(
+        lambda s: {"report_id": s.report.pk, **{key: get(s) for key, get in extra.items()}},
+        lambda user, s: can(user, action, s.report),
+        method,
+        "report_id",
+    )
+
+
+def _acts(role: str) -> Rule:
+    return lambda user, s: (
+        panels.may_view(user, s.investigation)
+        and (investigation_services.acts_as(user, s.investigation, role))
+    )
+
+
+def _on_investigation(may: Rule, method: str = "post", **extra) -> Gate:
+    def kwargs(s: Scenario) -> dict:
+        return {"investigation_id": s.case.pk, **{key: get(s) for key, get in extra.items()}}
+
+    return Gate(kwargs, may, method, "investigation_id")
+
+
+def _may_view_investigation(user, s: Scenario) -> bool:
+    return can(user, Action.VIEW, s.report) and panels.may_view(user, s.investigation)
+
+
+def _annual(rule) -> Rule:
+    return lambda user, s: rule(user).filter(pk=s.annual_report.organisation_id).exists()
+
+
+def _annual_gate(rule, method: str = "get", pk=lambda s: s.annual_report.pk) -> Gate:
+    return Gate(lambda s: {"pk": pk(s)}, _annual(rule), method, "pk")
+
+
+def _own_log_entry(method: str) -> Gate:
+    return Gate(
+        lambda s: {"entry_id": s.log_entry.pk},
+        lambda user, s: adviser_access.log_entries_of(user).filter(pk=s.log_entry.pk).exists(),
+        method,
+        "entry_id",
+    )
+
+
+GATES: dict[str, Gate] = {
+    "cases:detail": _on_case(Action.VIEW, "get"),
+    "cases:acknowledge": _on_case(Action.ACKNOWLEDGE),
+    "cases:message": _on_case(Action.MESSAGE),
+    "cases:step": _on_case(Action.CLOSE, name=lambda s: "close"),
+    "cases:reopen": _on_case(Action.REOPEN),
+    "cases:attachment": Gate(
+        lambda s: {
+            "report_id": s.attachment_report.pk,
+            "attachment_id": s.attachment_report.attachments.get().pk,
+        },
+        lambda user, s: can(user, Action.DOWNLOAD, s.attachment_report),
+        "get",
+        "attachment_id",
+    ),
+    "cases:set_unit": _on_case(Action.CLASSIFY),
+    "cases:assign": _on_case(Action.ASSIGN, role=lambda s: "process_guide"),
+    "cases:end_assignment": _on_case(
+        Action.ASSIGN,
+        assignment_id=lambda s: CaseAssignment.objects.filter(report=s.report).first().pk,
+    ),
+    "cases:assess": _on_case(Action.ASSESS),
+    "cases:check_conflict": _on_case(Action.ASSESS),
+    "cases:decide_follow_up": _on_case(Action.DECIDE_FOLLOW_UP),
+    "cases:record_outcome": _on_case(Action.RECORD_OUTCOME),
+    "cases:record_subject": _on_case(Action.RECORD_SUBJECT),
+    "cases:subject_informed": _on_case(
+        Action.RECORD_SUBJECT, subject_id=lambda s: s.case.subject.pk
+    ),
+    "cases:interim_feedback": _on_case(Action.FEEDBACK),
+    "cases:final_feedback": _on_case(Action.FEEDBACK),
+    "cases:plan_aftercare": _on_case(Action.AFTERCARE),
+    "cases:finish_aftercare": _on_case(Action.AFTERCARE, action_id=lambda s: s.aftercare.pk),
+    "cases:cancel_aftercare": _on_case(Action.AFTERCARE, action_id=lambda s: s.aftercare.pk),
+    "cases:complete_aftercare": _on_case(Action.AFTERCARE),
+    "cases:record_disadvantage": _on_case(Action.SIGNAL),
+    "cases:handle_disadvantage": _on_case(Action.SIGNAL, signal_id=lambda s: s.signal.pk),
+    "cases:record_decision": _on_case(Action.DECIDE),
+    "cases:record_hearing": _on_case(Action.MEASURE),
+    "cases:impose_measure": _on_case(Action.MEASURE),
+    "cases:impose_order_measure": _on_case(Action.MEASURE),
+    "cases:lift_order_measure": _on_case(Action.MEASURE, measure_id=lambda s: s.order_measure.pk),
+    "cases:withdraw_conflict": Gate(
+        lambda s: {"conflict_id": s.conflict.pk},
+        lambda user, s: user.pk == s.conflict.user_id,
+        "post",
+        "conflict_id",
+    ),
+    "investigations:commission": _on_case(Action.DECIDE),
+    "investigations:detail": _on_investigation(_may_view_investigation, "get"),
+    "investigations:save_values": _on_investigation(
+        _acts(StepRole.INVESTIGATOR), code=lambda s: "interviews"
+    ),
+    "investigations:upload": _on_investigation(
+        _acts(StepRole.INVESTIGATOR), code=lambda s: "interviews"
+    ),
+    "investigations:complete": _on_investigation(
+        _acts(StepRole.INVESTIGATOR), code=lambda s: "interviews"
+    ),
+    "investigations:request_deviation": _on_investigation(
+        _acts(StepRole.INVESTIGATOR), code=lambda s: "interviews"
+    ),
+    "investigations:approve_deviation": _on_investigation(
+        _acts(StepRole.COMPETENT_AUTHORITY), code=lambda s: "interviews"
+    ),
+    "investigations:plan_interview": _on_investigation(
+        _acts(StepRole.INVESTIGATOR), role=lambda s: "witness"
+    ),
+    "investigations:record_interview": _on_investigation(
+        _acts(StepRole.INVESTIGATOR), interview_id=lambda s: s.case.witness_interview.pk
+    ),
+    "investigations:generate_report": _on_investigation(
+        _acts(StepRole.INVESTIGATOR), kind=lambda s: "draft"
+    ),
+    "investigations:offer_draft": _on_investigation(_acts(StepRole.INVESTIGATOR)),
+    "investigations:document": _on_investigation(
+        _may_view_investigation, "get", document_id=lambda s: s.document.pk
+    ),
+    "investigations:report_pdf": _on_investigation(
+        _may_view_investigation, "get", version_id=lambda s: s.draft.pk
+    ),
+    "investigations:report_docx": _on_investigation(
+        _may_view_investigation, "get", version_id=lambda s: s.draft.pk
+    ),
+    "investigations:investigator_profile": Gate(
+        lambda s: {"user_id": s.case.investigator.pk},
+        lambda user, s: RoleAssignment.objects.filter(
+            user=s.case.investigator,
+            role=Role.INVESTIGATOR,
+            organisation__in=investigation_access.workload_organisations(user),
+        ).exists(),
+        "post",
+        "user_id",
+    ),
+    "investigations:portal_approve_record": Gate(
+        lambda s: {"interview_id": s.case.witness_interview.pk},
+        lambda user, s: (
+            investigation_access.interviews_visible_to(user)
+            .filter(pk=s.case.witness_interview.pk)
+            .exists()
+        ),
+        "post",
+        "interview_id",
+    ),
+    "investigations:portal_comment_record": Gate(
+        lambda s: {"interview_id": s.case.witness_interview.pk},
+        lambda user, s: (
+            investigation_access.interviews_visible_to(user)
+            .filter(pk=s.case.witness_interview.pk)
+            .exists()
+        ),
+        "post",
+        "interview_id",
+    ),
+    "investigations:portal_respond": Gate(
+        lambda s: {"version_id": s.offered_draft.pk},
+        lambda user, s: (
+            investigation_access.report_versions_visible_to(user)
+            .filter(pk=s.offered_draft.pk)
+            .exists()
+        ),
+        "post",
+        "version_id",
+    ),
+    "advisers:log_edit": _own_log_entry("get"),
+    "advisers:log_delete": _own_log_entry("post"),
+    "advisers:log_on_behalf": _own_log_entry("get"),
+    "advisers:cancel_booking": Gate(
+        lambda s: {"booking_id": s.booking.pk},
+        lambda user, s: user.pk == s.booking.adviser.user_id,
+        "post",
+        "booking_id",
+    ),
+    "advisers:annual_detail": _annual_gate(adviser_access.annual_report_organisations_visible_to),
+    "advisers:annual_csv": _annual_gate(adviser_access.annual_report_organisations_visible_to),
+    "advisers:annual_pdf": _annual_gate(adviser_access.annual_report_organisations_visible_to),
+    "advisers:annual_recommend": _annual_gate(
+        adviser_access.annual_report_organisations_to_edit, "post"
+    ),
+    "advisers:annual_send": _annual_gate(
+        adviser_access.annual_report_organisations_to_edit, "post"
+    ),
+    "advisers:recommendation_respond": _annual_gate(
+        adviser_access.annual_report_organisations_to_respond,
+        "post",
+        pk=lambda s: s.recommendation.pk,
+    ),
+    "advisers:action_add": _annual_gate(
+        adviser_access.annual_report_organisations_to_respond,
+        "post",
+        pk=lambda s: s.recommendation.pk,
+    ),
+    "advisers:action_done": _annual_gate(
+        adviser_access.annual_report_organisations_to_respond,
+        "post",
+        pk=lambda s: s.follow_up.pk,
+    ),
+}
+
+
+def _object_patterns():
+    return {
+        pattern.name: pattern
+        for pattern in patterns()
+        if pattern.parameters and not pattern.name.startswith("admin:")
+    }
+
+
+def test_every_pattern_with_an_object_is_covered():
+    """The Django admin's own pages are governed by is_staff and the second factor (ADR 0002);
+    every other pattern with a parameter is gated here or named as no object."""
+    assert set(GATES) | set(NOT_AN_OBJECT) == set(_object_patterns())
+    assert not set(GATES) & set(NOT_AN_OBJECT)
+
+
+def _tampered(pattern, kwargs: dict, name: str) -> dict:
+    converter = pattern.route.split(f":{name}>")[0].rsplit("<", 1)[-1]
+    return {**kwargs, name: TAMPERED_UUID if converter == "uuid" else TAMPERED_INT}
+
+
+@pytest.mark.parametrize("name", sorted(GATES))
+def test_gate(people, staff_client, name):
+    gate, pattern = GATES[name], _object_patterns()[name]
+    scenario = Scenario(people)
+    kwargs = gate.kwargs(scenario)
+    url = reverse(name, kwargs=kwargs)
+    outcomes = {}
+    for username in USERNAMES:
+        user = verified(people[username])
+        allowed = gate.may(user, scenario)
+        # Each person meets the object as it was: what one may do (handle a signal, delete an
+        # entry) is rolled back before the next asks.
+        with transaction.atomic():
+            response = getattr(staff_client(user), gate.method)(url)
+            transaction.set_rollback(True)
+        outcomes[username] = (allowed, response.status_code)
+    wrong = {
+        username: outcome
+        for username, (allowed, status) in outcomes.items()
+        if (status == 404) == allowed or status in (403, 500)
+        for outcome in [(allowed, status)]
+    }
+    assert wrong == {}, "(allowed by the rules, status)"
+    assert any(allowed for allowed, _status in outcomes.values()), "someone may pass"
+    # A tampered id is 404 for someone who may pass with the real one.
+    passer = next(username for username, (allowed, _s) in outcomes.items() if allowed)
+    tampered = reverse(name, kwargs=_tampered(pattern, kwargs, gate.tampered))
+    client = staff_client(verified(people[passer]))
+    assert getattr(client, gate.method)(tampered).status_code == 404

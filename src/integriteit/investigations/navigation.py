@@ -1,0 +1,47 @@
+"""Investigations' entries in the header (ui.navigation, registered from apps.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from integriteit.ui.navigation import Audience, Entry, register_entry
+
+from .access import (
+    interviews_visible_to,
+    organisations_for_protocol,
+    report_versions_visible_to,
+    workload_organisations,
+)
+
+
+def _asked_to_cooperate(user):
+    """An interview, or a report offered to them as the subject (RULES R12)."""
+    return [interviews_visible_to(user), report_versions_visible_to(user)]
+
+
+def register() -> None:
+    register_entry(
+        Entry(
+            "investigations:protocol",
+            _("Investigation protocol"),
+            Audience.STAFF,
+            organisations_for_protocol,
+            order=60,
+        )
+    )
+    register_entry(
+        Entry(
+            "investigations:investigators",
+            _("Investigators and workload"),
+            Audience.STAFF,
+            workload_organisations,
+            order=65,
+        )
+    )
+    register_entry(
+        Entry(
+            "investigations:portal",
+            _("My investigations"),
+            Audience.EVERYONE,
+            _asked_to_cooperate,
+            order=200,
+        )
+    )
