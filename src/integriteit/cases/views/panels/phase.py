@@ -173,7 +173,7 @@ def _step_todos(page: PanelInput, steps: list[StepRow], now) -> list[Todo]:
         if not step.mine:
             continue
         due = None
-        if step.name == "acknowledge":
+        if step.name == "acknowledge" and report.acknowledgement_due:
             due = deadline("acknowledgement", report.acknowledgement_due, None, now)
         elif step.name == "give_final_feedback" and report.feedback_due:
             due = deadline("final_feedback", report.feedback_due, None, now)
