@@ -9,7 +9,9 @@ are suppressed, and complementary cells with them, so that no suppressed figure 
 computed from the totals. Its charts and its CSV, XLSX and PDF come from the same module.
 
 The rest of the module is the report's life: create, recommendations, sending to the competent
-authority (e-mail without contents), responses, follow-up actions and interim signals.
+authority (e-mail without contents), responses, follow-up actions and interim signals. Each of
+those writes is a service: one transaction holding its guard (who may, in which state; the rules
+in `selectors`) and its audit entry.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
@@ -29,12 +32,14 @@ from django.utils.translation import gettext as _
 
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
+from integriteit.audit.services import Actor, record
 from integriteit.crypto.holders import new_row_sealer, row_sealer
 from integriteit.crypto.references import open_field, seal_field
 from integriteit.figures.charts import BarChart, column_chart, row_chart
 from integriteit.figures.suppression import min_cell
 from integriteit.figures.tables import Table, build_table
 
+from . import selectors
 from .constants import ConversationTheme, Referral
 from .models import (
     AnnualReport,
@@ -271,17 +276,6 @@ class SignalView:
     response: str
 
 
-def create_report(organisation, year: int, user) -> AnnualReport:
-    with transaction.atomic():
-        report, created = AnnualReport.objects.get_or_create(
-            organisation=organisation, year=year, defaults={"created_by": user}
-        )
-        if created:
-            new_row_sealer(report)
-            report.save(update_fields=["wrapped_key", "kek_version"])
-    return report
-
-
 def recommendations_of(report: AnnualReport, today: datetime.date | None = None):
     """The report's recommendations with their responses and actions, opened for display."""
     sealer = row_sealer(report)
@@ -308,66 +302,6 @@ def recommendations_of(report: AnnualReport, today: datetime.date | None = None)
     return views
 
 
-@transaction.atomic
-def add_recommendation(report: AnnualReport, text: str) -> Recommendation:
-    recommendation = Recommendation.objects.create(annual_report=report, sealed_text=b"")
-    seal_field(row_sealer(report), recommendation, "sealed_text", text)
-    recommendation.save(update_fields=["sealed_text"])
-    return recommendation
-
-
-def _authority_emails(organisation) -> list[str]:
-    return sorted(
-        {
-            a.user.email
-            for a in RoleAssignment.objects.filter(
-                organisation=organisation, role=Role.COMPETENT_AUTHORITY
-            ).select_related("user")
-            if a.user.email and a.user.is_active
-        }
-    )
-
-
-def send_to_authority(report: AnnualReport) -> None:
-    """Mark as sent and tell the competent authority; the e-mail holds a link, no contents."""
-    report.sent_to_authority_at = timezone.now()
-    report.save(update_fields=["sent_to_authority_at"])
-    link = settings.SITE_URL + reverse("advisers:annual_detail", args=[report.pk])
-    recipients = _authority_emails(report.organisation)
-    if recipients:
-        send_mail(
-            _("The confidential advisers' annual report is ready"),
-            _(
-                "The confidential advisers have sent their annual report %(year)s to you. "
-                "Read it and respond to the recommendations after logging in: %(link)s"
-            )
-            % {"year": report.year, "link": link},
-            None,
-            recipients,
-        )
-
-
-def respond(recommendation: Recommendation, text: str, user) -> None:
-    seal_field(row_sealer(recommendation.annual_report), recommendation, "sealed_response", text)
-    recommendation.responded_by = user
-    recommendation.responded_at = timezone.now()
-    recommendation.save(update_fields=["sealed_response", "responded_by", "responded_at"])
-
-
-@transaction.atomic
-def add_action(
-    recommendation: Recommendation, description: str, owner: str, due_on: datetime.date
-) -> FollowUpAction:
-    action = FollowUpAction.objects.create(
-        recommendation=recommendation, sealed_description=b"", sealed_owner=b"", due_on=due_on
-    )
-    sealer = row_sealer(recommendation.annual_report)
-    seal_field(sealer, action, "sealed_description", description)
-    seal_field(sealer, action, "sealed_owner", owner)
-    action.save(update_fields=["sealed_description", "sealed_owner"])
-    return action
-
-
 def action_state(action: FollowUpAction, today: datetime.date | None = None) -> str:
     today = today or timezone.localdate()
     if action.done_at:
@@ -384,13 +318,144 @@ def open_signal(signal: InterimSignal) -> SignalView:
     )
 
 
-def raise_signal(organisation, text: str, user) -> InterimSignal:
-    with transaction.atomic():
-        signal = InterimSignal.objects.create(
-            organisation=organisation, raised_by=user, sealed_text=b""
+# --- Writes ---------------------------------------------------------------------------------
+#
+# Each write is one transaction with its guard and its audit entry inside (issue 9 defect 8):
+# the change, the entry and any e-mail (queued in the outbox, ADR 0017) land together or not at
+# all. An entry names the report, recommendation, action or signal by id, never a text.
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _audit(user, action: str, report: AnnualReport, detail: dict | None = None) -> None:
+    record(Actor.of(user), f"adviserreport.{action}", "adviserreport", report.pk, detail)
+
+
+def _audit_signal(user, action: str, signal: InterimSignal) -> None:
+    record(Actor.of(user), f"interimsignal.{action}", "interimsignal", signal.pk)
+
+
+@transaction.atomic
+def create_report(user, organisation, year: int) -> AnnualReport:
+    """The organisation's report for the year; the existing one when it was created before."""
+    _require(selectors.can_edit_report(user, organisation.pk))
+    report, created = AnnualReport.objects.get_or_create(
+        organisation=organisation, year=year, defaults={"created_by": user}
+    )
+    if created:
+        new_row_sealer(report)
+        report.save(update_fields=["wrapped_key", "kek_version"])
+        _audit(user, "created", report, {"organisation": organisation.pk, "year": year})
+    return report
+
+
+@transaction.atomic
+def add_recommendation(user, report: AnnualReport, text: str) -> Recommendation:
+    _require(selectors.can_edit_report(user, report.organisation_id))
+    recommendation = Recommendation.objects.create(annual_report=report, sealed_text=b"")
+    seal_field(row_sealer(report), recommendation, "sealed_text", text)
+    recommendation.save(update_fields=["sealed_text"])
+    _audit(user, "recommendation_added", report, {"recommendation": recommendation.pk})
+    return recommendation
+
+
+def _authority_emails(organisation) -> list[str]:
+    return sorted(
+        {
+            a.user.email
+            for a in RoleAssignment.objects.filter(
+                organisation=organisation, role=Role.COMPETENT_AUTHORITY
+            ).select_related("user")
+            if a.user.email and a.user.is_active
+        }
+    )
+
+
+@transaction.atomic
+def send_to_authority(user, report: AnnualReport) -> None:
+    """Mark as sent and tell the competent authority; the e-mail holds a link, no contents."""
+    _require(selectors.can_edit_report(user, report.organisation_id))
+    report.sent_to_authority_at = timezone.now()
+    report.save(update_fields=["sent_to_authority_at"])
+    _audit(user, "sent", report)
+    link = settings.SITE_URL + reverse("advisers:annual_detail", args=[report.pk])
+    recipients = _authority_emails(report.organisation)
+    if recipients:
+        send_mail(
+            _("The confidential advisers' annual report is ready"),
+            _(
+                "The confidential advisers have sent their annual report %(year)s to you. "
+                "Read it and respond to the recommendations after logging in: %(link)s"
+            )
+            % {"year": report.year, "link": link},
+            None,
+            recipients,
         )
-        seal_field(new_row_sealer(signal), signal, "sealed_text", text)
-        signal.save(update_fields=["wrapped_key", "kek_version", "sealed_text"])
+
+
+@transaction.atomic
+def respond(user, recommendation: Recommendation, text: str) -> None:
+    """The competent authority's response; it may revise it while the report stands."""
+    report = recommendation.annual_report
+    _require(selectors.can_respond_to_report(user, report))
+    seal_field(row_sealer(report), recommendation, "sealed_response", text)
+    recommendation.responded_by = user
+    recommendation.responded_at = timezone.now()
+    recommendation.save(update_fields=["sealed_response", "responded_by", "responded_at"])
+    _audit(user, "responded", report, {"recommendation": recommendation.pk})
+
+
+@transaction.atomic
+def add_action(
+    user, recommendation: Recommendation, description: str, owner: str, due_on: datetime.date
+) -> FollowUpAction:
+    report = recommendation.annual_report
+    _require(selectors.can_respond_to_report(user, report))
+    action = FollowUpAction.objects.create(
+        recommendation=recommendation, sealed_description=b"", sealed_owner=b"", due_on=due_on
+    )
+    sealer = row_sealer(report)
+    seal_field(sealer, action, "sealed_description", description)
+    seal_field(sealer, action, "sealed_owner", owner)
+    action.save(update_fields=["sealed_description", "sealed_owner"])
+    _audit(
+        user,
+        "action_added",
+        report,
+        {"recommendation": recommendation.pk, "action": action.pk, "due_on": due_on},
+    )
+    return action
+
+
+@transaction.atomic
+def mark_action_done(user, action: FollowUpAction) -> None:
+    """Done once: marking a done action again changes nothing (a second click)."""
+    report = action.recommendation.annual_report
+    _require(selectors.can_respond_to_report(user, report))
+    if action.done_at is not None:
+        return
+    action.done_at = timezone.now()
+    action.save(update_fields=["done_at"])
+    _audit(
+        user,
+        "action_done",
+        report,
+        {"recommendation": action.recommendation_id, "action": action.pk},
+    )
+
+
+@transaction.atomic
+def raise_signal(user, organisation, text: str) -> InterimSignal:
+    _require(selectors.can_edit_report(user, organisation.pk))
+    signal = InterimSignal.objects.create(
+        organisation=organisation, raised_by=user, sealed_text=b""
+    )
+    seal_field(new_row_sealer(signal), signal, "sealed_text", text)
+    signal.save(update_fields=["wrapped_key", "kek_version", "sealed_text"])
+    _audit_signal(user, "raised", signal)
     recipients = _authority_emails(organisation)
     if recipients:
         send_mail(
@@ -403,7 +468,11 @@ def raise_signal(organisation, text: str, user) -> InterimSignal:
     return signal
 
 
-def answer_signal(signal: InterimSignal, text: str) -> None:
+@transaction.atomic
+def answer_signal(user, signal: InterimSignal, text: str) -> None:
+    """The competent authority answers a signal once."""
+    _require(selectors.can_answer_signal(user, signal))
     seal_field(row_sealer(signal), signal, "sealed_response", text)
     signal.responded_at = timezone.now()
     signal.save(update_fields=["sealed_response", "responded_at"])
+    _audit_signal(user, "answered", signal)

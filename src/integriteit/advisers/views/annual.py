@@ -6,10 +6,12 @@ follow-up actions. Everyone sees only aggregates with small cells suppressed; an
 404.
 """
 
+from functools import wraps
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,35 +19,31 @@ from integriteit.accounts.decorators import staff_required
 from integriteit.figures import exports
 from integriteit.ui.ids import primary_key
 
-from .. import access, annual
+from .. import access, annual, selectors
 from ..annual_forms import ActionForm, CreateReportForm, SignalForm, TextForm
-from ..models import AnnualReport, FollowUpAction, InterimSignal, Recommendation
+from ..models import AnnualReport, InterimSignal
 
 
 def _visible_report(user, pk: int) -> AnnualReport:
-    return get_object_or_404(
-        AnnualReport.objects.select_related("organisation"),
-        pk=pk,
-        organisation__in=access.annual_report_organisations_visible_to(user),
-    )
+    return get_object_or_404(selectors.reports_visible_to(user), pk=pk)
 
 
-def _can_edit(user, report: AnnualReport) -> bool:
-    return (
-        access.annual_report_organisations_to_edit(user).filter(pk=report.organisation_id).exists()
-    )
+def _denied_as_404(view):
+    """A service refusing the write (wrong role or state) looks like a page that is not there,
+    as every page here does for those who may not see it."""
 
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            raise Http404 from None
 
-def _can_respond(user, report: AnnualReport) -> bool:
-    return (
-        report.sent_to_authority_at is not None
-        and access.annual_report_organisations_to_respond(user)
-        .filter(pk=report.organisation_id)
-        .exists()
-    )
+    return wrapper
 
 
 @staff_required
+@_denied_as_404
 def annual_list(request):
     visible = access.annual_report_organisations_visible_to(request.user)
     editable = access.annual_report_organisations_to_edit(request.user)
@@ -57,18 +55,16 @@ def annual_list(request):
             raise Http404
         if form.is_valid():
             report = annual.create_report(
-                form.cleaned_data["organisation"], form.cleaned_data["year"], request.user
+                request.user, form.cleaned_data["organisation"], form.cleaned_data["year"]
             )
             return redirect("advisers:annual_detail", report.pk)
-    reports = (
-        AnnualReport.objects.filter(organisation__in=visible)
-        .select_related("organisation")
-        .order_by("organisation__name", "-year")
-    )
     return render(
         request,
         "advisers/annual_list.html",
-        {"reports": reports, "form": form if editable.exists() else None},
+        {
+            "reports": selectors.report_list(request.user),
+            "form": form if editable.exists() else None,
+        },
     )
 
 
@@ -84,8 +80,8 @@ def annual_detail(request, pk: int):
             "report": report,
             "figures": data,
             "recommendations": recommendations,
-            "can_edit": _can_edit(request.user, report),
-            "can_respond": _can_respond(request.user, report),
+            "can_edit": selectors.can_edit_report(request.user, report.organisation_id),
+            "can_respond": selectors.can_respond_to_report(request.user, report),
             "text_form": TextForm(),
             "action_form": ActionForm(),
         },
@@ -94,65 +90,53 @@ def annual_detail(request, pk: int):
 
 @staff_required
 @require_POST
+@_denied_as_404
 def annual_recommend(request, pk: int):
     report = _visible_report(request.user, pk)
-    if not _can_edit(request.user, report):
-        raise Http404
     form = TextForm(request.POST)
     if form.is_valid():
-        annual.add_recommendation(report, form.cleaned_data["text"])
+        annual.add_recommendation(request.user, report, form.cleaned_data["text"])
     return redirect("advisers:annual_detail", report.pk)
 
 
 @staff_required
 @require_POST
+@_denied_as_404
 def annual_send(request, pk: int):
     report = _visible_report(request.user, pk)
-    if not _can_edit(request.user, report):
-        raise Http404
-    annual.send_to_authority(report)
+    annual.send_to_authority(request.user, report)
     messages.success(request, _("The annual report was sent to the competent authority."))
     return redirect("advisers:annual_detail", report.pk)
 
 
-def _recommendation_to_respond(user, pk: int) -> Recommendation:
-    recommendation = get_object_or_404(
-        Recommendation.objects.select_related("annual_report"),
-        pk=pk,
-        annual_report__organisation__in=access.annual_report_organisations_visible_to(user),
-    )
-    if not _can_respond(user, recommendation.annual_report):
-        raise Http404
-    return recommendation
-
-
 @staff_required
 @require_POST
+@_denied_as_404
 def recommendation_respond(request, pk: int):
-    recommendation = _recommendation_to_respond(request.user, pk)
+    recommendation = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
     form = TextForm(request.POST)
     if form.is_valid():
-        annual.respond(recommendation, form.cleaned_data["text"], request.user)
+        annual.respond(request.user, recommendation, form.cleaned_data["text"])
     return redirect("advisers:annual_detail", recommendation.annual_report_id)
 
 
 @staff_required
 @require_POST
+@_denied_as_404
 def action_add(request, pk: int):
-    recommendation = _recommendation_to_respond(request.user, pk)
+    recommendation = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
     form = ActionForm(request.POST)
     if form.is_valid():
-        annual.add_action(recommendation, **form.cleaned_data)
+        annual.add_action(request.user, recommendation, **form.cleaned_data)
     return redirect("advisers:annual_detail", recommendation.annual_report_id)
 
 
 @staff_required
 @require_POST
+@_denied_as_404
 def action_done(request, pk: int):
-    action = get_object_or_404(FollowUpAction.objects.select_related("recommendation"), pk=pk)
-    _recommendation_to_respond(request.user, action.recommendation_id)
-    action.done_at = timezone.now()
-    action.save(update_fields=["done_at"])
+    action = get_object_or_404(selectors.actions_visible_to(request.user), pk=pk)
+    annual.mark_action_done(request.user, action)
     return redirect("advisers:annual_detail", action.recommendation.annual_report_id)
 
 
@@ -180,42 +164,36 @@ def annual_pdf(request, pk: int):
 
 
 @staff_required
+@_denied_as_404
 def signals(request):
     """Interim signals: advisers raise them at any time, the competent authority answers."""
     visible = access.annual_report_organisations_visible_to(request.user)
     editable = access.annual_report_organisations_to_edit(request.user)
-    answering = access.annual_report_organisations_to_respond(request.user)
     if not visible.exists():
         raise Http404
     form = SignalForm(request.POST or None, organisations=editable)
     if request.method == "POST":
         if "signal" in request.POST:
             signal = get_object_or_404(
-                InterimSignal,
+                selectors.signals_visible_to(request.user),
                 pk=primary_key(InterimSignal, request.POST["signal"]),
-                organisation__in=answering,
             )
             answer = TextForm(request.POST)
             if answer.is_valid():
-                annual.answer_signal(signal, answer.cleaned_data["text"])
+                annual.answer_signal(request.user, signal, answer.cleaned_data["text"])
             return redirect("advisers:signals")
         if not editable.exists():
             raise Http404
         if form.is_valid():
             annual.raise_signal(
-                form.cleaned_data["organisation"], form.cleaned_data["text"], request.user
+                request.user, form.cleaned_data["organisation"], form.cleaned_data["text"]
             )
             messages.success(request, _("The signal was sent to the competent authority."))
             return redirect("advisers:signals")
-    answerable = set(answering.values_list("pk", flat=True))
+    answerable = selectors.signals_to_answer(request.user)
     items = [
-        (
-            annual.open_signal(signal),
-            signal.organisation_id in answerable and not signal.responded_at,
-        )
-        for signal in InterimSignal.objects.filter(organisation__in=visible)
-        .select_related("organisation")
-        .order_by("-raised_at")
+        (annual.open_signal(signal), signal.pk in answerable)
+        for signal in selectors.signals_visible_to(request.user)
     ]
     return render(
         request,

@@ -4,13 +4,13 @@ is stored."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from integriteit.organisations.models import Organisation
 
+from .. import selectors
 from ..constants import AdviserKind, Referral
 from ..models import ConfidentialAdviser
 
@@ -53,20 +53,9 @@ class AdviserCard:
         return "".join(c for c in self.adviser.phone if c.isdigit() or c == "+")
 
 
-def _open_advisers(organisation: Organisation | None) -> QuerySet[ConfidentialAdviser]:
-    advisers = ConfidentialAdviser.objects.filter(is_active=True, user__is_active=True)
-    if organisation is not None:
-        advisers = advisers.filter(
-            Q(organisations_served=organisation) | Q(home_organisation=organisation)
-        ).distinct()
-    return advisers.select_related("user", "home_organisation").prefetch_related(
-        "organisations_served"
-    )
-
-
 def _cards(organisation: Organisation | None) -> list[AdviserCard]:
     cards = []
-    for adviser in _open_advisers(organisation):
+    for adviser in selectors.open_advisers(organisation):
         if adviser.kind == AdviserKind.EXTERNAL:
             origin = "external"
         elif organisation is None or adviser.home_organisation_id == organisation.pk:
@@ -85,7 +74,7 @@ def index(request):
         request,
         "advisers/finder_index.html",
         {
-            "organisations": Organisation.objects.filter(is_active=True),
+            "organisations": selectors.open_organisations(),
             "cards": _cards(None),
             "referrals": REFERRALS,
         },
@@ -94,7 +83,7 @@ def index(request):
 
 @require_safe
 def organisation(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug, is_active=True)
+    organisation = get_object_or_404(selectors.open_organisations(), slug=slug)
     return render(
         request,
         "advisers/finder_organisation.html",

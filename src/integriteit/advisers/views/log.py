@@ -6,8 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from integriteit.accounts.decorators import staff_required
-from integriteit.organisations.models import Organisation
 from integriteit.reports.constants import Channel
 
 from .. import log as services
-from ..access import adviser_of, log_entries_of
+from .. import selectors
+from ..access import adviser_of
 from ..log_forms import ConversationLogForm, LogFilterForm
 
 PAGE_SIZE = 25
@@ -33,34 +31,17 @@ def _adviser(request):
 
 
 def _entry(request, entry_id: int):
-    return get_object_or_404(log_entries_of(request.user), pk=entry_id)
-
-
-def _organisations(adviser):
-    served = Organisation.objects.filter(
-        Q(pk__in=adviser.organisations_served.values("pk")) | Q(pk=adviser.home_organisation_id)
-    )
-    if not served.exists():
-        served = Organisation.objects.all()
-    return served.filter(is_active=True).order_by("name")
+    return get_object_or_404(selectors.log_of(request.user), pk=entry_id)
 
 
 @staff_required
 def log_list(request):
     adviser = _adviser(request)
-    entries = log_entries_of(request.user).select_related("organisation", "unit")
-    years = list(
-        entries.annotate(year=ExtractYear("held_on"))
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .distinct()
+    filters = LogFilterForm(request.GET or None, years=selectors.log_years(request.user))
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    entries = selectors.log_of(
+        request.user, year=chosen.get("year") or None, theme=chosen.get("theme") or ""
     )
-    filters = LogFilterForm(request.GET or None, years=years)
-    if filters.is_valid():
-        if filters.cleaned_data["year"]:
-            entries = entries.filter(held_on__year=filters.cleaned_data["year"])
-        if filters.cleaned_data["theme"]:
-            entries = entries.filter(theme=filters.cleaned_data["theme"])
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("pagina"))
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -80,7 +61,9 @@ def log_list(request):
 @require_http_methods(["GET", "POST"])
 def log_new(request):
     adviser = _adviser(request)
-    form = ConversationLogForm(request.POST or None, organisations=_organisations(adviser))
+    form = ConversationLogForm(
+        request.POST or None, organisations=selectors.log_organisations(adviser)
+    )
     if request.method == "POST" and form.is_valid():
         services.record_conversation(request.user, form.to_input())
         messages.success(request, _("The conversation was added to your log."))
@@ -105,7 +88,7 @@ def log_edit(request, entry_id: int):
     if request.method == "GET":
         initial["notes"] = services.shown_notes_of(request.user, entry)
     form = ConversationLogForm(
-        request.POST or None, initial=initial, organisations=_organisations(adviser)
+        request.POST or None, initial=initial, organisations=selectors.log_organisations(adviser)
     )
     if request.method == "POST" and form.is_valid():
         services.update_conversation(request.user, entry, form.to_input())

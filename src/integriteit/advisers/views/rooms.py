@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from integriteit.accounts.decorators import staff_required
 
 from .. import rooms as services
-from ..models import RoomBooking
+from .. import selectors
 from ..rooms_forms import RoomBookingForm
 
 
@@ -60,37 +60,18 @@ def rooms(request):
         messages.error(request, _("Not booked: check the fields marked below."))
     monday = _monday(request)
     days = services.week_of(monday)
-    bookings = list(
-        services.bookings_in_week(available, monday)
-        .order_by("starts_at")
-        .only("room_id", "adviser_id", "starts_at", "ends_at")
-    )
-    by_room: dict[int, list[dict]] = {}
-    for booking in bookings:
-        # Only the slot and whether it is the adviser's own: never who booked it.
-        by_room.setdefault(booking.room_id, []).append(
-            {
-                "starts_at": booking.starts_at,
-                "ends_at": booking.ends_at,
-                "own": booking.adviser_id == adviser.pk,
-            }
-        )
+    by_room = selectors.week_slots_by_room(adviser, available, monday)
     locations: dict[str, list[dict]] = {}
     for room in available:
         label = f"{room.organisation} – {room.location}"
         locations.setdefault(label, []).append({"room": room, "slots": by_room.get(room.pk, [])})
-    own = (
-        RoomBooking.objects.filter(adviser=adviser, ends_at__gte=timezone.now())
-        .select_related("room")
-        .order_by("starts_at")
-    )
     return render(
         request,
         "advisers/rooms.html",
         {
             "form": form,
             "locations": locations,
-            "own": own,
+            "own": selectors.own_upcoming_bookings(adviser),
             "days": days,
             "previous_week": monday - datetime.timedelta(days=7),
             "next_week": monday + datetime.timedelta(days=7),
@@ -102,7 +83,7 @@ def rooms(request):
 @require_POST
 def cancel_booking(request, booking_id):
     adviser = _adviser(request)
-    booking = get_object_or_404(RoomBooking, pk=booking_id, adviser=adviser)
+    booking = get_object_or_404(selectors.own_bookings(adviser), pk=booking_id)
     services.cancel(request.user, booking)
     messages.success(request, _("The booking is cancelled."))
     return redirect("advisers:rooms")

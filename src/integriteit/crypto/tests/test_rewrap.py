@@ -118,9 +118,9 @@ def test_rotation_reaches_every_key_holder(key_file, make_report, people):
     adviser_record(adviser)
     entry = adviser_log.record_conversation(adviser, log_input(notes="Notitie oude sleutel"))
     bzk = report.organisation
-    annual_report = annual.create_report(bzk, 2025, adviser)
-    annual.add_recommendation(annual_report, "Aanbeveling oude sleutel")
-    signal = annual.raise_signal(bzk, "Signaal oude sleutel", adviser)
+    annual_report = annual.create_report(adviser, bzk, 2025)
+    annual.add_recommendation(adviser, annual_report, "Aanbeveling oude sleutel")
+    signal = annual.raise_signal(adviser, bzk, "Signaal oude sleutel")
     conflict = case_services.declare_conflict(people["guide"], people["employee"])
     old_version = keyring().current_kek
 
