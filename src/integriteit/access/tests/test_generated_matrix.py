@@ -37,7 +37,7 @@ from integriteit.cases.constants import AftercareAudience
 from integriteit.cases.models import CaseAssignment
 from integriteit.cases.tests.flow import verified
 from integriteit.investigations import access as investigation_access
-from integriteit.investigations import panels
+from integriteit.investigations import selectors as investigation_selectors
 from integriteit.investigations import services as investigation_services
 from integriteit.investigations.constants import StepRole
 from integriteit.investigations.tests.portal_case import PortalCase
@@ -223,8 +223,8 @@ def _on_case(action: Action, method: str = "post", **extra: Callable[[Scenario],
 
 def _acts(role: str) -> Rule:
     return lambda user, s: (
-        panels.may_view(user, s.investigation)
-        and (investigation_services.acts_as(user, s.investigation, role))
+        investigation_selectors.may_view(user, s.investigation)
+        and investigation_selectors.acts_as(user, s.investigation, role)
     )
 
 
@@ -236,7 +236,9 @@ def _on_investigation(may: Rule, method: str = "post", **extra) -> Gate:
 
 
 def _may_view_investigation(user, s: Scenario) -> bool:
-    return can(user, Action.VIEW, s.report) and panels.may_view(user, s.investigation)
+    return can(user, Action.VIEW, s.report) and investigation_selectors.may_view(
+        user, s.investigation
+    )
 
 
 def _annual(rule) -> Rule:
@@ -392,6 +394,7 @@ GATES: dict[str, Gate] = {
     "advisers:annual_detail": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_csv": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_pdf": _annual_gate(adviser_access.annual_report_organisations_visible_to),
+    "advisers:annual_xlsx": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_recommend": _annual_gate(
         adviser_access.annual_report_organisations_to_edit, "post"
     ),
