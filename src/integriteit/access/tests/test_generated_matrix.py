@@ -9,8 +9,14 @@ here.
 
 test_matrix.py checks the effects of the main case actions in detail; this file checks the gate
 of every view.
+
+The demo people and the investigation case take seconds to build, so they are built once per
+module (and so once per xdist worker) in a transaction that is rolled back at its end
+(`world`); each pattern runs in a savepoint of it (pytest-django's test transaction), builds
+only the objects it needs on top, and each request runs in a savepoint of that.
 """
 
+import copy
 import datetime
 import uuid
 from collections.abc import Callable
@@ -43,7 +49,7 @@ from integriteit.investigations.constants import StepRole
 from integriteit.investigations.tests.portal_case import PortalCase
 from integriteit.organisations.models import Organisation
 from integriteit.reports.attachments import clean
-from integriteit.testing import make_report
+from integriteit.testing import load_people, make_report
 
 from .urlconf import patterns
 
@@ -72,16 +78,26 @@ NOT_AN_OBJECT = {
 }
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo people and one case in the phase "Investigation", built once for the module in
+    a transaction rolled back after its last test. Every test runs in a savepoint of it (the
+    test transaction of pytest-django's `db`), so nothing a pattern adds outlives that pattern."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        people = load_people()
+        yield people, PortalCase(people)
+        transaction.set_rollback(True)
+
+
 class Scenario:
-    """One case in the phase "Investigation" with every kind of object a view takes, made with
-    the real services, built as far as a pattern needs it."""
+    """The world's case with every other kind of object a view takes, made with the real
+    services, built as far as a pattern needs it (and rolled back with its test)."""
 
-    def __init__(self, people):
+    def __init__(self, people, case: PortalCase):
         self.people = people
-
-    @cached_property
-    def case(self) -> PortalCase:
-        return PortalCase(self.people)
+        # A copy: the steps after the interviews change the interviews it holds in memory, and
+        # the next pattern starts from the rows as the world left them.
+        self.case = copy.deepcopy(case)
 
     @property
     def report(self):
@@ -440,9 +456,10 @@ def _tampered(pattern, kwargs: dict, name: str) -> dict:
 
 
 @pytest.mark.parametrize("name", sorted(GATES))
-def test_gate(people, staff_client, name):
+def test_gate(world, staff_client, name):
+    people, case = world
     gate, pattern = GATES[name], _object_patterns()[name]
-    scenario = Scenario(people)
+    scenario = Scenario(people, case)
     kwargs = gate.kwargs(scenario)
     url = reverse(name, kwargs=kwargs)
     outcomes = {}
