@@ -32,7 +32,7 @@ from django.utils import timezone
 from integriteit.access.rules import Action, can
 from integriteit.accounts.constants import Role
 from integriteit.accounts.demo import PEOPLE
-from integriteit.accounts.models import RoleAssignment
+from integriteit.accounts.models import RoleAssignment, User
 from integriteit.advisers import access as adviser_access
 from integriteit.advisers import annual, rooms
 from integriteit.advisers import log as adviser_log
@@ -215,7 +215,7 @@ class Scenario:
         )
 
 
-Rule = Callable[[object, Scenario], bool]
+Rule = Callable[[User, Scenario], bool]
 
 
 @dataclass(frozen=True)
@@ -293,7 +293,7 @@ GATES: dict[str, Gate] = {
     "cases:assign": _on_case(Action.ASSIGN, role=lambda s: "process_guide"),
     "cases:end_assignment": _on_case(
         Action.ASSIGN,
-        assignment_id=lambda s: CaseAssignment.objects.filter(report=s.report).first().pk,
+        assignment_id=lambda s: CaseAssignment.objects.filter(report=s.report).earliest("pk").pk,
     ),
     "cases:assess": _on_case(Action.ASSESS),
     "cases:check_conflict": _on_case(Action.ASSESS),
