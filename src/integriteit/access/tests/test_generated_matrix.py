@@ -9,8 +9,14 @@ here.
 
 test_matrix.py checks the effects of the main case actions in detail; this file checks the gate
 of every view.
+
+The demo people and the investigation case take seconds to build, so they are built once per
+module (and so once per xdist worker) in a transaction that is rolled back at its end
+(`world`); each pattern runs in a savepoint of it (pytest-django's test transaction), builds
+only the objects it needs on top, and each request runs in a savepoint of that.
 """
 
+import copy
 import datetime
 import uuid
 from collections.abc import Callable
@@ -26,7 +32,7 @@ from django.utils import timezone
 from integriteit.access.rules import Action, can
 from integriteit.accounts.constants import Role
 from integriteit.accounts.demo import PEOPLE
-from integriteit.accounts.models import RoleAssignment
+from integriteit.accounts.models import RoleAssignment, User
 from integriteit.advisers import access as adviser_access
 from integriteit.advisers import annual, rooms
 from integriteit.advisers import log as adviser_log
@@ -37,13 +43,13 @@ from integriteit.cases.constants import AftercareAudience
 from integriteit.cases.models import CaseAssignment
 from integriteit.cases.tests.flow import verified
 from integriteit.investigations import access as investigation_access
-from integriteit.investigations import panels
+from integriteit.investigations import selectors as investigation_selectors
 from integriteit.investigations import services as investigation_services
 from integriteit.investigations.constants import StepRole
 from integriteit.investigations.tests.portal_case import PortalCase
 from integriteit.organisations.models import Organisation
 from integriteit.reports.attachments import clean
-from integriteit.testing import make_report
+from integriteit.testing import load_people, make_report
 
 from .urlconf import patterns
 
@@ -72,16 +78,26 @@ NOT_AN_OBJECT = {
 }
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo people and one case in the phase "Investigation", built once for the module in
+    a transaction rolled back after its last test. Every test runs in a savepoint of it (the
+    test transaction of pytest-django's `db`), so nothing a pattern adds outlives that pattern."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        people = load_people()
+        yield people, PortalCase(people)
+        transaction.set_rollback(True)
+
+
 class Scenario:
-    """One case in the phase "Investigation" with every kind of object a view takes, made with
-    the real services, built as far as a pattern needs it."""
+    """The world's case with every other kind of object a view takes, made with the real
+    services, built as far as a pattern needs it (and rolled back with its test)."""
 
-    def __init__(self, people):
+    def __init__(self, people, case: PortalCase):
         self.people = people
-
-    @cached_property
-    def case(self) -> PortalCase:
-        return PortalCase(self.people)
+        # A copy: the steps after the interviews change the interviews it holds in memory, and
+        # the next pattern starts from the rows as the world left them.
+        self.case = copy.deepcopy(case)
 
     @property
     def report(self):
@@ -199,7 +215,7 @@ class Scenario:
         )
 
 
-Rule = Callable[[object, Scenario], bool]
+Rule = Callable[[User, Scenario], bool]
 
 
 @dataclass(frozen=True)
@@ -223,8 +239,8 @@ def _on_case(action: Action, method: str = "post", **extra: Callable[[Scenario],
 
 def _acts(role: str) -> Rule:
     return lambda user, s: (
-        panels.may_view(user, s.investigation)
-        and (investigation_services.acts_as(user, s.investigation, role))
+        investigation_selectors.may_view(user, s.investigation)
+        and investigation_selectors.acts_as(user, s.investigation, role)
     )
 
 
@@ -236,7 +252,9 @@ def _on_investigation(may: Rule, method: str = "post", **extra) -> Gate:
 
 
 def _may_view_investigation(user, s: Scenario) -> bool:
-    return can(user, Action.VIEW, s.report) and panels.may_view(user, s.investigation)
+    return can(user, Action.VIEW, s.report) and investigation_selectors.may_view(
+        user, s.investigation
+    )
 
 
 def _annual(rule) -> Rule:
@@ -275,7 +293,7 @@ GATES: dict[str, Gate] = {
     "cases:assign": _on_case(Action.ASSIGN, role=lambda s: "process_guide"),
     "cases:end_assignment": _on_case(
         Action.ASSIGN,
-        assignment_id=lambda s: CaseAssignment.objects.filter(report=s.report).first().pk,
+        assignment_id=lambda s: CaseAssignment.objects.filter(report=s.report).earliest("pk").pk,
     ),
     "cases:assess": _on_case(Action.ASSESS),
     "cases:check_conflict": _on_case(Action.ASSESS),
@@ -392,6 +410,7 @@ GATES: dict[str, Gate] = {
     "advisers:annual_detail": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_csv": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_pdf": _annual_gate(adviser_access.annual_report_organisations_visible_to),
+    "advisers:annual_xlsx": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_recommend": _annual_gate(
         adviser_access.annual_report_organisations_to_edit, "post"
     ),
@@ -437,9 +456,10 @@ def _tampered(pattern, kwargs: dict, name: str) -> dict:
 
 
 @pytest.mark.parametrize("name", sorted(GATES))
-def test_gate(people, staff_client, name):
+def test_gate(world, staff_client, name):
+    people, case = world
     gate, pattern = GATES[name], _object_patterns()[name]
-    scenario = Scenario(people)
+    scenario = Scenario(people, case)
     kwargs = gate.kwargs(scenario)
     url = reverse(name, kwargs=kwargs)
     outcomes = {}
