@@ -26,6 +26,8 @@ advisers' register, log and annual report (`advisers/access.py`).
 
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 from typing import Any
 
@@ -96,21 +98,52 @@ def is_verified_staff(user) -> bool:
 SEAL_MISMATCH = "access seal does not match"
 
 
-def intact_roles(user, roles: Iterable[str] | None = None) -> list[tuple[int, str]]:
-    """(organisation, role) of the user's role rows whose seal holds; a row written without
-    the key (an inserted coordinator row, a changed organisation) is dropped and alerted."""
-    rows = RoleAssignment.objects.filter(user=user)
-    if roles is not None:
-        rows = rows.filter(role__in=list(roles))
+# The role rows read once per request (access.middleware.RolesPerRequest): a page asks the rules
+# of its navigation, its panels and its view, each of which needs the user's roles; reading and
+# checking the seals of the same rows a dozen times cost ~35 ms a page. Outside a request (services,
+# commands, tests) every call reads the database.
+_roles_in_this_request: ContextVar[dict[int, list[tuple[int, str]]] | None] = ContextVar(
+    "roles_in_this_request", default=None
+)
+
+
+@contextmanager
+def roles_read_once():
+    token = _roles_in_this_request.set({})
+    try:
+        yield
+    finally:
+        _roles_in_this_request.reset(token)
+
+
+def _read_intact_roles(user) -> list[tuple[int, str]]:
     intact = []
-    for pk, organisation_id, role, unit_id, seal in rows.order_by("pk").values_list(
-        "pk", "organisation_id", "role", "unit_id", "seal"
+    for pk, organisation_id, role, unit_id, seal in (
+        RoleAssignment.objects.filter(user=user)
+        .order_by("pk")
+        .values_list("pk", "organisation_id", "role", "unit_id", "seal")
     ):
         if role_assignment_intact(seal, user.pk, organisation_id, role, unit_id):
             intact.append((organisation_id, role))
         else:
             integrity_alert("role_assignment", pk, SEAL_MISMATCH)
     return intact
+
+
+def intact_roles(user, roles: Iterable[str] | None = None) -> list[tuple[int, str]]:
+    """(organisation, role) of the user's role rows whose seal holds; a row written without
+    the key (an inserted coordinator row, a changed organisation) is dropped and alerted."""
+    read = _roles_in_this_request.get()
+    if read is None:
+        rows = _read_intact_roles(user)
+    else:
+        if user.pk not in read:
+            read[user.pk] = _read_intact_roles(user)
+        rows = read[user.pk]
+    if roles is None:
+        return list(rows)
+    wanted = set(roles)
+    return [row for row in rows if row[1] in wanted]
 
 
 def organisation_ids_with_role(user, roles) -> set[int]:
