@@ -26,7 +26,7 @@ from django.utils import timezone
 from integriteit.access.rules import Action, can
 from integriteit.accounts.constants import Role
 from integriteit.accounts.demo import PEOPLE
-from integriteit.accounts.models import RoleAssignment
+from integriteit.accounts.models import RoleAssignment, User
 from integriteit.advisers import access as adviser_access
 from integriteit.advisers import annual, rooms
 from integriteit.advisers import log as adviser_log
@@ -37,7 +37,7 @@ from integriteit.cases.constants import AftercareAudience
 from integriteit.cases.models import CaseAssignment
 from integriteit.cases.tests.flow import verified
 from integriteit.investigations import access as investigation_access
-from integriteit.investigations import panels
+from integriteit.investigations import selectors as investigation_selectors
 from integriteit.investigations import services as investigation_services
 from integriteit.investigations.constants import StepRole
 from integriteit.investigations.tests.portal_case import PortalCase
@@ -199,7 +199,7 @@ class Scenario:
         )
 
 
-Rule = Callable[[object, Scenario], bool]
+Rule = Callable[[User, Scenario], bool]
 
 
 @dataclass(frozen=True)
@@ -223,8 +223,8 @@ def _on_case(action: Action, method: str = "post", **extra: Callable[[Scenario],
 
 def _acts(role: str) -> Rule:
     return lambda user, s: (
-        panels.may_view(user, s.investigation)
-        and (investigation_services.acts_as(user, s.investigation, role))
+        investigation_selectors.may_view(user, s.investigation)
+        and investigation_selectors.acts_as(user, s.investigation, role)
     )
 
 
@@ -235,8 +235,16 @@ def _on_investigation(may: Rule, method: str = "post", **extra) -> Gate:
     return Gate(kwargs, may, method, "investigation_id")
 
 
+def _first_assignment(s: Scenario) -> int:
+    assignment = CaseAssignment.objects.filter(report=s.report).first()
+    assert assignment is not None
+    return assignment.pk
+
+
 def _may_view_investigation(user, s: Scenario) -> bool:
-    return can(user, Action.VIEW, s.report) and panels.may_view(user, s.investigation)
+    return can(user, Action.VIEW, s.report) and investigation_selectors.may_view(
+        user, s.investigation
+    )
 
 
 def _annual(rule) -> Rule:
@@ -275,7 +283,7 @@ GATES: dict[str, Gate] = {
     "cases:assign": _on_case(Action.ASSIGN, role=lambda s: "process_guide"),
     "cases:end_assignment": _on_case(
         Action.ASSIGN,
-        assignment_id=lambda s: CaseAssignment.objects.filter(report=s.report).first().pk,
+        assignment_id=_first_assignment,
     ),
     "cases:assess": _on_case(Action.ASSESS),
     "cases:check_conflict": _on_case(Action.ASSESS),
@@ -392,6 +400,7 @@ GATES: dict[str, Gate] = {
     "advisers:annual_detail": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_csv": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_pdf": _annual_gate(adviser_access.annual_report_organisations_visible_to),
+    "advisers:annual_xlsx": _annual_gate(adviser_access.annual_report_organisations_visible_to),
     "advisers:annual_recommend": _annual_gate(
         adviser_access.annual_report_organisations_to_edit, "post"
     ),
