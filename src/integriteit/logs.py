@@ -130,5 +130,11 @@ def logging_settings(renderer: str, level: str) -> dict[str, Any]:
             "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
             "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
             "pikepdf": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+            # WeasyPrint reports every layout step at INFO; the application's log is not for that.
+            "weasyprint.progress": {
+                "handlers": ["console"],
+                "level": "WARNING",
+                "propagate": False,
+            },
         },
     }

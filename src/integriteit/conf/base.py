@@ -230,8 +230,6 @@ FIGURES_MIN_CELL = int(env("FIGURES_MIN_CELL", "5"))
 # to respond to the draft report.
 INTERVIEW_RESPONSE_DAYS = int(env("INTERVIEW_RESPONSE_DAYS", "10"))
 DRAFT_RESPONSE_DAYS = int(env("DRAFT_RESPONSE_DAYS", "14"))
-# Investigation steps and deadlines count as "due soon" this many days before.
-INVESTIGATION_NEAR_DAYS = int(env("INVESTIGATION_NEAR_DAYS", "3"))
 DRAFT_REPORT_LIFETIME_HOURS = int(env("DRAFT_REPORT_LIFETIME_HOURS", "24"))
 
 # The audit chain's head is appended here by `anchor_audit_chain` and compared by

@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from PIL import ImageFile
-
-# WeasyPrint reports every layout step at INFO; the application's log is not the place for that.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -3,14 +3,35 @@ minimum requirements that every ministry follows and may add to, never go below.
 protocol version 1 by migration 0002; organisation versions extend it (services.derive_protocol).
 """
 
+from typing import NotRequired, TypedDict
+
 from django.utils.translation import gettext_noop
 
 # The baseline protocol's name, stored as is; shown through gettext like the texts below.
 BASELINE_NAME = gettext_noop("BIPO baseline")
 
-F = dict  # a required field or document: {"code": ..., "label": ...}
 
-BASELINE_STEPS = [
+class Requirement(TypedDict):
+    """A required field or document of a step."""
+
+    code: str
+    label: str
+
+
+class BaselineStep(TypedDict):
+    code: str
+    name: str
+    guidance: str
+    responsible_role: str  # a StepRole
+    required_fields: list[Requirement]
+    required_documents: list[Requirement]
+    time_limit_days: int
+    deviation_allowed: NotRequired[bool]  # False when left out
+
+
+F = Requirement
+
+BASELINE_STEPS: list[BaselineStep] = [
     {
         "code": "preliminary_inquiry",
         "name": gettext_noop("Preliminary inquiry and admissibility"),

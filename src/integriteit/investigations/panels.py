@@ -1,9 +1,10 @@
 """What the staff screens of an investigation show: the case panel (commissioning and the list of
 investigations), the investigation page (every step in order, what it requires, who does it,
 what is missing, the forms the current user may use now) and the investigators' workload.
-Reads only; the services decide, and `acts_as` says which forms exist for the user."""
+Reads only; the services decide, and `acts_as` says which forms exist for the user.
+Time limits show like case deadlines: `deadlines.services.deadline` decides "due soon" for both
+(one setting, DUE_SOON_DAYS), so the page and the reminders agree (issue 9 defect 4)."""
 
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,34 +19,15 @@ from integriteit.cases import people
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.forms import subject_label
-from integriteit.deadlines.services import Deadline, Urgency
+from integriteit.deadlines.services import Deadline, deadline
 from integriteit.organisations.models import Organisation
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
 from integriteit.ui.integrity import for_display, unreadable_note
 
-from . import reminders, selectors, services, staff_forms
+from . import selectors, services, staff_forms
 from .constants import IntervieweeRole, ReportVersionKind, StepRole, StepState
 from .models import Interview, Investigation, InvestigationMember, StepRecord
-
-# --- Deadlines ---------------------------------------------------------------------------------
-
-
-def deadline(name: str, due: datetime.date, met_at=None) -> Deadline:
-    """A step's or the investigation's time limit as the case page shows deadlines; "due soon"
-    and "overdue" on the same days as the reminders (integriteit.investigations.reminders)."""
-    end = timezone.make_aware(datetime.datetime.combine(due, datetime.time(23, 59)))
-    today = timezone.localdate()
-    if met_at is not None:
-        urgency = Urgency.DONE
-    elif today > due:
-        urgency = Urgency.OVERDUE
-    elif today >= due - datetime.timedelta(days=reminders.near_days()):
-        urgency = Urgency.NEAR
-    else:
-        urgency = Urgency.ON_TIME
-    return Deadline(name, end, met_at, urgency)
-
 
 # --- The case panel ----------------------------------------------------------------------------
 
@@ -99,7 +81,12 @@ def case_panel(user: User, report: Report, bound: dict | None = None) -> dict[st
                 completed,
                 total,
                 current,
-                deadline("investigation", investigation.deadline, investigation.completed_at),
+                deadline(
+                    "investigation",
+                    investigation.deadline,
+                    investigation.completed_at,
+                    timezone.now(),
+                ),
                 visible,
             )
         )
@@ -211,7 +198,9 @@ def step_rows(user: User, investigation: Investigation, bound: dict) -> list[Ste
             gaps=services.step_gaps(investigation, rec)
             if state in {StepState.OPEN, StepState.DEFERRED}
             else [],
-            due=deadline(step.code, rec.due_on, rec.completed_at) if rec.due_on else None,
+            due=deadline(step.code, rec.due_on, rec.completed_at, timezone.now())
+            if rec.due_on
+            else None,
         )
         if rec.sealed_deviation_reason:
             row.deviation_reason = selectors.shown_on(rec, "sealed_deviation_reason")
@@ -333,7 +322,9 @@ def investigation_page(user: User, investigation: Investigation, bound: dict | N
         "completed": completed,
         "total": total,
         "current": current,
-        "overall": deadline("investigation", investigation.deadline, investigation.completed_at),
+        "overall": deadline(
+            "investigation", investigation.deadline, investigation.completed_at, timezone.now()
+        ),
         "interviews": interview_rows(user, investigation, bound),
         "interviews_active": _active(investigation, "interviews"),
         "plan_forms": plan_forms(user, investigation, bound),

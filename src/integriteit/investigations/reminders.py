@@ -3,8 +3,9 @@ step), sent with the case reminders: cases.reminders.send_due_reminders calls
 `send_due_reminders` here through its registry (registered in InvestigationsConfig.ready).
 
 What is due: the open step of every running investigation (StepRecord.due_on, from the step's
-time limit when it opened) and the investigation's overall deadline, each once when it is near
-(INVESTIGATION_NEAR_DAYS before the date) and once when it has passed. Deferred steps (deviation
+time limit when it opened) and the investigation's overall deadline, each once when it is due
+soon and once when it has passed. "Due soon" is `deadlines.services.urgency`, the same window as
+every case deadline and the investigation page (DUE_SOON_DAYS). Deferred steps (deviation
 approved) are not reminded: their time runs from the approval, and closing waits for them.
 
 The e-mail goes to the active members of the investigation and the case's competent authority
@@ -29,6 +30,7 @@ from integriteit.access.rules import is_excluded
 from integriteit.accounts.models import User
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.reminders import NEAR, OVERDUE, SentReminder
+from integriteit.deadlines.services import Urgency, due_soon_window, urgency
 from integriteit.reports.constants import Phase
 
 from .models import Investigation, InvestigationReminder, StepRecord
@@ -36,10 +38,6 @@ from .models import Investigation, InvestigationReminder, StepRecord
 STEP = "investigation_step"
 DEADLINE = "investigation_deadline"
 OVERALL = "overall"
-
-
-def near_days() -> int:
-    return settings.INVESTIGATION_NEAR_DAYS
 
 
 @dataclass(frozen=True)
@@ -52,12 +50,8 @@ class DueStep:
     step_name: str = ""
 
 
-def _stage(due_on: datetime.date, today: datetime.date) -> str | None:
-    if today > due_on:
-        return OVERDUE
-    if today >= due_on - datetime.timedelta(days=near_days()):
-        return NEAR
-    return None
+def _stage(due_on: datetime.date, now: datetime.datetime) -> str | None:
+    return {Urgency.NEAR: NEAR, Urgency.OVERDUE: OVERDUE}.get(urgency(due_on, None, now))
 
 
 def _running():
@@ -69,8 +63,7 @@ def _running():
 
 def due_items(now: datetime.datetime) -> list[DueStep]:
     """Everything due at `now` that was not sent yet."""
-    today = timezone.localtime(now).date()
-    horizon = today + datetime.timedelta(days=near_days())
+    horizon = timezone.localtime(now).date() + due_soon_window()
     items = []
     steps = (
         StepRecord.objects.filter(
@@ -86,7 +79,7 @@ def due_items(now: datetime.datetime) -> list[DueStep]:
     for rec in steps:
         if rec.due_on is None:
             continue
-        if stage := _stage(rec.due_on, today):
+        if stage := _stage(rec.due_on, now):
             items.append(
                 DueStep(
                     rec.investigation,
@@ -98,7 +91,7 @@ def due_items(now: datetime.datetime) -> list[DueStep]:
                 )
             )
     for investigation in _running().filter(deadline__lte=horizon).select_related("report"):
-        if stage := _stage(investigation.deadline, today):
+        if stage := _stage(investigation.deadline, now):
             items.append(DueStep(investigation, DEADLINE, OVERALL, stage, investigation.deadline))
     sent = set(
         InvestigationReminder.objects.filter(

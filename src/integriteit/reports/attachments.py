@@ -15,7 +15,6 @@ parser raises on a file, the reporter gets a field error saying the file could n
 """
 
 import io
-import logging
 import math
 import zipfile
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 import pikepdf
+import structlog
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from integriteit.ui.uploads import refusal_of
 from . import metadata
 from .constants import MetadataHandling
 
-logger = logging.getLogger(__name__)
+logger = structlog.get_logger(__name__)
 
 OOXML_EXTENSIONS = {"docx", "xlsx", "pptx"}
 ODF_EXTENSIONS = {"odt", "ods", "odp"}
@@ -358,7 +358,8 @@ def _without_metadata(content: bytes, ext: str) -> Cleaned:
         # (BadZipFile), bad deflate data (zlib.error), an unknown compression method
         # (NotImplementedError), a truncated image (OSError), a broken PDF (PdfError), and
         # more. Each is a file that cannot be read: a field error, never a server error.
-        logger.info("Attachment refused: %s while reading a .%s file", type(error).__name__, ext)
+        # The kind of failure and the extension only: never the reporter's file name.
+        logger.info("attachment unreadable", error=type(error).__name__, extension=ext)
         raise AttachmentRejected(_(unreadable)) from error
 
 

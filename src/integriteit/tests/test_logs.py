@@ -99,3 +99,28 @@ def test_console_renderer_for_development_and_no_other():
     assert isinstance(logs.formatter("console")["processors"][-1], structlog.dev.ConsoleRenderer)
     with pytest.raises(ValueError, match="LOG_FORMAT"):
         logs.logging_settings("xml", "INFO")
+
+
+def test_an_unreadable_attachment_is_logged_by_kind_without_the_reporters_file_name(console):
+    """A structured event (issue 9), not a %s message; the file name a reporter chose can name
+    people, so the line holds only the kind of failure and the extension."""
+    from integriteit.reports.attachments import AttachmentRejected, clean
+
+    attachments_logger = logging.getLogger("integriteit.reports.attachments")
+    previous_level = attachments_logger.level
+    attachments_logger.setLevel(logging.INFO)
+    try:
+        with pytest.raises(AttachmentRejected):
+            clean("Verslag over Jan Jansen.docx", b"PK\x03\x04 not a zip archive")
+    finally:
+        attachments_logger.setLevel(previous_level)
+
+    (line,) = [line for line in _lines(console) if line["logger"] == attachments_logger.name]
+    assert line["event"] == "attachment unreadable"
+    assert line["extension"] == "docx" and line["error"] == "BadZipFile"
+    assert "Jansen" not in console.getvalue()
+
+
+def test_weasyprints_layout_steps_are_not_logged():
+    """Set in LOGGING (logs.logging_settings), not by a module as it is imported."""
+    assert logging.getLogger("weasyprint.progress").getEffectiveLevel() == logging.WARNING

@@ -188,19 +188,24 @@ class Scenario:
     @cached_property
     def annual_report(self):
         return annual.create_report(
-            Organisation.objects.get(slug="bzk"), 2025, verified(self.people["adviser"])
+            verified(self.people["adviser"]), Organisation.objects.get(slug="bzk"), 2025
         )
 
     @cached_property
     def recommendation(self):
-        recommendation = annual.add_recommendation(self.annual_report, "Meer uren.")
-        annual.send_to_authority(self.annual_report)  # the authority responds after this
+        adviser = verified(self.people["adviser"])
+        recommendation = annual.add_recommendation(adviser, self.annual_report, "Meer uren.")
+        annual.send_to_authority(adviser, self.annual_report)  # the authority responds after this
         return recommendation
 
     @cached_property
     def follow_up(self):
         return annual.add_action(
-            self.recommendation, "Uren uitbreiden.", "Directie", timezone.localdate()
+            verified(self.people["authority"]),
+            self.recommendation,
+            "Uren uitbreiden.",
+            "Directie",
+            timezone.localdate(),
         )
 
     @cached_property

@@ -93,6 +93,8 @@ def annual_detail(request, pk: int):
 @_denied_as_404
 def annual_recommend(request, pk: int):
     report = _visible_report(request.user, pk)
+    if not selectors.can_edit_report(request.user, report.organisation_id):
+        raise Http404  # refused before the form is read, as the page is to those who may not
     form = TextForm(request.POST)
     if form.is_valid():
         annual.add_recommendation(request.user, report, form.cleaned_data["text"])
@@ -109,11 +111,19 @@ def annual_send(request, pk: int):
     return redirect("advisers:annual_detail", report.pk)
 
 
+def _recommendation_to_respond(user, pk: int):
+    """Refused before the form is read: only the competent authority, once the report is sent."""
+    recommendation = get_object_or_404(selectors.recommendations_visible_to(user), pk=pk)
+    if not selectors.can_respond_to_report(user, recommendation.annual_report):
+        raise Http404
+    return recommendation
+
+
 @staff_required
 @require_POST
 @_denied_as_404
 def recommendation_respond(request, pk: int):
-    recommendation = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
+    recommendation = _recommendation_to_respond(request.user, pk)
     form = TextForm(request.POST)
     if form.is_valid():
         annual.respond(request.user, recommendation, form.cleaned_data["text"])
@@ -124,7 +134,7 @@ def recommendation_respond(request, pk: int):
 @require_POST
 @_denied_as_404
 def action_add(request, pk: int):
-    recommendation = get_object_or_404(selectors.recommendations_visible_to(request.user), pk=pk)
+    recommendation = _recommendation_to_respond(request.user, pk)
     form = ActionForm(request.POST)
     if form.is_valid():
         annual.add_action(request.user, recommendation, **form.cleaned_data)

@@ -78,7 +78,7 @@ def record_disadvantage(user: User, report: Report, description: str) -> Disadva
     )
     seal_on(signal, "sealed_description", description)
     record(Actor.of(user), "case.disadvantage_signal", "report", report.pk, {"signal": signal.pk})
-    transaction.on_commit(lambda: _alert_coordinators(report))
+    _alert_coordinators(report)  # queued in this transaction (ADR 0017)
     return signal
 
 
@@ -142,5 +142,5 @@ def complete_aftercare(user: User, report: Report, invitation: str) -> Evaluatio
     evaluation, _created = Evaluation.objects.update_or_create(
         report=report, defaults={"invited_at": timezone.now()}
     )
-    transaction.on_commit(lambda: report_services.notify_reporter(report))
+    report_services.notify_reporter(report)  # queued in this transaction (ADR 0017)
     return evaluation

@@ -67,7 +67,7 @@ def reopen(user: User, report: Report, reason: str) -> None:
         % {"reference": report.reference},
         user,
     )
-    transaction.on_commit(lambda: report_services.notify_reporter(report))
+    report_services.notify_reporter(report)  # queued in this transaction (ADR 0017)
 
 
 @transaction.atomic

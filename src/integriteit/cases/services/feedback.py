@@ -57,7 +57,7 @@ def _feedback(user: User, report: Report, kind: str, message_kind: str, text: st
     report.save(update_fields=fields)
     feedback = Feedback.objects.create(report=report, kind=kind, message=message, given_by=user)
     record(Actor.of(user), f"case.feedback_{kind}", "report", report.pk)
-    transaction.on_commit(lambda: report_services.notify_reporter(report))
+    report_services.notify_reporter(report)  # queued in this transaction (ADR 0017)
     return feedback
 
 

@@ -65,7 +65,7 @@ def decide_follow_up(
     if message_to_reporter.strip():
         kind = MessageKind.REFERRAL if route == FollowUpRoute.REFERRAL else MessageKind.MESSAGE
         report_services.post_message(report, Sender.STAFF, kind, message_to_reporter, user)
-        transaction.on_commit(lambda: report_services.notify_reporter(report))
+        report_services.notify_reporter(report)  # queued in this transaction (ADR 0017)
     return follow_up
 
 

@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 
-from django.db import transaction
 from django.utils import timezone
 
 from integriteit.access.rules import Action
@@ -37,7 +36,7 @@ def acknowledge(user: User, report: Report, text: str) -> Message:
     )
     _ensure_handler(user, report)
     _advance(user, report, "acknowledge")
-    transaction.on_commit(lambda: report_services.notify_reporter(report))
+    report_services.notify_reporter(report)  # queued in this transaction (ADR 0017)
     return message
 
 
@@ -51,5 +50,5 @@ def send_message(
     message = report_services.post_message(report, Sender.STAFF, kind, text, user)
     report_services.add_files(report, files, Sender.STAFF, message)
     record(Actor.of(user), "message.sent", "report", report.pk, {"message": str(message.pk)})
-    transaction.on_commit(lambda: report_services.notify_reporter(report))
+    report_services.notify_reporter(report)  # queued in this transaction (ADR 0017)
     return message

@@ -5,6 +5,7 @@ import datetime
 
 from django.utils import timezone
 
+from integriteit.accounts.models import User
 from integriteit.cases import services
 from integriteit.cases.constants import (
     AftercareAudience,
@@ -24,9 +25,10 @@ from integriteit.testing import make_report
 P = Phase
 
 
-def verified(user):
-    """The user as the OTP middleware leaves it after the second factor."""
-    user.is_verified = lambda: True
+def verified(user: User) -> User:
+    """The user as the OTP middleware leaves it after the second factor. The middleware adds
+    `is_verified` to the request's user at run time; the model does not declare it."""
+    setattr(user, "is_verified", lambda: True)  # noqa: B010 - not an attribute of the model
     return user
 
 
@@ -202,7 +204,9 @@ class Flow:
     def to(self, phase: str, route: str | None = None) -> "Flow":
         """Take every step from the current phase up to `phase` (after the follow-up decision
         via the route of `phase` itself, else `route`, else investigation)."""
-        route = ROUTE_OF_PHASE.get(phase, route or FollowUpRoute.INVESTIGATION)
+        route = ROUTE_OF_PHASE.get(
+            Phase(phase), FollowUpRoute(route or FollowUpRoute.INVESTIGATION)
+        )
         steps = [
             (P.ACKNOWLEDGED, self.acknowledge),
             (P.ASSESSMENT, self.start_assessment),
@@ -226,7 +230,7 @@ class Flow:
         ]
         reached_phases = [reached for reached, _take in steps]
         current = self.report.phase
-        start = 0 if current == P.RECEIVED else reached_phases.index(current) + 1
+        start = 0 if current == P.RECEIVED else reached_phases.index(Phase(current)) + 1
         for reached, take in steps[start:]:
             if self.report.phase == phase:
                 break

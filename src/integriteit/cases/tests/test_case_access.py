@@ -8,6 +8,8 @@
 - an assignment is refused for people who must not work on the case.
 """
 
+from collections.abc import Callable
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
@@ -132,12 +134,13 @@ def test_guide_does_only_what_a_process_guide_does(people, staff_client, two_cas
     assert client.post(f"{base}stap/start_assessment/").status_code == 404
     assert client.get(f"{base}bijlage/{mine.report.attachments.get().pk}/").status_code == 404
     assert mine.report.phase == "acknowledged"
-    for service, args in [
+    refused: list[tuple[Callable[..., object], tuple[object, ...]]] = [
         (services.start_assessment, ()),
         (services.assign, (mine.investigator, CaseRole.HANDLER)),
         (services.close, ()),
         (services.reopen, ("Omdat het kan.",)),
-    ]:
+    ]
+    for service, args in refused:
         with pytest.raises(PermissionDenied):
             service(mine.guide, mine.report, *args)
 
@@ -152,12 +155,13 @@ def test_investigator_does_only_what_an_investigator_does(people, staff_client, 
     assert client.post(f"{base}stap/start_assessment/").status_code == 404
     subject = services.record_subject(mine.investigator, mine.report, description="Een collega")
     assert subject.report_id == mine.pk
-    for service, args in [
+    refused: list[tuple[Callable[..., object], tuple[object, ...]]] = [
         (services.give_interim_feedback, ("Tussenbericht",)),
         (services.send_message, ("Een vraag",)),
         (services.record_disadvantage, ("Een signaal",)),
         (services.start_assessment, ()),
-    ]:
+    ]
+    for service, args in refused:
         with pytest.raises(PermissionDenied):
             service(mine.investigator, mine.report, *args)
 

@@ -11,7 +11,6 @@ from django.utils.html import escape
 
 from integriteit.access.rules import reports_visible_to
 from integriteit.accounts.constants import Role
-from integriteit.accounts.models import User
 from integriteit.audit.models import AuditEntry
 from integriteit.cases import services
 from integriteit.cases.constants import CaseRole, ConflictCheckItem, FollowUpRoute
@@ -21,6 +20,9 @@ from integriteit.reports import mailbox_panels
 from integriteit.reports.constants import Kind, Phase
 from integriteit.reports.models import Report
 from integriteit.reports.receipts import normalise
+from integriteit.testing import found
+
+from .flow import verified
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +38,6 @@ def nl(text) -> str:
     """What the page shows for a (lazy) message in the default language, HTML-escaped."""
     with translation.override("nl"):
         return escape(translation.gettext(str(text)))
-
-
-def verified(user: User) -> User:
-    user.is_verified = lambda: True
-    return user
 
 
 def fresh(report: Report) -> Report:
@@ -254,7 +251,7 @@ def test_service_refuses_scores_outside_1_to_5(make_report, staff_client, people
 def _file_complaint(client: Client, text: str = "Ik hoorde maanden niets.") -> str:
     form = client.get("/postbus/klacht/")
     assert form.status_code == 200
-    token = re.search(r'name="token" value="([^"]+)"', form.content.decode()).group(1)
+    token = found(r'name="token" value="([^"]+)"', form.content.decode())
     response = client.post("/postbus/klacht/", {"text": text, "token": token})
     assert response.status_code == 302
     assert response["Location"] == "/postbus/klacht/ontvangen/"
@@ -281,7 +278,7 @@ def test_empty_complaint_is_refused_and_nothing_filed(make_report):
     report, code = make_report()
     client = open_mailbox(code)
     form = client.get("/postbus/klacht/").content.decode()
-    token = re.search(r'name="token" value="([^"]+)"', form).group(1)
+    token = found(r'name="token" value="([^"]+)"', form)
     response = client.post("/postbus/klacht/", {"text": "   ", "token": token})
     assert response.status_code == 200
     assert nl("Describe your complaint.") in response.content.decode()
@@ -304,7 +301,7 @@ def test_complaint_is_its_own_case_kept_from_the_original_handlers(
     received = client.get("/postbus/klacht/ontvangen/")
     assert received.status_code == 200
     page = received.content.decode()
-    shown = re.search(r'id="receipt-code">([^<]+)<', page).group(1)
+    shown = found(r'id="receipt-code">([^<]+)<', page)
     assert complaint.reference in page
     assert "Nationale ombudsman" in page
     assert shown in client.get("/postbus/klacht/ontvangen/").content.decode()

@@ -8,7 +8,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
 
-from integriteit.accounts.models import User
 from integriteit.audit.models import AuditEntry
 from integriteit.audit.services import verify_chain
 from integriteit.cases import services
@@ -49,6 +48,8 @@ from integriteit.reports.receipts import new_submission_token
 from integriteit.reports.sealing import attachment_path, open_content, sealer_for
 from integriteit.reports.selectors import messages_of, report_attachments
 
+from .flow import verified
+
 pytestmark = pytest.mark.django_db
 
 DESCRIPTION = "Jan Jansen vervalst bonnen bij inkoop op de derde verdieping."
@@ -62,11 +63,6 @@ def png() -> bytes:
 
 
 PNG = png()
-
-
-def verified(user: User) -> User:
-    user.is_verified = lambda: True
-    return user
 
 
 def fresh(report: Report) -> Report:
@@ -330,6 +326,7 @@ def test_removal_is_idempotent(people, make_report, django_capture_on_commit_cal
 
 def test_a_case_closed_less_than_the_term_ago_is_untouched(people, make_report):
     report = closed_case(people, make_report)
+    assert report.retention_until is not None
     run = remove_personal_data(report.retention_until - datetime.timedelta(minutes=1))
     assert run.total == 0
     report = fresh(report)
@@ -342,6 +339,7 @@ def test_the_organisation_term_is_respected(people, make_report):
     Organisation.objects.filter(slug="fin").update(retention_years=1)
     short = closed_case(people, make_report, organisation="fin")
     default = closed_case(people, make_report)
+    assert short.closed_at is not None
     assert short.retention_until == add_months(short.closed_at, 12)
     two_years = timezone.now() + datetime.timedelta(days=2 * 366)
     run = remove_personal_data(two_years)
@@ -355,6 +353,7 @@ def test_a_lengthened_term_holds_cases_closed_under_the_shorter_one(people, make
     report = closed_case(people, make_report)
     Organisation.objects.filter(slug="bzk").update(retention_years=7)
     assert remove_personal_data(after_term(report)).total == 0
+    assert report.closed_at is not None
     assert remove_personal_data(report.closed_at + datetime.timedelta(days=7 * 366)).total == 1
 
 

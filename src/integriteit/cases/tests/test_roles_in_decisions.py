@@ -99,6 +99,7 @@ def test_reopening_sets_a_new_feedback_term_and_asks_for_a_new_outcome(people):
     flow.reopen()
     report = flow.report
     assert report.phase == Phase.ASSESSMENT
+    assert report.feedback_due is not None
     assert add_months(before, 3) <= report.feedback_due <= add_months(timezone.now(), 3)
     assert report.follow_up.outcome_recorded_at is None
 

@@ -575,8 +575,10 @@ def test_a_wrong_role_gets_404_on_every_post(report, clients, people):
     order = services.impose_order_measure(
         authority, report, subject, kind="bar", reason="Nodig", starts_on=TODAY(), ends_on=TODAY()
     )
+    assignment = CaseAssignment.objects.filter(report=report).first()
+    assert assignment is not None
     ids = {
-        "assignment": CaseAssignment.objects.filter(report=report).first().pk,
+        "assignment": assignment.pk,
         "subject": subject.pk,
         "aftercare": aftercare.pk,
         "signal": signal.pk,

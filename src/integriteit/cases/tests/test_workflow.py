@@ -619,6 +619,7 @@ def test_final_feedback_records_the_feedback(flow, django_capture_on_commit_call
 
 def test_complete_aftercare_invites_to_evaluate(flow, django_capture_on_commit_callbacks):
     flow.to(P.AFTERCARE)
+    mail.outbox.clear()  # the earlier steps' notifications (queued as they happened, ADR 0017)
     with django_capture_on_commit_callbacks(execute=True):
         evaluation = flow.complete_aftercare("Hoe heeft u het proces ervaren?")
     assert evaluation.invited_at is not None and evaluation.answered_at is None

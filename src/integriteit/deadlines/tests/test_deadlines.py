@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TypedDict
 
 import pytest
 from django.core.cache import cache
@@ -153,9 +154,19 @@ def test_a_date_deadline_runs_to_the_end_of_its_day(settings):
     assert urgency(date(2026, 3, 1), None, at(2026, 3, 2, 0)) == Urgency.OVERDUE
 
 
+class InterimTerms(TypedDict):
+    """The arguments of `interim_feedback_due`."""
+
+    acknowledged_at: datetime | None
+    last_feedback_at: datetime | None
+    final_feedback_at: datetime | None
+    is_closed: bool
+    every_weeks: int
+
+
 def test_interim_feedback_every_n_weeks_until_the_final_feedback():
     acknowledged, last = at(2026, 3, 4), at(2026, 4, 1)
-    terms = {
+    terms: InterimTerms = {
         "acknowledged_at": acknowledged,
         "last_feedback_at": None,
         "final_feedback_at": None,

@@ -106,7 +106,7 @@ def plan_interview(
         {"interview": interview.pk, "role": role},
     )
     if person is not None and person.email:
-        transaction.on_commit(lambda: _notify_interviewee(person))
+        _notify_interviewee(person)  # queued in this transaction (ADR 0017)
     return interview
 
 

@@ -64,7 +64,7 @@ class Investigating:
             StepRole.INVESTIGATOR: self.flow.investigator,
             StepRole.COMPETENT_AUTHORITY: self.flow.authority,
             StepRole.COORDINATOR: self.flow.coordinator,
-        }[role]
+        }[StepRole(role)]
 
     def responsible(self, code: str):
         return self.actor_for(self.rec(code).step.responsible_role)

@@ -58,6 +58,7 @@ from integriteit.reports import receipts
 from integriteit.reports.models import Report
 from integriteit.testing import (
     ensure_reference_data,
+    found,
     stored_bytes,
     user_references,
     verified_client,
@@ -282,10 +283,9 @@ class Case:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert reporter.post("/melden/versturen/").status_code == 302
         page = reporter.get("/melden/ontvangen/").content.decode()
-        code = re.search(r'id="receipt-code">([^<]+)<', page).group(1).strip()
-        self.report = Report.objects.submitted().get(
-            receipt_lookup=receipts.lookup_key(receipts.normalise(code))
-        )
+        code = receipts.normalise(found(r'id="receipt-code">([^<]+)<', page).strip())
+        assert code is not None
+        self.report = Report.objects.submitted().get(receipt_lookup=receipts.lookup_key(code))
         return code
 
     def intake(self) -> None:
@@ -535,9 +535,9 @@ def test_a_dump_of_a_full_case_holds_no_name_text_or_receipt_code(client, people
     page = case.client["guide"].get("/en/behandeling/belangenverstrengeling/").content.decode()
     assert marked["declared"].last_name in page
     annual = AnnualReport.objects.get()
-    page = case.client["authority"].get(f"/en/vertrouwenspersonen/jaarverslag/{annual.pk}/")
+    response = case.client["authority"].get(f"/en/vertrouwenspersonen/jaarverslag/{annual.pk}/")
     for shown in (TEXTS["recommendation"], TEXTS["recommendation_response"], TEXTS["action_owner"]):
-        assert shown in page.content.decode(), shown
+        assert shown in response.content.decode(), shown
     page = case.client["authority"].get("/en/vertrouwenspersonen/signalen/").content.decode()
     assert TEXTS["signal"] in page and TEXTS["signal_response"] in page
     assert Interview.objects.filter(investigation=investigation).count() == 2

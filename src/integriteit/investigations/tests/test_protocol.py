@@ -28,8 +28,9 @@ def english():
         yield
 
 
+REVIEW_CODE = "integrity_officer_review"
 REVIEW = {
-    "code": "integrity_officer_review",
+    "code": REVIEW_CODE,
     "name": "Review by the integrity officer",
     "position": 65,  # between evidence (60) and draft_report (70)
     "responsible_role": "coordinator",
@@ -82,11 +83,11 @@ def test_an_organisation_step_is_stored_and_enforced(people, bzk):
         services.complete_step(case.flow.investigator, case.investigation, "draft_report")
     # The review is the coordinator's, and needs its field.
     with pytest.raises(PermissionDenied):
-        services.complete_step(case.flow.investigator, case.investigation, REVIEW["code"])
+        services.complete_step(case.flow.investigator, case.investigation, REVIEW_CODE)
     with pytest.raises(services.StepRefused) as refused:
-        services.complete_step(case.flow.coordinator, case.investigation, REVIEW["code"])
+        services.complete_step(case.flow.coordinator, case.investigation, REVIEW_CODE)
     assert refused.value.reasons == ["Record: Review of the evidence."]
-    case.complete(REVIEW["code"])
+    case.complete(REVIEW_CODE)
     assert selectors.state_of(case.rec("draft_report")) == StepState.OPEN
     for code in BASELINE_CODES[6:]:
         case.complete(code)

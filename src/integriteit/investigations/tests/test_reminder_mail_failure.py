@@ -23,6 +23,7 @@ def test_a_step_reminder_survives_a_mail_failure(
 ):
     case = Investigating(people, description="Jan Jansen vervalst bonnen.", name="Karin Melder")
     due = case.rec("preliminary_inquiry").due_on
+    assert due is not None  # set when the step opened
     overdue = timezone.make_aware(datetime.datetime.combine(due, datetime.time(9)))
     overdue += datetime.timedelta(days=1)
     settings.EMAIL_BACKEND, settings.EMAIL_DELIVERY_BACKEND = OUTBOX, REFUSING

@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from integriteit.cases.reminders import send_due_reminders
+from integriteit.deadlines.services import Urgency, due_soon_window, end_of_day, urgency
 from integriteit.investigations import reminders
 from integriteit.investigations.models import InvestigationReminder
 
@@ -22,8 +23,10 @@ STEP, DEADLINE = reminders.STEP, reminders.DEADLINE
 
 @pytest.fixture
 def run(django_capture_on_commit_callbacks):
-    def at(day: datetime.date):
-        moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
+    def at(day: datetime.date | datetime.datetime):
+        moment = day
+        if not isinstance(moment, datetime.datetime):  # a day: at 09:00 that day
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
         outbox = len(mail.outbox)
         # The mails are checked for their English message ids.
         with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
@@ -46,8 +49,8 @@ def test_a_step_is_reminded_once_near_and_once_overdue(case, run):
     assert due == timezone.localdate() + 14 * DAY
     result, mails = run(timezone.localdate())
     assert result.counts.get(STEP, 0) == 0 and not mails
-    near = due - reminders.near_days() * DAY
-    result, mails = run(near - DAY)
+    near = end_of_day(due) - due_soon_window()  # the first moment it is due soon
+    result, mails = run(near - datetime.timedelta(microseconds=1))
     assert result.counts.get(STEP, 0) == 0
     result, mails = run(near)
     assert result.counts[STEP] == 1
@@ -66,6 +69,18 @@ def test_a_step_is_reminded_once_near_and_once_overdue(case, run):
         result, mails = run(day)
         assert result.counts.get(STEP, 0) == 0 and not mails
     assert InvestigationReminder.objects.filter(key="step:preliminary_inquiry").count() == 2
+
+
+def test_due_soon_is_the_window_of_every_case_deadline(case, run, settings):
+    """Issue 9 defect 4: one setting and one decision say "due soon" for cases and
+    investigations; before, investigations had their own INVESTIGATION_NEAR_DAYS (3)."""
+    settings.DUE_SOON_DAYS = 9
+    due = case.rec("preliminary_inquiry").due_on
+    near = end_of_day(due) - datetime.timedelta(days=9)
+    assert urgency(due, None, near) is Urgency.NEAR  # what a case deadline on that day shows
+    assert run(near - datetime.timedelta(microseconds=1))[0].counts.get(STEP, 0) == 0
+    result, _mails = run(near)
+    assert result.counts[STEP] == 1 and result.sent[0].stage == "near"
 
 
 def test_the_clock_forward_reminds_each_step_once(case, run):

@@ -185,6 +185,20 @@ def test_page_shows_every_step_in_order_with_what_it_requires(people, staff_clie
     assert "int-deadline--near" in page and "int-deadline--overdue" in page
 
 
+def test_the_page_says_due_soon_in_the_window_of_every_case_deadline(
+    people, staff_client, case, settings
+):
+    """Issue 9 defect 4: DUE_SOON_DAYS, the window of the case page, also decides a step's "due
+    soon"; before, the investigation page used its own INVESTIGATION_NEAR_DAYS (3)."""
+    settings.DUE_SOON_DAYS = 9
+    today = timezone.localdate()
+    steps = case.investigation.step_records.filter(step__code="preliminary_inquiry")
+    steps.update(due_on=today + datetime.timedelta(days=8))  # inside 9 days, outside 3
+    Investigation.objects.filter(pk=case.pk).update(deadline=today + datetime.timedelta(days=10))
+    page = _text(staff_client(people["authority"]).get(_page_url(case.investigation)))
+    assert page.count("int-deadline--near") == 1 and "int-deadline--on_time" in page
+
+
 def test_each_role_acts_only_in_its_own_steps(people, staff_client, case):
     investigation = case.investigation
     authority = staff_client(people["authority"])

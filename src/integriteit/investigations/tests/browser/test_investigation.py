@@ -283,8 +283,8 @@ def test_complete_investigation_with_subject_witness_and_authority(
 
     # The investigator: interviews, evidence, the draft report offered to the subject.
     inv.open()
-    interviews = inv.text("#interviews ~ .utrecht-table-container")
-    assert WITNESS_COMMENT in interviews
+    interviews_table = inv.text("#interviews ~ .utrecht-table-container")
+    assert WITNESS_COMMENT in interviews_table
     inv.complete("interviews")
     inv.take("evidence", evidence_log="1. Facturen uit het inkoopsysteem (export, 3 maart).")
     inv.record("draft_report", findings="Vraag 1: ja. Vraag 2: de medewerker.")
