@@ -156,3 +156,34 @@ def test_outage_on_send_then_send_again(demo, page, monkeypatch):
     page.wait_for_url(re.compile(r"/melden/ontvangen/$"))
     assert RECEIPT_CODE.match(page.locator("#receipt-code").inner_text().strip())
     assert Report.objects.count() == 1 and Report.objects.submitted().count() == 1
+
+
+def _look(page, selector: str) -> dict:
+    return page.eval_on_selector(
+        selector,
+        """input => {
+            const style = getComputedStyle(input);
+            return {background: style.backgroundImage + ' ' + style.backgroundColor,
+                    border: style.borderColor + ' ' + style.borderWidth};
+        }""",
+    )
+
+
+def _choose(page, selector: str) -> None:
+    page.check(selector)
+    # Compare at rest: neither hovered nor focused (those states have their own colours).
+    page.mouse.move(0, 0)
+    page.evaluate("document.activeElement.blur()")
+
+
+def test_a_chosen_radio_button_looks_chosen(demo, page):
+    """Issue 10 defect 1 (WCAG 1.4.11): a reporter sees whether she chose to stay anonymous.
+    The NL Design System draws the checked state only on inputs with the html-input modifier."""
+    page.goto("/melden/bzk/")
+    anonymous, named = "input[name=anonymous][value='1']", "input[name=anonymous][value='0']"
+    _choose(page, anonymous)
+    chosen, other = _look(page, anonymous), _look(page, named)
+    assert chosen != other
+    _choose(page, named)
+    assert _look(page, named) == chosen
+    assert _look(page, anonymous) == other
