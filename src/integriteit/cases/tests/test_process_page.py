@@ -76,3 +76,10 @@ def test_linked_from_the_report_start_page(client):
 def test_dutch_page_answers(client):
     with translation.override("nl"):
         assert client.get("/meldproces/").status_code == 200
+
+
+def test_bipo_is_spelled_out_as_the_baseline_is_named(client):
+    """Issue 10 defect 7: BIPO is the "Baseline Intern Persoonsgericht Onderzoek" (seed 002)."""
+    page = client.get("/meldproces/").content.decode()  # Dutch, the default
+    assert "Baseline Intern Persoonsgericht Onderzoek (BIPO)" in page
+    assert "Interne Procedures" not in page
