@@ -79,7 +79,7 @@ def test_dutch_page_answers(client):
 
 
 def test_bipo_is_spelled_out_as_the_baseline_is_named(client):
-    """Issue 10 defect 7: BIPO is the "Baseline Intern Persoonsgericht Onderzoek" (seed 002)."""
+    """Issue 10 defect 7: BIPO is the "Baseline Intern Persoonsgericht Onderzoek" (seed 001)."""
     page = client.get("/meldproces/").content.decode()  # Dutch, the default
     assert "Baseline Intern Persoonsgericht Onderzoek (BIPO)" in page
     assert "Interne Procedures" not in page
