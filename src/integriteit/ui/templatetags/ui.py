@@ -44,7 +44,8 @@ def deadline_badge(deadline: Deadline):
     render per badge was a noticeable share of pages listing many time limits)."""
     urgency = deadline.urgency
     if urgency.value == "done":
-        text = f"{gettext('done on')} {_date(getattr(deadline, 'met_at', None))}"
+        # A format string, not an f-string: makemessages cannot see a call inside an f-string.
+        text = gettext("done on %(date)s") % {"date": _date(getattr(deadline, "met_at", None))}
     else:
         text = f"{_date(deadline.due)} · {urgency.label}"
     # The trailing newline is the one the template file ended with (the same HTML as before).
