@@ -16,11 +16,12 @@ class PhaseGuide:
     for_reporter: object
 
 
+# These texts are public (/meldproces/, the mailbox): they name the terms, not our rule ids. The
+# rules behind them: acknowledgement within 7 days RULES R3, hearing before measures R10,
+# feedback within the legal term R4, disadvantage acted on R8.
 PHASE_GUIDE: dict[str, PhaseGuide] = {
     Phase.RECEIVED: PhaseGuide(
-        _(
-            "The report has arrived. The integrity coordinator confirms receipt within 7 days (RULES R3)."
-        ),
+        _("The report has arrived. The integrity coordinator confirms receipt within 7 days."),
         _("Integrity coordinator"),
         _("Your report has arrived. Within 7 days you receive a confirmation in your mailbox."),
     ),
@@ -73,19 +74,19 @@ PHASE_GUIDE: dict[str, PhaseGuide] = {
     ),
     Phase.DECISION: PhaseGuide(
         _(
-            "The competent authority decides whether a violation is established and on measures, each only after the employee has been heard (RULES R10)."
+            "The competent authority decides whether a violation is established and on measures, each only after the employee has been heard."
         ),
         _("Competent authority"),
         _("The competent authority decides on the outcome."),
     ),
     Phase.FEEDBACK: PhaseGuide(
-        _("Feedback to the reporter on what was done, within the legal term (RULES R4)."),
+        _("Feedback to the reporter on what was done, within the legal term."),
         _("Integrity coordinator or process guide"),
         _("You will hear what was done with your report."),
     ),
     Phase.AFTERCARE: PhaseGuide(
         _(
-            "Aftercare for reporter, subject, witnesses and team; signals of disadvantage to the reporter are acted on (RULES R8)."
+            "Aftercare for reporter, subject, witnesses and team; signals of disadvantage to the reporter are acted on."
         ),
         _("Integrity coordinator, process guide and managers"),
         _(

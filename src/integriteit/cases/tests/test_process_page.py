@@ -83,3 +83,12 @@ def test_bipo_is_spelled_out_as_the_baseline_is_named(client):
     page = client.get("/meldproces/").content.decode()  # Dutch, the default
     assert "Baseline Intern Persoonsgericht Onderzoek (BIPO)" in page
     assert "Interne Procedures" not in page
+
+
+@pytest.mark.parametrize(
+    "path", ["/meldproces/", "/en/meldproces/", "/melden/bzk/", "/en/melden/bzk/", "/postbus/"]
+)
+def test_public_pages_name_terms_not_our_rule_ids(client, people, path):
+    """Issue 10 defect 7: "RULES R3" means nothing to a reporter; the term itself is said."""
+    page = client.get(path).content.decode()
+    assert "RULES" not in page
