@@ -47,7 +47,7 @@ class ConversationLogForm(StyledFormMixin, forms.Form):
     )
     report_followed = forms.BooleanField(label=_("A formal report followed"), required=False)
     notes = forms.CharField(
-        label=_("Notes (optional)"),
+        label=_("Notes"),
         required=False,
         max_length=NOTES_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -337,6 +337,14 @@ class MessageForm(StyledFormMixin, forms.Form):
         self._style()
 
 
+class StaffMessageForm(MessageForm):
+    """The same message, written by staff: the field says to whom it goes."""
+
+    text = forms.CharField(
+        label=_("Message to the reporter"), max_length=MESSAGE_MAX, widget=textarea(6)
+    )
+
+
 class AcknowledgeForm(StyledFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Acknowledgement message"),

@@ -228,3 +228,12 @@ def test_no_other_module_spells_out_the_nine_types():
         if len(codes & literals) > 2:
             spelling.append(str(path.relative_to(root)))
     assert spelling == []
+
+
+def test_the_notes_field_says_optional_once(people, staff_client):
+    """Issue 10 defect 7: the label carried "(optional)" and the form added it again."""
+    adviser_record(people["adviser"])
+    page = staff_client(people["adviser"]).get("/en/vertrouwenspersonen/logboek/nieuw/")
+    assert page.status_code == 200
+    assert "(optional) (optional)" not in page.content.decode()
+    assert "Notes <span" in page.content.decode()

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from integriteit.audit.models import AuditEntry
 from integriteit.cases import services
@@ -76,6 +76,14 @@ def test_case_page_shows_what_the_coordinator_must_do_and_by_when(report, client
     assert "What you may and must do now" in page
     assert "Acknowledge receipt" in page and 'href="#step-acknowledge"' in page
     assert "People on the case" in page
+
+
+def test_the_staff_message_field_says_to_whom(report, clients, people):
+    """Issue 10 defect 7: staff saw the reporter's label "Your message" on the case page."""
+    Flow(people, report=report).acknowledge()
+    with translation.override("en"):
+        page = _page(clients["coordinator"], report)
+    assert "Message to the reporter" in page and "Your message" not in page
 
 
 def _assert_refused(response, *reasons: str) -> None:

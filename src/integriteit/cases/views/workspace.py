@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from integriteit.access.rules import Action, reports_visible_to, shown_to
 from integriteit.accounts.decorators import staff_required
 from integriteit.reports.constants import RaisedBefore
-from integriteit.reports.forms import AcknowledgeForm, MessageForm
+from integriteit.reports.forms import AcknowledgeForm, StaffMessageForm
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import (
     content_of,
@@ -110,7 +110,7 @@ def case_context(request, report: Report, bound: dict | None = None) -> dict:
         "reported_types": report.reported_types.all(),
         "classified_types": report.classified_types.all(),
         "acknowledge_form": AcknowledgeForm(initial={"text": _default_acknowledgement(report)}),
-        "message_form": MessageForm(),
+        "message_form": StaffMessageForm(),
     }
 
 
@@ -152,7 +152,7 @@ def acknowledge(request, report_id):
 @require_POST
 def send_message(request, report_id):
     report = report_for(request.user, report_id, Action.MESSAGE)
-    form = MessageForm(request.POST, request.FILES)
+    form = StaffMessageForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(str(e) for e in error))
