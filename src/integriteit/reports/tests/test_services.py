@@ -7,10 +7,11 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from integriteit.access.rules import reports_visible_to
+from integriteit.access.rules import organisations_user_can_register_for, reports_visible_to
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment
 from integriteit.cases import services as case_services
+from integriteit.cases.tests.flow import verified
 from integriteit.crypto.tokens import person_tag
 from integriteit.organisations.models import Organisation
 from integriteit.reports import receipts, services
@@ -341,3 +342,18 @@ def test_register_form_prefills_the_date_in_the_format_browsers_read(people, sta
     # <input type="date"> only shows a value in ISO format; anything else looks empty.
     page = staff_client(people["coordinator"]).get("/behandeling/registreren/")
     assert f'value="{timezone.localdate().isoformat()}"' in page.content.decode()
+
+
+def test_a_link_with_a_channel_asks_for_the_organisation_without_an_error(people, staff_client):
+    """Issue 10 defect 7: `?channel=` (the link from an adviser's log) bound the organisation
+    chooser, so "This field is required" stood there before anything was submitted."""
+    several = [
+        person
+        for person in people.values()
+        if organisations_user_can_register_for(verified(person)).count() > 1
+    ]
+    assert several, "the demo has someone who registers for several organisations"
+    with translation.override("en"):
+        page = staff_client(several[0]).get("/en/behandeling/registreren/?channel=adviser")
+    assert page.status_code == 200
+    assert "This field is required." not in page.content.decode()

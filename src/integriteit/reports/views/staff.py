@@ -45,7 +45,9 @@ def register(request):
     organisations = organisations_user_can_register_for(request.user)
     if not organisations.exists():
         raise Http404
-    chooser = OrganisationChoiceForm(request.GET or None, queryset=organisations)
+    # Bound only once an organisation was chosen: `?channel=` alone is no answer to check.
+    chosen = request.GET if "organisation" in request.GET else None
+    chooser = OrganisationChoiceForm(chosen, queryset=organisations)
     organisation = chooser.cleaned_data["organisation"] if chooser.is_valid() else None
     if organisation is None and organisations.count() == 1:
         organisation = organisations.get()
