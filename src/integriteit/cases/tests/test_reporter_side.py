@@ -178,7 +178,12 @@ def test_evaluation_answered_once(make_report, staff_client, people):
     client = open_mailbox(code)
     page = client.get("/postbus/berichten/").content.decode()
     assert nl("How did you experience the process?") in page
-    assert page.count('type="radio" class="utrecht-radio-button" name="felt_safe"') == 5
+    assert (
+        page.count(
+            'type="radio" class="utrecht-radio-button utrecht-radio-button--html-input" name="felt_safe"'
+        )
+        == 5
+    )
     assert nl("5 – Strongly agree") in page
 
     response = client.post("/postbus/evaluatie/", ANSWERS)
