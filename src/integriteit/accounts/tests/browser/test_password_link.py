@@ -27,7 +27,8 @@ def test_person_chooses_a_password_and_logs_in_with_it(demo, new_page):
     assert_no_axe_violations(page)
     page.fill("input[name=new_password1]", "kort")
     page.fill("input[name=new_password2]", "kort")
-    page.click("form.utrecht-form button[type=submit]")
+    with page.expect_navigation():  # the refusal comes back on the same URL
+        page.click("form.utrecht-form button[type=submit]")
     assert page.locator(".utrecht-form-field--invalid").count() >= 1  # too short: refused
     assert_no_axe_violations(page)
     page.fill("input[name=new_password1]", NEW_PASSWORD)

@@ -22,7 +22,8 @@ def test_auditor_checks_the_chain(demo, page, monkeypatch):
     assert "test.pending" in first_row.inner_text()
     assert "Not chained yet" in first_row.inner_text()
     assert_no_axe_violations(page)
-    page.click("button[name=verify]")
+    with page.expect_navigation():
+        page.click("button[name=verify]")
     status = page.get_by_role("status")
     assert "The chain is intact" in status.inner_text()
     assert "1 entry is not chained yet" in status.inner_text()
