@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("integriteit.investigations.urls")),
     path("", include("integriteit.audit.urls")),
     path("", include("integriteit.advisers.urls")),
+    path("", include("integriteit.notifications.urls")),
     path("account/", include("integriteit.accounts.urls")),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,

@@ -19,9 +19,17 @@ from integriteit.reports.models import Report
 from integriteit.reports.sealing import sealer_for
 
 from .constants import CaseRole, ConflictCheckItem, FollowUpRoute
-from .models import PhaseChange
+from .models import CaseAssignment, PhaseChange
+from .signals import waiting_for
 
 P = Phase
+
+# Phases in which the case waits for one role on it (seed 002: the competent authority decides
+# on the follow-up and on the outcome); `advance` tells them through `signals.waiting_for`.
+WAITS_FOR = {
+    P.FOLLOW_UP_DECISION: CaseRole.COMPETENT_AUTHORITY,
+    P.DECISION: CaseRole.COMPETENT_AUTHORITY,
+}
 
 
 @dataclass(frozen=True)
@@ -276,4 +284,8 @@ def advance(user, report: Report, name: str, reason: str = "") -> PhaseChange:
         report.pk,
         {"from": change.from_phase, "to": change.to_phase},
     )
+    if role := WAITS_FOR.get(transition.target):
+        waiting = CaseAssignment.objects.filter(report=report, role=role, ended_at__isnull=True)
+        people = [assignment.user for assignment in waiting.select_related("user")]
+        waiting_for.send(sender=Report, report=report, people=people, what=transition.target)
     return change

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "integriteit.cases",
     "integriteit.investigations",
     "integriteit.advisers",
+    "integriteit.notifications",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "integriteit.ui.context_processors.site",
+                "integriteit.notifications.context_processors.unread",
             ],
         },
     },

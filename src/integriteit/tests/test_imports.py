@@ -29,6 +29,8 @@ ORDER = (
     "investigations",
     "registry",
     "advisers",
+    # Notifications hears of the earlier modules' events through signals; none imports it.
+    "notifications",
     "prevention",
     "monitoring",
     "incidents",

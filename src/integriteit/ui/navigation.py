@@ -9,7 +9,7 @@ that would answer 404 is not linked, and every page a role uses is (ui/tests/tes
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -22,6 +22,9 @@ from integriteit.access.rules import is_staff_member, is_verified_staff
 # A rule for whom an entry shows: a bool, or querysets of which one must hold a row (asked as
 # EXISTS in one query for all entries, as the header is on every page).
 Shown = Callable[[Any], bool | QuerySet | Sequence[QuerySet]]
+
+# A number shown beside an entry (e.g. unread notifications), asked only for entries shown.
+Count = Callable[[Any], int]
 
 
 class Audience(StrEnum):
@@ -37,6 +40,11 @@ class Entry:
     audience: Audience
     shown: Shown | None = None  # None: everyone in the audience
     order: int = 100
+    count: Count | None = None
+    # What `count` gave for the user of this request (set by `entries_for`); 0 shows nothing.
+    counted: int = 0
+    # Read after the number by screen readers, e.g. "unread".
+    count_label: str | Promise = ""
 
 
 _entries: dict[str, Entry] = {}
@@ -87,4 +95,8 @@ def entries_for(user) -> list[Entry]:
         asked.append((entry, first, len(querysets)))
     answers = _answers(user, querysets)
     shown += [entry for entry, first, last in asked if any(answers[first:last])]
+    if verified:
+        shown = [
+            replace(entry, counted=entry.count(user)) if entry.count else entry for entry in shown
+        ]
     return sorted(shown, key=lambda entry: (entry.order, entry.url_name))

@@ -30,6 +30,7 @@ from integriteit.reports.views.common import attachment_response
 from .. import selectors, services
 from ..dashboard import filter_options
 from ..filters import CaseQueueFilterForm
+from ..signals import case_viewed
 from .panels import PanelInput, build_panels
 from .panels.phase import phase_panel
 
@@ -118,6 +119,7 @@ def case_context(request, report: Report, bound: dict | None = None) -> dict:
 def detail(request, report_id):
     report = report_for(request.user, report_id)
     record_read(request.user, report, "report")
+    case_viewed.send(sender=Report, report=report, user=request.user)
     return render(request, "cases/case.html", case_context(request, report))
 
 

@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 
 from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
+from integriteit.cases.constants import CaseRole
+from integriteit.cases.models import CaseAssignment
 from integriteit.cases.services import seal_on
+from integriteit.cases.signals import waiting_for
 from integriteit.reports.models import Report
 
 from ..constants import ReportVersionKind, StepRole, StepState
@@ -179,6 +182,18 @@ def request_deviation(
         "report",
         investigation.report_id,
         {"step": code},
+    )
+    # RULES R12: the deviation waits for the competent authority's approval.
+    authorities = CaseAssignment.objects.filter(
+        report_id=investigation.report_id,
+        role=CaseRole.COMPETENT_AUTHORITY,
+        ended_at__isnull=True,
+    ).select_related("user")
+    waiting_for.send(
+        sender=Investigation,
+        report=investigation.report,
+        people=[assignment.user for assignment in authorities],
+        what="deviation_approval",
     )
     return rec
 

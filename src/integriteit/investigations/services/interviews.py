@@ -15,6 +15,7 @@ from integriteit.audit.services import Actor, record
 from integriteit.cases import people
 from integriteit.cases.models import Subject
 from integriteit.cases.services import seal_on
+from integriteit.cases.signals import waiting_for
 
 from ..constants import IntervieweeRole, StepRole, StepState
 from ..models import Interview, Investigation
@@ -136,6 +137,14 @@ def record_interview(user: User, interview: Interview, text: str, adviser: str =
         "report",
         interview.investigation.report_id,
         {"interview": interview.pk},
+    )
+    # The record waits for the interviewee's approval or comments (RULES R12).
+    interviewee = people.person_of(interview, "interviewee")
+    waiting_for.send(
+        sender=Interview,
+        report=interview.investigation.report,
+        people=[interviewee] if interviewee else [],
+        what="record_approval",
     )
     return interview
 
