@@ -33,13 +33,18 @@ system-deps:
 var/keys.json: | $(VENV)/.installed
 	$(PY) manage.py generate_keys --if-missing
 
-# Installs, migrates, loads demo data on SQLite and serves http://$(HOST):$(PORT).
+# Installs, migrates, loads demo data on SQLite and serves http://$(HOST):$(PORT). While the
+# server runs, `run_scheduler` sends the reminders, escalations and the outbox every minute in
+# the background (docs/notifications.md); it stops with the server.
 demo: install var/keys.json
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (reporters: /melden/ and /postbus/; staff: /account/inloggen/)"
+	@echo "Reminders, escalations and mail: every minute (manage.py run_scheduler, in var/scheduler.log)"
+	@$(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 totp:

@@ -116,3 +116,26 @@ def test_the_command_with_a_moved_clock_and_a_dry_run(people, report, outbox):
     outbox.run(call_command, "send_reminders", "--now", moment, stdout=io.StringIO())
     assert EscalationLog.objects.filter(level=EscalationLevel.GOVERNMENT).count() == 1
     assert len(outbox.mails_to(people["bzk-coordinator"])) == 1
+
+
+def test_the_scheduler_runs_the_reminders_and_delivers_the_outbox(people, make_report, settings):
+    """`make demo` runs `run_scheduler` in the background: one round sends what is due and
+    delivers it from the outbox, even when no commit hook ran (a crash after the commit)."""
+    from django.core import mail
+
+    from integriteit.outbox import services as outbox_services
+
+    settings.EMAIL_BACKEND = "integriteit.outbox.backend.OutboxBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    long_ago = datetime.timedelta(days=30)
+    report, _code = make_report()
+    type(report).objects.filter(pk=report.pk).update(
+        acknowledgement_due=report.acknowledgement_due - long_ago
+    )
+    call_command("run_scheduler", "--once", stdout=io.StringIO(), stderr=io.StringIO())
+    bzk = people["bzk-coordinator"]
+    assert escalations(bzk, K.ESCALATION_OVERDUE) == 1
+    assert len([m for m in mail.outbox if bzk.email in m.to]) == 1
+    assert outbox_services.waiting_count() == 0
+    call_command("run_scheduler", "--once", stdout=io.StringIO(), stderr=io.StringIO())
+    assert len([m for m in mail.outbox if bzk.email in m.to]) == 1
