@@ -26,7 +26,7 @@ P = Phase
 
 # Phases in which the case waits for one role on it (seed 002: the competent authority decides
 # on the follow-up and on the outcome); `advance` tells them through `signals.waiting_for`.
-WAITS_FOR = {
+WAITS_FOR: dict[str, CaseRole] = {
     P.FOLLOW_UP_DECISION: CaseRole.COMPETENT_AUTHORITY,
     P.DECISION: CaseRole.COMPETENT_AUTHORITY,
 }

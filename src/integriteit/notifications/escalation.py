@@ -40,8 +40,8 @@ from .models import EscalationLog, EscalationSettings
 from .selectors import escalation_settings_of
 
 KIND = "escalation"
-LEVEL_OF = {Urgency.NEAR: EscalationLevel.CONTACT, Urgency.OVERDUE: EscalationLevel.GOVERNMENT}
-NOTIFICATION_OF = {
+LEVEL_OF: dict[Urgency, EscalationLevel] = {Urgency.NEAR: EscalationLevel.CONTACT, Urgency.OVERDUE: EscalationLevel.GOVERNMENT}
+NOTIFICATION_OF: dict[str, NotificationKind] = {
     EscalationLevel.CONTACT: NotificationKind.ESCALATION_NEAR,
     EscalationLevel.GOVERNMENT: NotificationKind.ESCALATION_OVERDUE,
 }

@@ -48,7 +48,7 @@ def test_mark_one_and_mark_all_read(people, make_report, staff_client):
     make_report()
     coordinator = people["coordinator"]
     client = staff_client(coordinator)
-    one = Notification.objects.filter(user=coordinator).first()
+    one = Notification.objects.filter(user=coordinator).earliest("pk")
     response = client.post(reverse("notifications:mark_read", args=[one.pk]))
     assert response.status_code == 302
     assert Notification.objects.filter(user=coordinator, read_at__isnull=True).count() == 1
