@@ -136,3 +136,21 @@ def no_upload_spooling(monkeypatch):
         pytest.fail("an upload was spooled to a temporary file, in clear")
 
     monkeypatch.setattr(temp, "NamedTemporaryFile", spooled)
+
+
+@pytest.fixture
+def without_notifications(monkeypatch):
+    """For tests that count one module's own mail and reminders: the notifications of staff
+    (new report, messages, assignments, waiting steps) and the escalations are left out; they
+    have their own tests (notifications/tests)."""
+    from integriteit.cases import reminders
+    from integriteit.notifications import escalation, receivers
+
+    receivers.disconnect()
+    monkeypatch.setattr(
+        reminders,
+        "_senders",
+        [s for s in reminders._senders if s is not escalation.send_due_escalations],
+    )
+    yield
+    receivers.connect()

@@ -40,7 +40,10 @@ from .models import EscalationLog, EscalationSettings
 from .selectors import escalation_settings_of
 
 KIND = "escalation"
-LEVEL_OF: dict[Urgency, EscalationLevel] = {Urgency.NEAR: EscalationLevel.CONTACT, Urgency.OVERDUE: EscalationLevel.GOVERNMENT}
+LEVEL_OF: dict[Urgency, EscalationLevel] = {
+    Urgency.NEAR: EscalationLevel.CONTACT,
+    Urgency.OVERDUE: EscalationLevel.GOVERNMENT,
+}
 NOTIFICATION_OF: dict[str, NotificationKind] = {
     EscalationLevel.CONTACT: NotificationKind.ESCALATION_NEAR,
     EscalationLevel.GOVERNMENT: NotificationKind.ESCALATION_OVERDUE,

@@ -109,3 +109,12 @@ def connect() -> None:
     )
     waiting_for.connect(on_waiting_for, dispatch_uid="notifications-waiting-for")
     case_viewed.connect(on_case_viewed, dispatch_uid="notifications-case-viewed")
+
+
+def disconnect() -> None:
+    """For tests of other modules that count their own mail (conftest `without_notifications`)."""
+    report_received.disconnect(dispatch_uid="notifications-new-report")
+    post_save.disconnect(sender="reports.Message", dispatch_uid="notifications-reporter-message")
+    post_save.disconnect(sender="cases.CaseAssignment", dispatch_uid="notifications-assigned")
+    waiting_for.disconnect(dispatch_uid="notifications-waiting-for")
+    case_viewed.disconnect(dispatch_uid="notifications-case-viewed")

@@ -12,7 +12,8 @@ from integriteit.reports.constants import Phase
 
 from .flow import Flow
 
-pytestmark = pytest.mark.django_db
+# These tests count this module's own mail; staff notifications are tested in notifications.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_notifications")]
 
 
 class Crash(Exception):

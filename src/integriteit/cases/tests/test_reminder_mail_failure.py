@@ -15,7 +15,8 @@ from integriteit.outbox import services as outbox
 from integriteit.outbox.models import OutboxMessage
 from integriteit.outbox.tests.backends import LOCMEM, OUTBOX, REFUSING
 
-pytestmark = pytest.mark.django_db
+# These tests count this module's own mail; staff notifications are tested in notifications.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_notifications")]
 
 
 def test_a_staff_reminder_survives_a_mail_failure(

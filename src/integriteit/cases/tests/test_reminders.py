@@ -22,7 +22,8 @@ from integriteit.reports.sealing import open_message_body, sealer_for
 
 from .flow import verified
 
-pytestmark = pytest.mark.django_db
+# These tests count this module's own mail; staff notifications are tested in notifications.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_notifications")]
 
 DESCRIPTION = "Jan Jansen vervalst bonnen bij inkoop op de derde verdieping."
 REPORTER_NAME = "Karin Klokkenluider"

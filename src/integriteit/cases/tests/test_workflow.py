@@ -38,7 +38,8 @@ from integriteit.reports.sealing import open_identity, open_message_body, sealer
 
 from .flow import Flow
 
-pytestmark = pytest.mark.django_db
+# These tests count this module's own mail; staff notifications are tested in notifications.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_notifications")]
 
 P = Phase
 REPORTER_NAME = "Sanne de Melder"

@@ -15,7 +15,11 @@ from integriteit.outbox.tests.backends import LOCMEM, OUTBOX, REFUSING
 
 from .helpers import Investigating, fake_render  # noqa: F401
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_render")]
+# These tests count this module's own mail; staff notifications are tested in notifications.
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fake_render", "without_notifications"),
+]
 
 
 def test_a_step_reminder_survives_a_mail_failure(

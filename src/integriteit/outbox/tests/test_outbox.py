@@ -19,7 +19,8 @@ from integriteit.outbox.models import OutboxMessage
 
 from .backends import LOCMEM, REFUSING
 
-pytestmark = pytest.mark.django_db
+# These tests count this module's own mail; staff notifications are tested in notifications.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_notifications")]
 
 ADDRESS = "sara@example.org"
 

@@ -10,7 +10,8 @@ from integriteit.audit.models import AuditEntry
 from integriteit.reports.models import Report
 from integriteit.testing import found
 
-pytestmark = pytest.mark.django_db
+# These tests count this module's own mail; staff notifications are tested in notifications.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_notifications")]
 
 
 def _post_report(client, people, **extra):
