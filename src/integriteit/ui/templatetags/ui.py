@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from integriteit.deadlines.services import Deadline
-from integriteit.ui import fragments
+from integriteit.ui import fields, fragments
 
 register = template.Library()
 
@@ -31,7 +31,17 @@ def field(context, bound_field, **options):
         if cached is not None:
             return cached
     template = context.template.engine.get_template("ui/field.html")
-    html = template.render(context.new({"field": bound_field, **options}))
+    html = template.render(
+        context.new(
+            {
+                "field": bound_field,
+                "widget": fields.render_widget(bound_field),
+                "limit": fields.counted_limit(bound_field),
+                "optional": fields.is_optional(bound_field),
+                **options,
+            }
+        )
+    )
     if key is not None:
         fragments.put(key, html)
     return html
