@@ -47,9 +47,10 @@
     });
   }
 
-  /* Characters as the server counts them: code points, a line break as one (ui/fields.py). */
+  /* Characters as the server counts them (Django's max_length): code points of the text
+   * without leading and trailing white space, a line break as two (a form sends it as CRLF). */
   function length(value) {
-    return Array.from(value.replace(/\r\n/g, "\n")).length;
+    return Array.from(value.trim().replace(/\r?\n/g, "\r\n")).length;
   }
 
   function fill(template, values) {
