@@ -85,12 +85,12 @@ def render_widget(bound_field: BoundField) -> SafeString | None:
     `data-maxlength`, for the counter (ui/static/ui/enhance.js)."""
     if bound_field.widget_type in CHOICE_WIDGETS:
         return None
-    attrs: dict[str, object] = {}
+    attrs: dict[str, str | bool] = {}
     limit = length_limit(bound_field)
     if limit is not None:
         attrs["maxlength"] = False  # False leaves an attribute out
     if counted_limit(bound_field):
-        attrs["data-maxlength"] = limit
+        attrs["data-maxlength"] = str(limit)
         attrs["data-counter"] = f"{bound_field.auto_id}_counter"
     described = described_by(bound_field)
     if described:

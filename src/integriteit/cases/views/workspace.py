@@ -75,7 +75,11 @@ def _default_acknowledgement(report: Report) -> str:
         # the term this acknowledgement starts (RULES R4), the one her mailbox shows once it is
         # sent, not the provisional one counted from the acknowledgement's own deadline.
         "date": dates.day(report.received_at),
-        "feedback": dates.day(feedback_due(report.received_at, timezone.now())),
+        "feedback": dates.day(
+            feedback_due(report.received_at, timezone.now())
+            if report.received_at
+            else report.feedback_due
+        ),
     }
 
 

@@ -45,7 +45,7 @@ def test_a_field_never_required_is_called_optional(people, name):
     assert OPTIONAL in label_of(page, name)
 
 
-def _forms() -> list[type[forms.Form]]:
+def _forms() -> list[type[forms.BaseForm]]:
     for module in pkgutil.walk_packages(integriteit.__path__, "integriteit."):
         if ".tests" in module.name or module.name.endswith(("conftest", "browser_testing")):
             continue
@@ -53,7 +53,8 @@ def _forms() -> list[type[forms.Form]]:
             module.name.endswith("_forms") or ".views." in module.name
         ):
             importlib.import_module(module.name)
-    found, todo = set(), [forms.BaseForm]
+    found: set[type[forms.BaseForm]] = set()
+    todo: list[type[forms.BaseForm]] = [forms.BaseForm]
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)
@@ -68,7 +69,7 @@ EMPTY_CHECK = re.compile(
 )
 
 
-def required_in_practice(form: type[forms.Form]) -> set[str]:
+def required_in_practice(form: type[forms.BaseForm]) -> set[str]:
     names = set()
     for klass in form.__mro__:
         clean = klass.__dict__.get("clean")

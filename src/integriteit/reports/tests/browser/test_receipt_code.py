@@ -41,7 +41,7 @@ CHARACTERS = r"""element => {
 def words_with_lines(page, selector: str, separators: str) -> list[tuple[str, set[int]]]:
     """Each word of the element's text (split at `separators`) with the lines it is on."""
     words: list[tuple[str, set[int]]] = []
-    current, lines = "", set()
+    current, lines = "", set[int]()
     for char, top, bottom, _right in page.eval_on_selector(selector, CHARACTERS):
         if char in separators or char.isspace():
             if current:
