@@ -86,6 +86,15 @@ def found(pattern: "str | re.Pattern[str]", text: str, group: int = 1) -> str:
     return match.group(group)
 
 
+_SHOWN_CODE = re.compile(r'id="receipt-code"[^>]*>(.*?)</p>', re.S)
+
+
+def shown_code(page: str) -> str:
+    """The receipt code a page shows (reports/receipt_code.html: its groups are separate
+    elements), as the reporter copies it; fails the test when the page shows none."""
+    return re.sub(r"<[^>]*>|\s", "", found(_SHOWN_CODE, page))
+
+
 def lookup_of(code: str) -> str:
     """The receipt lookup key of a code as shown to the reporter; fails the test when the shown
     code is not well-formed."""

@@ -162,6 +162,9 @@ class AssessmentForm(CaseForm):
         widget=textarea(4),
     )
 
+    # Required for an integrity violation: no "(optional)" beside them (ui.fields.is_optional).
+    conditionally_required = ("violation_types",)
+
     def clean(self):
         super().clean()
         data = self.cleaned_data
@@ -208,6 +211,9 @@ class FollowUpForm(CaseForm):
         required=False,
         widget=textarea(5),
     )
+
+    # Required for some routes: no "(optional)" beside them (ui.fields.is_optional).
+    conditionally_required = ("referral_target", "referral_organisation", "message_to_reporter")
 
     def clean(self):
         super().clean()
@@ -266,6 +272,9 @@ class SubjectForm(CaseForm):
         super().__init__(*args, **kwargs)
         self._choose("person", people, _("Not in the list"))
 
+    # One of the two is required: no "(optional)" beside them (ui.fields.is_optional).
+    conditionally_required = ("person", "description")
+
     def clean(self):
         super().clean()
         data = self.cleaned_data
@@ -297,6 +306,9 @@ class SubjectInformedForm(CaseForm):
         self.prefix_name = f"informed-{subject.pk}"
         super().__init__(*args, **kwargs)
         self.subject = subject
+
+    # Required while the subject is not informed yet: no "(optional)" beside them (ui.fields.is_optional).
+    conditionally_required = ("note",)
 
     def clean(self):
         super().clean()

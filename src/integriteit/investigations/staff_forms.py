@@ -182,6 +182,9 @@ class PlanInterviewForm(CaseForm):
             del self.fields["subject"]
             self._choose("interviewee", staff, _("Not in the list"))
 
+    # For a witness one of the two is required: no "(optional)" beside them (ui.fields.is_optional).
+    conditionally_required = ("interviewee", "description")
+
     def clean(self):
         super().clean()
         data = self.cleaned_data

@@ -24,9 +24,20 @@ from .constants import (
 )
 from .receipts import CODE_LENGTH
 
-DESCRIPTION_MAX = 20_000
+# A reporter's own account (the description, a message in her mailbox, the minutes of an oral
+# report) is accepted in full up to about 40 pages; past that the form refuses it with the text
+# kept and suggests a file (docs/reporting.md "Long texts", issue 10 defect 8).
+DESCRIPTION_MAX = 100_000
+ANSWER_MAX = 20_000  # the other open answers of the report form
 SHORT_MAX = 300
-MESSAGE_MAX = 10_000
+MESSAGE_MAX = 10_000  # what staff write
+
+
+LONG_ACCOUNT_REFUSED = _(
+    "Your text has %(show_value)d characters; this field takes at most %(limit_value)d. Nothing "
+    "has been sent and your text is still here. Shorten it, or put part of it in a text file "
+    "and add that file under Attachments."
+)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -128,6 +139,7 @@ class ReportForm(StyledFormMixin, forms.Form):
             "Describe what you saw or heard, in your own words. Facts help most: what, who, how often."
         ),
         max_length=DESCRIPTION_MAX,
+        error_messages={"max_length": LONG_ACCOUNT_REFUSED},
         widget=textarea(10),
     )
     occurred_when = forms.CharField(
@@ -155,7 +167,7 @@ class ReportForm(StyledFormMixin, forms.Form):
     involved_text = forms.CharField(
         label=_("Who is involved? In your own words"),
         help_text=_("Names, functions or descriptions of people involved, if not in the list."),
-        max_length=DESCRIPTION_MAX,
+        max_length=ANSWER_MAX,
         required=False,
         widget=textarea(3),
     )
@@ -172,7 +184,7 @@ class ReportForm(StyledFormMixin, forms.Form):
     )
     raised_with = forms.CharField(
         label=_("With whom did you raise it, and what happened then?"),
-        max_length=DESCRIPTION_MAX,
+        max_length=ANSWER_MAX,
         required=False,
         widget=textarea(3),
     )
@@ -207,6 +219,9 @@ class ReportForm(StyledFormMixin, forms.Form):
         required=False,
     )
     attachments = AttachmentsField()
+
+    # Required in the cases clean() names; no "(optional)" beside them (ui.fields.is_optional).
+    conditionally_required: tuple[str, ...] = ("violation_types", "name")
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -271,6 +286,8 @@ class RegisterReportForm(ReportForm):
         required=False,
     )
 
+    conditionally_required = (*ReportForm.conditionally_required, "minutes", "identity_consent")
+
     def clean_received_on(self):
         value = self.cleaned_data["received_on"]
         if value > timezone.localdate():
@@ -329,7 +346,14 @@ class MailboxLoginForm(forms.Form):
 
 
 class MessageForm(StyledFormMixin, forms.Form):
-    text = forms.CharField(label=_("Your message"), max_length=MESSAGE_MAX, widget=textarea(6))
+    """What a reporter writes in her mailbox: as long as her report may be."""
+
+    text = forms.CharField(
+        label=_("Your message"),
+        max_length=DESCRIPTION_MAX,
+        error_messages={"max_length": LONG_ACCOUNT_REFUSED},
+        widget=textarea(6),
+    )
     attachments = AttachmentsField()
 
     def __init__(self, *args, **kwargs):
@@ -373,6 +397,8 @@ class ClassifyForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    conditionally_required = ("types",)
 
     def clean(self):
         super().clean()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from integriteit.access.rules import Action, reports_visible_to, shown_to
 from integriteit.accounts.decorators import staff_required
+from integriteit.deadlines.services import feedback_due
 from integriteit.reports.constants import RaisedBefore
 from integriteit.reports.forms import AcknowledgeForm, StaffMessageForm
 from integriteit.reports.models import Report
@@ -26,6 +27,7 @@ from integriteit.reports.selectors import (
 from integriteit.reports.selectors import queue as queue_selector
 from integriteit.reports.services import record_read
 from integriteit.reports.views.common import attachment_response
+from integriteit.ui import dates
 
 from .. import selectors, services
 from ..dashboard import filter_options
@@ -70,8 +72,15 @@ def _default_acknowledgement(report: Report) -> str:
         "If we have questions, you will find them here in your mailbox."
     ) % {
         "reference": report.reference,
-        "date": timezone.localtime(report.received_at).strftime("%d-%m-%Y"),
-        "feedback": timezone.localtime(report.feedback_due).strftime("%d-%m-%Y"),
+        # Written as every date the reporter reads is (issue 10 defect 7), not 08-03-2027; and
+        # the term this acknowledgement starts (RULES R4), the one her mailbox shows once it is
+        # sent, not the provisional one counted from the acknowledgement's own deadline.
+        "date": dates.day(report.received_at),
+        "feedback": dates.day(
+            feedback_due(report.received_at, timezone.now())
+            if report.received_at
+            else report.feedback_due
+        ),
     }
 
 

@@ -16,6 +16,7 @@ from integriteit.cases import people
 from integriteit.cases.models import Subject
 from integriteit.cases.services import seal_on
 from integriteit.cases.signals import waiting_for
+from integriteit.ui import dates
 
 from ..constants import IntervieweeRole, StepRole, StepState
 from ..models import Interview, Investigation
@@ -153,7 +154,7 @@ def within_term(due: datetime.date | None) -> None:
     if due is not None and due < timezone.localdate():
         raise InvestigationError(
             _("The term ended on %(date)s; the record or report now counts as accepted.")
-            % {"date": due.strftime("%d-%m-%Y")}
+            % {"date": dates.day(due)}
         )
 
 

@@ -58,7 +58,7 @@ from integriteit.reports import receipts
 from integriteit.reports.models import Report
 from integriteit.testing import (
     ensure_reference_data,
-    found,
+    shown_code,
     stored_bytes,
     user_references,
     verified_client,
@@ -283,7 +283,7 @@ class Case:
         assert response.status_code == 302, response.content.decode()[:2000]
         assert reporter.post("/melden/versturen/").status_code == 302
         page = reporter.get("/melden/ontvangen/").content.decode()
-        code = receipts.normalise(found(r'id="receipt-code">([^<]+)<', page).strip())
+        code = receipts.normalise(shown_code(page).strip())
         assert code is not None
         self.report = Report.objects.submitted().get(receipt_lookup=receipts.lookup_key(code))
         return code

@@ -14,7 +14,7 @@ from PIL import Image, PngImagePlugin
 
 from integriteit.reports.models import Report
 from integriteit.reports.sealing import open_content, open_identity
-from integriteit.testing import found, lookup_of, stored_bytes, verified_client
+from integriteit.testing import lookup_of, shown_code, stored_bytes, verified_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +79,7 @@ def _submit_through_views(client, people) -> tuple[Report, str]:
     assert response.status_code == 302, response.content.decode()[:2000]
     assert client.post("/melden/versturen/").status_code == 302
     page = client.get("/melden/ontvangen/").content.decode()
-    code = found(r'id="receipt-code">([^<]+)<', page)
+    code = shown_code(page)
     report = Report.objects.submitted().get(receipt_lookup=lookup_of(code))
     return report, code
 

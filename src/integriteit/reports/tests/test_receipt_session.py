@@ -5,7 +5,6 @@ Between "Send" and the receipt page the session holds a submission token, from w
 server (with the pepper outside the database) derives the code; the database holds a digest of
 the session key, not the key, so a copied row cannot be replayed as a cookie either."""
 
-import re
 import threading
 
 import pytest
@@ -17,12 +16,10 @@ from django.test import Client
 from integriteit.audit.models import AuditEntry
 from integriteit.reports import receipts, services
 from integriteit.reports.models import Report
-from integriteit.testing import found, lookup_of, verified_client
+from integriteit.testing import found, lookup_of, shown_code, verified_client
 
 from .test_bad_input import report_data
 from .test_services import register_data
-
-CODE = re.compile(r'id="receipt-code">\s*([0-9A-Z-]+)\s*<')
 
 
 def sessions_as_stored() -> str:
@@ -41,7 +38,7 @@ def _code_forms(code: str) -> set[str]:
 
 def _shown_code(response) -> str:
     assert response.status_code == 200, response.status_code
-    return found(CODE, response.content.decode())
+    return shown_code(response.content.decode())
 
 
 def _to_check_page(client: Client) -> None:

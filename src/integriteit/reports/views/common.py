@@ -26,6 +26,11 @@ class Receipt:
     report: Report
     code: str  # as displayed, in groups of four
 
+    @property
+    def groups(self) -> list[str]:
+        """The groups of four, for a page that keeps each group on one line."""
+        return self.code.split("-")
+
 
 def held_receipt(held: dict | None) -> Receipt | None:
     """What a receipt page shows, from what the session holds: `{"report": id, "token": ...}`.

@@ -1,15 +1,11 @@
-import datetime
-
 from django import template
-from django.template.defaultfilters import date as date_filter
 from django.urls import translate_url
-from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from integriteit.deadlines.services import Deadline
-from integriteit.ui import fragments
+from integriteit.ui import dates, fields, fragments
 
 register = template.Library()
 
@@ -31,7 +27,17 @@ def field(context, bound_field, **options):
         if cached is not None:
             return cached
     template = context.template.engine.get_template("ui/field.html")
-    html = template.render(context.new({"field": bound_field, **options}))
+    html = template.render(
+        context.new(
+            {
+                "field": bound_field,
+                "widget": fields.render_widget(bound_field),
+                "limit": fields.counted_limit(bound_field),
+                "optional": fields.is_optional(bound_field),
+                **options,
+            }
+        )
+    )
     if key is not None:
         fragments.put(key, html)
     return html
@@ -55,12 +61,19 @@ def deadline_badge(deadline: Deadline):
 
 
 def _date(value) -> str:
-    """As `{{ value|date:"j F Y" }}` in a template (local time)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)  # what the template engine does before `date`
-    return date_filter(value, "j F Y")
+    return dates.day(value)
+
+
+@register.filter
+def day(value) -> str:
+    """`{{ deadline|day }}`: "8 maart 2027" (integriteit.ui.dates, the one date format)."""
+    return dates.day(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """`{{ message.created_at|moment }}`: "8 maart 2027 14:05"."""
+    return dates.moment(value)
 
 
 _CHOICE_LABELS: dict[tuple[type, str], dict] = {}

@@ -4,7 +4,6 @@ item 11, ADR 0007). On PostgreSQL the connection is really cut (pg_terminate_bac
 second connection) in the middle of "Send", before and after the report is committed."""
 
 import contextlib
-import re
 import time
 
 import psycopg
@@ -18,13 +17,12 @@ from django.utils.html import escape
 from integriteit.reports import services
 from integriteit.reports.models import Report
 from integriteit.reports.tests.test_bad_input import report_data
-from integriteit.testing import found, verified_client
+from integriteit.testing import shown_code, verified_client
 
 ADVICE = (
     "If you did not see a receipt code, go back to the previous page and press “Send report” "
     "again in a few minutes. Your report will not be sent twice."
 )
-CODE = re.compile(r'id="receipt-code">\s*([0-9A-Z-]+)\s*<')
 
 
 def shown(text: str, language: str = "nl") -> str:
@@ -158,7 +156,7 @@ def test_session_lost_after_commit_send_again_shows_the_stored_reports_code(peop
     monkeypatch.setattr(services, "submit_draft", submit)
     again = client.post("/melden/versturen/")
     assert again.status_code == 302 and again["Location"] == "/melden/ontvangen/"
-    code = found(CODE, client.get("/melden/ontvangen/").content.decode())
+    code = shown_code(client.get("/melden/ontvangen/").content.decode())
     assert Report.objects.count() == 1
     assert Client().post("/postbus/", {"code": code})["Location"] == "/postbus/berichten/"
 
@@ -230,7 +228,7 @@ def test_connection_lost_before_commit_then_send_again(people, monkeypatch):
     monkeypatch.setattr(services, "submit_draft", submit)
     again = client.post("/melden/versturen/")  # as the page says
     assert again["Location"] == "/melden/ontvangen/"
-    code = found(CODE, client.get("/melden/ontvangen/").content.decode())
+    code = shown_code(client.get("/melden/ontvangen/").content.decode())
     assert Report.objects.submitted().count() == 1 == Report.objects.count()
     assert Client().post("/postbus/", {"code": code})["Location"] == "/postbus/berichten/"
 
@@ -256,6 +254,6 @@ def test_connection_lost_after_commit_the_reporter_still_gets_her_code(people, m
     monkeypatch.setattr(services, "submit_draft", submit)
     again = client.post("/melden/versturen/")
     assert again.status_code == 302 and again["Location"] == "/melden/ontvangen/"
-    code = found(CODE, client.get("/melden/ontvangen/").content.decode())
+    code = shown_code(client.get("/melden/ontvangen/").content.decode())
     assert Report.objects.submitted().count() == 1 == Report.objects.count()
     assert Client().post("/postbus/", {"code": code})["Location"] == "/postbus/berichten/"
