@@ -17,6 +17,8 @@ from django.views.decorators.cache import never_cache
 
 from integriteit.crypto.keycheck import KeyCheckFailed, checked_keyring
 
+from .landing import landing_for
+
 # Seconds a client (or a reporter, told "in a few minutes") should wait before trying again.
 OUTAGE_RETRY_AFTER_SECONDS = 60
 # Posted fields never shown back on the outage page: secrets and form machinery.
@@ -30,8 +32,11 @@ def home(request):
 
 
 def workspace(request):
-    """The staff start page, wherever the installation puts it (LOGIN_REDIRECT_URL). Earlier
+    """The staff start page: each role on its own work (ui.landing); someone not logged in
+    with the second factor goes to the login (LOGIN_REDIRECT_URL asks for it). Earlier
     modules link here instead of naming a later module's page."""
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect(landing_for(request.user))
     return redirect(settings.LOGIN_REDIRECT_URL)
 
 
