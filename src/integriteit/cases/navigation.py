@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from integriteit.access.rules import intact_roles, reports_visible_to
 from integriteit.accounts.constants import Role
 from integriteit.ui.landing import Landing, register_landing
 from integriteit.ui.navigation import Audience, Entry, register_entry
@@ -17,6 +18,18 @@ from .constants import CaseRole
 def queue_url(**filters: str) -> str:
     url = reverse("cases:queue")
     return f"{url}?{urlencode(filters)}" if filters else url
+
+
+# The roles whose landing is the work queue (below); anyone else has it only with a case.
+QUEUE_ROLES = (Role.COORDINATOR, Role.COMPETENT_AUTHORITY, Role.INVESTIGATOR, Role.PROCESS_GUIDE)
+
+
+def _has_a_queue(user):
+    """The queue is linked for whom it is work: the roles that land on it, and anyone with a
+    case (the queue sends anyone else to her own landing, cases.views.workspace)."""
+    if intact_roles(user, QUEUE_ROLES):
+        return True
+    return reports_visible_to(user)
 
 
 def _landings() -> None:
@@ -75,7 +88,7 @@ def register() -> None:
             order=20,
         )
     )
-    register_entry(Entry("cases:queue", _("Work queue"), Audience.STAFF, order=30))
+    register_entry(Entry("cases:queue", _("Work queue"), Audience.STAFF, _has_a_queue, order=30))
     # Anyone who may be assigned to a case declares their conflicts of interest beforehand.
     register_entry(
         Entry(

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
+from integriteit.accounts.decorators import staff_required
 from integriteit.crypto.keycheck import KeyCheckFailed, checked_keyring
 
 from .landing import landing_for
@@ -31,13 +32,11 @@ def home(request):
     return render(request, "ui/home.html")
 
 
+@staff_required
 def workspace(request):
-    """The staff start page: each role on its own work (ui.landing); someone not logged in
-    with the second factor goes to the login (LOGIN_REDIRECT_URL asks for it). Earlier
-    modules link here instead of naming a later module's page."""
-    if request.user.is_authenticated and request.user.is_verified():
-        return redirect(landing_for(request.user))
-    return redirect(settings.LOGIN_REDIRECT_URL)
+    """The staff start page: each role on its own work (ui.landing). Earlier modules link
+    here instead of naming a later module's page."""
+    return redirect(landing_for(request.user))
 
 
 @never_cache
