@@ -85,6 +85,7 @@ class CaseQueueFilterForm(UnitFilterMixin, QueueFilterForm):
         if not units:
             del self.fields["unit"]
         self.order_fields(self.order)
+        self.fields["q"].widget.attrs["class"] = "utrecht-textbox utrecht-textbox--html-input"
         self._style()
 
     def clean(self):
