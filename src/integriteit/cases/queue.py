@@ -243,7 +243,7 @@ def export(user, reports: QuerySet[Report]) -> Export:
 def filters_for_audit(filters: dict) -> dict:
     """The filters as the audit trail records them: values, never the search text (it may hold
     words from a report)."""
-    recorded = {}
+    recorded: dict[str, object] = {}
     for name, value in filters.items():
         if name == "q":
             recorded["search"] = bool(value)

@@ -133,6 +133,7 @@ def queue_page(request):
             "now": now,
             "soon": now + due_soon_window(),
             "columns": _columns(request.GET, asked.sort),
+            "sort": asked.sort,
             "search_truncated": asked.result.search_truncated,
             "search_unreadable": asked.result.unreadable,
             "query_string": query.urlencode(),
