@@ -135,7 +135,20 @@ def log_in_staff(page, user, *, check_axe: bool = True):
         assert_no_axe_violations(page)
     page.fill("input[name=token]", testing.current_code(user))
     page.click("form.utrecht-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/behandeling/$"))
+    # Each role lands on its own work (ui.landing): wait until the second factor is behind us.
+    page.wait_for_url(lambda url: "/account/" not in url)
+    page.wait_for_load_state()
+
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as var/screenshots/<name>.png, an artefact of the test run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def open_mailbox(page, code):

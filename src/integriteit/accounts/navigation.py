@@ -1,7 +1,9 @@
 """The administrator's entry in the header (ui.navigation, registered from apps.py)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from integriteit.ui.landing import Landing, register_landing
 from integriteit.ui.navigation import Audience, Entry, register_entry
 
 
@@ -12,6 +14,7 @@ def _administers(user) -> bool:
 
 
 def register() -> None:
+    register_landing(Landing("administrator", 90, _administers, lambda: reverse("admin:index")))
     register_entry(
         Entry("admin:index", _("Administration"), Audience.STAFF, _administers, order=99)
     )

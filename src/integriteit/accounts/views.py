@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from integriteit.ui.landing import landing_for
+
 from . import services
 from .forms import LoginForm, OwnPasswordForm, TokenForm
 
@@ -31,7 +33,7 @@ def _next(request) -> str:
     target = request.session.pop(NEXT_KEY, "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
-    return "cases:queue"
+    return landing_for(request.user)  # each role on its own work (ui.landing)
 
 
 @login_required

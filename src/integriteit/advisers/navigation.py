@@ -1,7 +1,9 @@
 """The confidential advisers' entries in the header (ui.navigation, registered from apps.py)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from integriteit.ui.landing import Landing, register_landing
 from integriteit.ui.navigation import Audience, Entry, register_entry
 
 from .access import (
@@ -16,6 +18,14 @@ def _active_adviser(user):
 
 
 def register() -> None:
+    register_landing(
+        Landing(
+            "confidential_adviser",
+            50,
+            lambda user: adviser_records(user).exists(),
+            lambda: reverse("advisers:log"),
+        )
+    )
     register_entry(
         Entry(
             "advisers:register",

@@ -88,3 +88,13 @@ def organisations_for_process_evaluation(user) -> QuerySet[Organisation]:
     if any(role == Role.BZK_COORDINATOR for _organisation, role in roles):
         return Organisation.objects.filter(outside_bzk_coordination=False)
     return Organisation.objects.filter(pk__in={organisation for organisation, _role in roles})
+
+
+def holds_role(user, role: str, case_role: str | None = None) -> bool:
+    """Whether the user holds `role` in an organisation or `case_role` on a case, counting only
+    rows whose seal holds (for where she lands, ui.landing)."""
+    if intact_roles(user, [role]):
+        return True
+    return case_role is not None and any(
+        case_role in roles for roles in intact_assignments(user).values()
+    )

@@ -365,3 +365,22 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} reminder for {self.report_id}"
+
+
+class SavedQueueFilter(models.Model):
+    """A named set of the work queue's filters, of one person (issue 10 "Work queue"). The query
+    holds only the filter bar's own parameters (cases.services.queue_filters), never a page."""
+
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="saved_queue_filters")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="one_saved_filter_per_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

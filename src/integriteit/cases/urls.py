@@ -19,7 +19,14 @@ urlpatterns = [
     path(
         "postbus/klacht/ontvangen/", reporter.complaint_received, name="mailbox_complaint_received"
     ),
-    path("behandeling/", workspace.queue, name="queue"),
+    path("behandeling/", workspace.queue_page, name="queue"),
+    path("behandeling/werkvoorraad.<slug:kind>", workspace.queue_export, name="queue_export"),
+    path("behandeling/filters/", workspace.save_queue_filter, name="save_queue_filter"),
+    path(
+        "behandeling/filters/<int:filter_id>/verwijderen/",
+        workspace.delete_queue_filter,
+        name="delete_queue_filter",
+    ),
     path("behandeling/overzicht/", dashboard.overview, name="dashboard"),
     path("behandeling/belangenverstrengeling/", actions.conflicts, name="conflicts"),
     path("behandeling/evaluaties/", evaluations.process_evaluation, name="evaluations"),

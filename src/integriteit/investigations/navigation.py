@@ -1,7 +1,14 @@
 """Investigations' entries in the header (ui.navigation, registered from apps.py)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from integriteit.accounts.constants import Role
+from integriteit.cases import queue
+from integriteit.cases.access import holds_role
+from integriteit.cases.constants import CaseRole
+from integriteit.cases.navigation import queue_url
+from integriteit.ui.landing import Landing, register_fallback, register_landing
 from integriteit.ui.navigation import Audience, Entry, register_entry
 
 from .access import (
@@ -18,6 +25,17 @@ def _asked_to_cooperate(user):
 
 
 def register() -> None:
+    # The investigator lands on the cases she investigates; each links to its investigation.
+    register_landing(
+        Landing(
+            "investigator",
+            30,
+            lambda user: holds_role(user, Role.INVESTIGATOR, CaseRole.INVESTIGATOR),
+            lambda: queue_url(assignee=queue.MINE),
+        )
+    )
+    # Everyone else, an employee: her invitations and what she is asked to respond to.
+    register_fallback(lambda: reverse("investigations:portal"))
     register_entry(
         Entry(
             "investigations:protocol",

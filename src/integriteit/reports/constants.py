@@ -117,3 +117,4 @@ class DeadlineFilter(models.TextChoices):
     ACK_OVERDUE = "ack_overdue", _("Acknowledgement overdue")
     ACK_NEAR = "ack_near", _("Acknowledgement due soon")
     FEEDBACK_OVERDUE = "feedback_overdue", _("Feedback overdue")
+    FEEDBACK_NEAR = "feedback_near", _("Feedback due soon")

@@ -94,6 +94,12 @@ def queue(user, filters: dict, visible: QuerySet[Report] | None = None) -> Queue
     elif deadline == DeadlineFilter.FEEDBACK_OVERDUE:
         # R4 is met by the final feedback (deadlines.feedback_deadline).
         reports = reports.filter(feedback_given_at__isnull=True, feedback_due__lt=now)
+    elif deadline == DeadlineFilter.FEEDBACK_NEAR:
+        reports = reports.filter(
+            feedback_given_at__isnull=True,
+            feedback_due__gte=now,
+            feedback_due__lte=now + due_soon_window(),
+        )
     # Unacknowledged reports first, the most urgent on top, on SQLite and PostgreSQL alike;
     # the same order as the index report_queue_order_idx (reports.models).
     reports = reports.order_by(

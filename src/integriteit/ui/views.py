@@ -15,7 +15,10 @@ from django.utils import translation
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
+from integriteit.accounts.decorators import staff_required
 from integriteit.crypto.keycheck import KeyCheckFailed, checked_keyring
+
+from .landing import landing_for
 
 # Seconds a client (or a reporter, told "in a few minutes") should wait before trying again.
 OUTAGE_RETRY_AFTER_SECONDS = 60
@@ -29,10 +32,11 @@ def home(request):
     return render(request, "ui/home.html")
 
 
+@staff_required
 def workspace(request):
-    """The staff start page, wherever the installation puts it (LOGIN_REDIRECT_URL). Earlier
-    modules link here instead of naming a later module's page."""
-    return redirect(settings.LOGIN_REDIRECT_URL)
+    """The staff start page: each role on its own work (ui.landing). Earlier modules link
+    here instead of naming a later module's page."""
+    return redirect(landing_for(request.user))
 
 
 @never_cache

@@ -40,7 +40,7 @@ from integriteit.advisers.constants import ConversationTheme
 from integriteit.advisers.models import ConfidentialAdviser, ConversationRoom
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import AftercareAudience
-from integriteit.cases.models import CaseAssignment
+from integriteit.cases.models import CaseAssignment, SavedQueueFilter
 from integriteit.cases.tests.flow import verified
 from integriteit.investigations import access as investigation_access
 from integriteit.investigations import selectors as investigation_selectors
@@ -73,6 +73,8 @@ NOT_AN_OBJECT = {
     "reports:report": "the public report form of an organisation (its slug)",
     "advisers:finder_organisation": "the public list of an organisation's advisers (its slug)",
     "accounts:set_password": "a one-time token, checked by Django's token generator",
+    "cases:queue_export": "the format of the queue's export; its rows are the queue's own, "
+    "cases/tests/test_queue.py",
     "reports:mailbox_attachment": "the reporter's mailbox: the session of the receipt code, "
     "reports/tests/test_mailbox*.py",
 }
@@ -144,6 +146,12 @@ class Scenario:
     def conflict(self):
         declarer = verified(self.people["investigator"])
         return case_services.declare_conflict(declarer, self.people["employee"])
+
+    @cached_property
+    def saved_filter(self):
+        return SavedQueueFilter.objects.create(
+            user=self.people["coordinator"], name="Achterstand", query="deadline=ack_overdue"
+        )
 
     @cached_property
     def draft(self):
@@ -321,6 +329,12 @@ GATES: dict[str, Gate] = {
     "cases:impose_measure": _on_case(Action.MEASURE),
     "cases:impose_order_measure": _on_case(Action.MEASURE),
     "cases:lift_order_measure": _on_case(Action.MEASURE, measure_id=lambda s: s.order_measure.pk),
+    "cases:delete_queue_filter": Gate(
+        lambda s: {"filter_id": s.saved_filter.pk},
+        lambda user, s: user.pk == s.saved_filter.user_id,
+        "post",
+        "filter_id",
+    ),
     "cases:withdraw_conflict": Gate(
         lambda s: {"conflict_id": s.conflict.pk},
         lambda user, s: user.pk == s.conflict.user_id,

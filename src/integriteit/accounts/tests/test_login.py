@@ -87,7 +87,7 @@ def test_next_url_survives_second_factor_but_not_to_other_hosts(people):
         {"username": "adviser", "password": DEMO_PASSWORD},
     )
     response = elsewhere.post(SECOND_FACTOR, {"token": current_code(people["adviser"])})
-    assert response["Location"] == "/behandeling/"
+    assert response["Location"] == "/vertrouwenspersonen/logboek/"  # her own landing instead
 
 
 def test_user_without_device_enrols(people):
@@ -127,8 +127,9 @@ def test_enrolment_confirmed_with_valid_code(people):
     device.refresh_from_db()
     assert device.confirmed
     assert AuditEntry.objects.filter(action="second_factor.enrolled").exists()
-    # Verified now: the workspace opens (with nothing in it for a user without roles).
-    assert client.get("/behandeling/").status_code == 200
+    # Verified now: a user without roles or cases lands on her own page, not an empty queue.
+    assert client.get("/behandeling/")["Location"] == "/mijn-onderzoek/"
+    assert client.get("/mijn-onderzoek/").status_code == 200
     assert client.get(ENROL)["Location"] == SECOND_FACTOR
 
 

@@ -48,6 +48,12 @@ from .follow_up import (
     decide_follow_up,
     record_outcome,
 )
+from .queue import (
+    delete_queue_filter,
+    queue_filters,
+    record_queue_export,
+    save_queue_filter,
+)
 from .receipt import acknowledge, send_message
 from .subjects import record_subject, record_subject_informed
 
@@ -71,6 +77,7 @@ __all__ = [
     "decide_follow_up",
     "declare_conflict",
     "declared_conflicts_of",
+    "delete_queue_filter",
     "end_assignment",
     "file_complaint",
     "finish_aftercare",
@@ -83,14 +90,17 @@ __all__ = [
     "lift_order_measure",
     "open_on",
     "plan_aftercare",
+    "queue_filters",
     "record_assessment",
     "record_decision",
     "record_disadvantage",
     "record_hearing",
     "record_outcome",
+    "record_queue_export",
     "record_subject",
     "record_subject_informed",
     "reopen",
+    "save_queue_filter",
     "seal_on",
     "send_message",
     "shown_on",

@@ -1,22 +1,29 @@
 """The meldpunt's workspace: work queue, the case page and the steps without their own form.
 Thin: rules live in integriteit.access, writes in cases.services, reads in selectors."""
 
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from integriteit.access.rules import Action, reports_visible_to, shown_to
 from integriteit.accounts.decorators import staff_required
-from integriteit.deadlines.services import feedback_due
+from integriteit.deadlines.services import due_soon_window, feedback_due
+from integriteit.figures import exports
 from integriteit.reports.constants import RaisedBefore
 from integriteit.reports.forms import AcknowledgeForm, StaffMessageForm
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import (
+    QueueResult,
     content_of,
     deadlines_of,
     identity_of,
@@ -24,14 +31,15 @@ from integriteit.reports.selectors import (
     report_attachments,
     report_for,
 )
-from integriteit.reports.selectors import queue as queue_selector
 from integriteit.reports.services import record_read
 from integriteit.reports.views.common import attachment_response
 from integriteit.ui import dates
+from integriteit.ui.landing import landing_for
 
-from .. import selectors, services
+from .. import queue, selectors, services
 from ..dashboard import filter_options
 from ..filters import CaseQueueFilterForm
+from ..models import SavedQueueFilter
 from ..signals import case_viewed
 from .panels import PanelInput, build_panels
 from .panels.phase import phase_panel
@@ -39,30 +47,146 @@ from .panels.phase import phase_panel
 PAGE_SIZE = 25
 
 
-@staff_required
-def queue(request):
-    visible = reports_visible_to(request.user)  # the access rule, resolved once per request
+# The queue's columns: (sort key or None, label). The notifications' unread marker sits in the
+# reference cell (context processor notifications.context_processors).
+COLUMNS = [
+    ("reference", gettext_lazy("Reference")),
+    ("organisation", gettext_lazy("Organisation")),
+    (None, gettext_lazy("Kind")),
+    ("phase", gettext_lazy("Phase")),
+    (None, gettext_lazy("Handler")),
+    ("received", gettext_lazy("Received")),
+    ("acknowledge_by", gettext_lazy("Acknowledge by")),
+    ("feedback_by", gettext_lazy("Feedback by")),
+]
+
+
+@dataclass(frozen=True)
+class Column:
+    label: object
+    href: str = ""  # the link that sorts by this column (empty: not sortable)
+    aria_sort: str = ""  # "ascending"/"descending" on the column the queue is sorted by
+
+
+def _columns(query: QueryDict, sort: queue.Sort | None) -> list[Column]:
+    """Each header's sort link: ascending first, descending when it is sorted ascending."""
+    base = query.copy()
+    for name in ("page", "sort"):
+        base.pop(name, None)
+    columns = []
+    for key, label in COLUMNS:
+        if key is None:
+            columns.append(Column(label))
+            continue
+        current = sort is not None and sort.key == key
+        descending = current and not sort.descending  # type: ignore[union-attr]
+        link = base.copy()
+        link["sort"] = f"-{key}" if descending else key
+        aria = ""
+        if current:
+            aria = "descending" if sort.descending else "ascending"  # type: ignore[union-attr]
+        columns.append(Column(label, f"?{link.urlencode()}", aria))
+    return columns
+
+
+@dataclass
+class QueueRequest:
+    form: CaseQueueFilterForm
+    filters: dict
+    sort: queue.Sort | None
+    result: QueueResult
+
+
+def _queue_request(request, visible) -> QueueRequest:
+    """The filters and sort of the request, and the cases they select (cases.queue)."""
     organisations, units = filter_options(request.user, visible)
-    form = CaseQueueFilterForm(request.GET or None, organisations=organisations, units=list(units))
+    form = CaseQueueFilterForm(
+        request.GET or None,
+        organisations=organisations,
+        units=list(units),
+        assignees=queue.assignee_choices(visible),
+    )
     filters = form.cleaned_data if form.is_valid() else {}
-    result = queue_selector(request.user, filters, visible)
-    page = Paginator(result.reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = queue.parse_sort(request.GET.get("sort"))
+    return QueueRequest(form, filters, sort, queue.work_queue(request.user, filters, visible, sort))
+
+
+@staff_required
+def queue_page(request):
+    visible = reports_visible_to(request.user)  # the access rule, resolved once per request
+    if not request.GET and not visible.exists():
+        # No cases to handle: the person's own work instead of an empty queue (ui.landing).
+        target = landing_for(request.user)
+        if urlsplit(target).path != request.path:
+            return redirect(target)
+    asked = _queue_request(request, visible)
+    page = Paginator(asked.result.reports, PAGE_SIZE).get_page(request.GET.get("page"))
     # The page's rows pass their access seals before any reference is shown (ADR 0012).
-    page.object_list = shown_to(request.user, page.object_list)
+    page.object_list = queue.with_handlers(shown_to(request.user, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
+    now = timezone.now()
     return render(
         request,
         "cases/queue.html",
         {
-            "form": form,
+            "form": asked.form,
             "page": page,
-            "now": timezone.now(),
-            "search_truncated": result.search_truncated,
-            "search_unreadable": result.unreadable,
+            "now": now,
+            "soon": now + due_soon_window(),
+            "columns": _columns(request.GET, asked.sort),
+            "sort": asked.sort,
+            "search_truncated": asked.result.search_truncated,
+            "search_unreadable": asked.result.unreadable,
             "query_string": query.urlencode(),
+            "filter_query": services.queue_filters(request.GET),
+            "saved_filters": SavedQueueFilter.objects.filter(user=request.user),
         },
     )
+
+
+@staff_required
+@require_safe
+def queue_export(request, kind: str):
+    """The queue as it is filtered, as CSV or XLSX: the columns the queue shows, of the cases
+    the user sees (cases.queue.export). Every export is audited."""
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    asked = _queue_request(request, reports_visible_to(request.user))
+    table = queue.export(request.user, asked.result.reports)
+    services.record_queue_export(
+        request.user, kind, queue.filters_for_audit(asked.filters), table.count, table.truncated
+    )
+    name = f"werkvoorraad-{timezone.localdate().isoformat()}"
+    if kind == "csv":
+        return exports.csv_download(name, table.rows)
+    return exports.xlsx_download(name, _("Work queue"), table.rows)
+
+
+def _back_to_queue(query: str = ""):
+    return redirect(reverse("cases:queue") + (f"?{query}" if query else ""))
+
+
+@staff_required
+@require_POST
+def save_queue_filter(request):
+    query = QueryDict(request.POST.get("query", ""))
+    try:
+        saved = services.save_queue_filter(request.user, request.POST.get("name", ""), query)
+    except services.CaseError as error:
+        _error(request, error)
+        return _back_to_queue(services.queue_filters(query))
+    messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+    return _back_to_queue(saved.query)
+
+
+@staff_required
+@require_POST
+def delete_queue_filter(request, filter_id: int):
+    if not services.delete_queue_filter(request.user, filter_id):
+        raise Http404
+    messages.success(request, _("The saved filter is deleted."))
+    return _back_to_queue()
 
 
 def _default_acknowledgement(report: Report) -> str:

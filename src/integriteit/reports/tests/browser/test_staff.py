@@ -130,6 +130,7 @@ def test_enrolling_a_second_factor(demo, page):
     code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
     page.fill("input[name=token]", f"{code:06d}")
     page.click("form.utrecht-form button[type=submit]")
-    page.wait_for_url(re.compile(r"/behandeling/$"))
+    # The adviser lands on her conversation log (ui.landing), with the confirmation.
+    page.wait_for_url(re.compile(r"/vertrouwenspersonen/logboek/$"))
     assert page.locator(".int-messages .utrecht-alert--ok").count() == 1
     assert TOTPDevice.objects.filter(user=adviser, confirmed=True).exists()
