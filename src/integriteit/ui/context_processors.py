@@ -15,7 +15,9 @@ def _navigation(user) -> dict:
 
 
 def _page(request) -> dict:
-    return {"reporter_footer": not is_staff_page(request)}
+    # Pages rendered without a request (the error pages) are not staff pages: the reporter's
+    # footer, where else to go, shows there too.
+    return {"is_staff_page": is_staff_page(request)}
 
 
 def site(request):
