@@ -5,6 +5,13 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's e-mails (password links, "news in your mailbox") point at the served port;
+# from another machine: `make demo HOST=0.0.0.0 SITE_URL=http://name:8000 ALLOWED_HOSTS=name`.
+SITE_URL ?= http://$(HOST):$(PORT)
+ALLOWED_HOSTS ?= localhost,127.0.0.1,$(HOST)
+# The demo serves as production does, with DEBUG off: visitors get the site's own error pages,
+# never Django's technical ones (static files by WhiteNoise, after collectstatic).
+DEMO_ENV := SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS) DEBUG=0
 LINT_PATHS := src $(wildcard bench)
 
 .PHONY: install system-deps demo serve test test-fast lint format bench totp messages chromium clean
@@ -33,19 +40,20 @@ system-deps:
 var/keys.json: | $(VENV)/.installed
 	$(PY) manage.py generate_keys --if-missing
 
-# Installs, migrates, loads demo data on SQLite and serves http://$(HOST):$(PORT). While the
-# server runs, `run_scheduler` sends the reminders, escalations and the outbox every minute in
-# the background (docs/notifications.md); it stops with the server.
+# Installs, migrates, loads demo data (people, cases in every phase) on SQLite and serves
+# http://$(HOST):$(PORT) (`make demo PORT=8080` for another port). README "Demo" says who sees what.
+# While the server runs, `run_scheduler` sends the reminders, escalations and the outbox every
+# minute in the background (docs/notifications.md); it stops with the server.
 demo: install var/keys.json
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py createcachetable
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/  (reporters: /melden/ and /postbus/; staff: /account/inloggen/)"
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	@echo "Serving on $(SITE_URL)/  (reporters: /melden/ and /postbus/; staff: /account/inloggen/)"
 	@echo "Reminders, escalations and mail: every minute (manage.py run_scheduler, in var/scheduler.log)"
-	@$(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & scheduler=$$!; \
+	@$(DEMO_ENV) $(PY) manage.py run_scheduler >var/scheduler.log 2>&1 & scheduler=$$!; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	$(DEMO_ENV) $(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
 totp:
 	@$(PY) manage.py totp_code $(USER)

@@ -140,9 +140,6 @@ def log_in_staff(page, user, *, check_axe: bool = True):
     page.wait_for_load_state()
 
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-
-
 def screenshot(page, name: str) -> Path:
     """Save the whole page as var/screenshots/<name>.png, an artefact of the test run."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -157,11 +154,3 @@ def open_mailbox(page, code):
     page.fill("input[name=code]", code)
     page.click("form.utrecht-form button[type=submit]")
     page.wait_for_url(re.compile(r"/postbus/berichten/$"))
-
-
-def screenshot(page, name: str) -> Path:
-    """A full-page screenshot kept as a test artefact in var/screenshots/<name>.png."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path

@@ -12,8 +12,13 @@ admin.site.site_header = _("Integriteit – administration")
 
 urlpatterns: list = [path("healthz", healthz, name="healthz")]
 
-# A database outage gets a page that says what happened and what to do (ui.views, ADR 0007).
+# Every error a visitor can meet has a page in the site's style, never Django's technical one
+# (ui/templates/400.html, 403.html, 403_csrf.html, 404.html, 500.html; the demo serves with
+# DEBUG off). A database outage gets a page that says what happened and what to do (ui.views,
+# ADR 0007).
 handler400 = "integriteit.ui.views.bad_request"
+handler403 = "django.views.defaults.permission_denied"
+handler404 = "django.views.defaults.page_not_found"
 handler500 = "integriteit.ui.views.server_error"
 
 # Dutch has no prefix, so /melden/ and /postbus/ stay stable; English lives under /en/.

@@ -3,6 +3,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
+from integriteit.ui.pages import staff_page
+
 
 def staff_required(view):
     """Logged in with password and second factor; what the user may see is up to the access
@@ -17,4 +19,4 @@ def staff_required(view):
             return redirect("accounts:second_factor")
         return view(request, *args, **kwargs)
 
-    return wrapper
+    return staff_page(wrapper)

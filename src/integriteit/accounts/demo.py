@@ -26,6 +26,26 @@ def register_demo_loader(loader: DemoLoader) -> None:
 
 
 @dataclass(frozen=True)
+class DemoContext:
+    """What a content loader works with: the demo organisations and people by username."""
+
+    organisations: dict[str, Organisation]
+    people: dict[str, User]
+
+
+# Demo content (cases in every phase, an adviser's log): what a newcomer looks at. Only
+# `manage.py load_demo` loads it, after the people; `load_demo()` alone (the tests' people,
+# integriteit.testing.load_people) has none. A loader returns lines for the command to print.
+DemoContentLoader = Callable[[DemoContext], list[str]]
+_content_loaders: list[DemoContentLoader] = []
+
+
+def register_demo_content(loader: DemoContentLoader) -> None:
+    if loader not in _content_loaders:
+        _content_loaders.append(loader)
+
+
+@dataclass(frozen=True)
 class DemoPerson:
     username: str
     first_name: str
@@ -146,8 +166,21 @@ PEOPLE = [
 ]
 
 
-@transaction.atomic
-def load_demo() -> list[tuple[DemoPerson, TOTPDevice]]:
+# People only the demo content needs: a second coordinator of BZK who handles the complaint
+# about a case the first one handled (a complaint is kept from the original's handlers).
+CONTENT_PEOPLE = [
+    DemoPerson(
+        "complaints",
+        "Karin",
+        "Klachtbehandelaar",
+        "bzk",
+        "Directie Bedrijfsvoering",
+        (Role.COORDINATOR,),
+    ),
+]
+
+
+def _organisations_and_units() -> tuple[dict[str, Organisation], dict[tuple[str, str], Unit]]:
     organisations = {}
     for slug, (name, abbreviation) in ORGANISATIONS.items():
         organisations[slug], _ = Organisation.objects.update_or_create(
@@ -160,37 +193,68 @@ def load_demo() -> list[tuple[DemoPerson, TOTPDevice]]:
             name=name,
             defaults={"parent": units[(slug, parent)] if parent else None},
         )
-    created = []
-    for person in PEOPLE:
-        user, new = User.objects.get_or_create(
-            username=person.username,
-            defaults={
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "email": f"{person.username}@integriteit.example",
-                "unit": units[(person.organisation, person.unit)] if person.unit else None,
-            },
-        )
-        if new:
-            user.set_password(DEMO_PASSWORD)
-            if Role.ADMINISTRATOR in person.roles:
-                user.is_staff = user.is_superuser = True
-            user.save()
-        for role in person.roles:
-            RoleAssignment.objects.get_or_create(
-                user=user,
-                organisation=organisations[person.organisation],
-                role=role,
-                unit=units[(person.organisation, person.leads)] if person.leads else None,
-            )
-            for slug in person.also_in:
-                RoleAssignment.objects.get_or_create(
-                    user=user, organisation=organisations[slug], role=role, unit=None
-                )
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device is None:
-            device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
-        created.append((person, device))
+    return organisations, units
+
+
+@transaction.atomic
+def load_demo() -> list[tuple[DemoPerson, TOTPDevice]]:
+    organisations, units = _organisations_and_units()
+    created = [_person(person, organisations, units) for person in PEOPLE]
     for loader in _demo_loaders:  # later modules, from their apps.py
         loader(organisations)
     return created
+
+
+@transaction.atomic
+def load_demo_content() -> tuple[list[tuple[DemoPerson, TOTPDevice]], list[str]]:
+    """The demo's cases and logs, after `load_demo`: the people they need, then each module's
+    content (idempotent: a loader finds what it made before). Returns those people and the
+    lines the loaders want shown."""
+    organisations, units = _organisations_and_units()
+    created = [_person(person, organisations, units) for person in CONTENT_PEOPLE]
+    people = {user.username: user for user in User.objects.filter(username__in=_usernames())}
+    context = DemoContext(organisations=organisations, people=people)
+    lines: list[str] = []
+    for loader in _content_loaders:
+        lines += loader(context)
+    return created, lines
+
+
+def _usernames() -> list[str]:
+    return [person.username for person in [*PEOPLE, *CONTENT_PEOPLE]]
+
+
+def _person(
+    person: DemoPerson,
+    organisations: dict[str, Organisation],
+    units: dict[tuple[str, str], Unit],
+) -> tuple[DemoPerson, TOTPDevice]:
+    user, new = User.objects.get_or_create(
+        username=person.username,
+        defaults={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "email": f"{person.username}@integriteit.example",
+            "unit": units[(person.organisation, person.unit)] if person.unit else None,
+        },
+    )
+    if new:
+        user.set_password(DEMO_PASSWORD)
+        if Role.ADMINISTRATOR in person.roles:
+            user.is_staff = user.is_superuser = True
+        user.save()
+    for role in person.roles:
+        RoleAssignment.objects.get_or_create(
+            user=user,
+            organisation=organisations[person.organisation],
+            role=role,
+            unit=units[(person.organisation, person.leads)] if person.leads else None,
+        )
+        for slug in person.also_in:
+            RoleAssignment.objects.get_or_create(
+                user=user, organisation=organisations[slug], role=role, unit=None
+            )
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
+    return person, device

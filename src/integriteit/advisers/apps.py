@@ -8,7 +8,7 @@ class AdvisersConfig(AppConfig):
     verbose_name = _("Confidential advisers (vertrouwenspersonen)")
 
     def ready(self) -> None:
-        from integriteit.accounts.demo import register_demo_loader
+        from integriteit.accounts.demo import register_demo_content, register_demo_loader
         from integriteit.crypto.holders import register_key_holder
         from integriteit.reports.signals import report_registered
 
@@ -21,5 +21,6 @@ class AdvisersConfig(AppConfig):
         register_key_holder(InterimSignal, annual.owner_of_signal)
         navigation.register()
         register_demo_loader(demo.load_advisers)
+        register_demo_content(demo.load_log)  # only `manage.py load_demo` loads it
 
         report_registered.connect(on_report_registered, dispatch_uid="advisers-log-on-behalf")

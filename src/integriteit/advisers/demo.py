@@ -3,11 +3,13 @@
 import datetime
 from decimal import Decimal
 
+from integriteit.accounts.demo import DemoContext
 from integriteit.accounts.models import User
-from integriteit.organisations.models import Organisation
+from integriteit.organisations.models import Organisation, Unit
 
-from .constants import AdviserKind, AdviserThemes
-from .models import ConfidentialAdviser, PeerReviewSession
+from . import log
+from .constants import AdviserKind, AdviserThemes, Referral
+from .models import ConfidentialAdviser, ConversationLogEntry, PeerReviewSession
 
 
 def load_advisers(organisations: dict[str, Organisation]) -> None:
@@ -60,3 +62,40 @@ def load_advisers(organisations: dict[str, Organisation]) -> None:
         },
     )
     external.organisations_served.add(organisations["bzk"], organisations["fin"])
+
+
+# The internal adviser's conversation log: (days ago, theme, conversations, referrals, a report
+# followed, notes). Never a name in it (issue 5 §3); the notes are sealed for the adviser alone.
+LOG = [
+    (75, "bullying", 3, [Referral.SOCIAL_WORK], False, "Steeds buitengesloten bij overleg."),
+    (40, "financial", 1, [Referral.INTEGRITY_COORDINATOR], True, ""),
+    (21, "labour_conflict", 2, [Referral.RABA], False, "Vraag over overplaatsing na ziekte."),
+    (6, "sexual_harassment", 1, [], False, "Eerste gesprek; wil nadenken over vervolgstappen."),
+]
+
+
+def load_log(context: DemoContext) -> list[str]:
+    """Demo content (only `manage.py load_demo`): the internal adviser's log, written through
+    the log's service as the adviser would. Loaded once: an adviser with entries is left as
+    they are."""
+    user = context.people["adviser"]
+    if not ConversationLogEntry.objects.filter(adviser__user=user).exists():
+        setattr(user, "is_verified", lambda: True)  # noqa: B010 - as after the second factor
+        bzk = context.organisations["bzk"]
+        unit = Unit.objects.filter(organisation=bzk, name="Team Integriteit en Ethiek").first()
+        today = datetime.date.today()
+        for days_ago, theme, conversations, referrals, followed, notes in LOG:
+            log.record_conversation(
+                user,
+                log.LogInput(
+                    held_on=today - datetime.timedelta(days=days_ago),
+                    theme=theme,
+                    organisation=bzk,
+                    unit=unit,
+                    conversations=conversations,
+                    referrals=[str(referral) for referral in referrals],
+                    report_followed=followed,
+                    notes=notes,
+                ),
+            )
+    return ["", "Conversation log of confidential adviser 'adviser': /vertrouwenspersonen/logboek/"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from integriteit.accounts.models import User
 from integriteit.accounts.selectors import staff_of
 from integriteit.organisations.models import Organisation
+from integriteit.ui import widgets
 from integriteit.ui.fields import ModelMultipleChoiceField, plausible_date
 
 from .attachments import ALLOWED_EXTENSIONS, AttachmentRejected, CleanFile, clean_upload
@@ -101,19 +102,7 @@ class StyledFormMixin:
     def _style(self):
         for bound in self:  # type: ignore[attr-defined]
             widget = bound.field.widget
-            css = {
-                "select": "utrecht-select",
-                "selectmultiple": "utrecht-select",
-                "textinput": "utrecht-textbox",
-                "emailinput": "utrecht-textbox",
-                "dateinput": "utrecht-textbox",
-                "datetimeinput": "utrecht-textbox",
-                "textarea": "utrecht-textarea",
-                "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
-                "multiplefileinput": "utrecht-textbox int-file-input",
-            }.get(bound.widget_type)
-            if css and "class" not in widget.attrs:
-                widget.attrs["class"] = css
+            widgets.style(bound)  # the form-control classes (ui/widgets.py)
             if bound.help_text:
                 widget.attrs.setdefault("aria-describedby", f"{bound.auto_id}_help")
 

@@ -1,6 +1,7 @@
 from integriteit.access.rules import is_staff_member, is_verified_staff
 
 from .navigation import entries_for
+from .pages import is_staff_page
 
 
 def _navigation(user) -> dict:
@@ -13,6 +14,12 @@ def _navigation(user) -> dict:
     }
 
 
+def _page(request) -> dict:
+    # Pages rendered without a request (the error pages) are not staff pages: the reporter's
+    # footer, where else to go, shows there too.
+    return {"is_staff_page": is_staff_page(request)}
+
+
 def site(request):
     """The header's links, computed once per request and user (kept on the request: a view
     that renders more than one template asks the database once)."""
@@ -22,4 +29,4 @@ def site(request):
     if cached is None or cached[0] != key:
         cached = (key, _navigation(user))
         request._integriteit_navigation = cached
-    return cached[1]
+    return cached[1] | _page(request)

@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from integriteit.deadlines.services import Deadline
-from integriteit.ui import dates, fields, fragments
+from integriteit.ui import dates, fields, fragments, widgets
 
 register = template.Library()
 
@@ -20,7 +20,9 @@ def translate_url_for(context, language_code: str) -> str:
 @register.simple_tag(takes_context=True)
 def field(context, bound_field, **options):
     """One form field in the NL Design System markup (ui/field.html). Fields of a form the
-    view marked with `fragments.cache_rendering` are rendered once and reused."""
+    view marked with `fragments.cache_rendering` are rendered once and reused. The widget gets
+    its NL Design System form-control classes first (ui/widgets.py)."""
+    widgets.style(bound_field)
     key = fragments.field_key(bound_field, options)
     if key is not None:
         cached = fragments.get(key)
