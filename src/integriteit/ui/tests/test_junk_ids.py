@@ -59,7 +59,13 @@ def test_queue_and_overview_filters(people, make_report, path, parameter):
     for junk in IDS:
         response = client.get(path, {parameter: junk})
         assert response.status_code == 200, junk
-        assert parameter in response.context["form"].errors, junk  # shown beside the field
+        form = response.context["form"]
+        if parameter not in form.fields:
+            # The queue asks for the organisation only of someone who sees several (issue 10):
+            # for her the parameter is ignored, as any unknown one.
+            assert (path, parameter) == ("/behandeling/", "organisation")
+            continue
+        assert parameter in form.errors, junk  # shown beside the field
     assert client.get(path, {"page": HUGE}).status_code == 200
 
 
