@@ -316,6 +316,8 @@ class MailboxLoginForm(forms.Form):
         max_length=64,
         widget=textbox(autocomplete="off", spellcheck="false", autocapitalize="characters"),
     )
+    # The signed challenge of reports.throttle; the view puts the one to send back in the page.
+    challenge = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def clean_code(self):
         code = self.cleaned_data["code"]

@@ -466,15 +466,30 @@ def record_read(user: User, report: Report, what: str, detail: dict | None = Non
 
 
 class MailboxLocked(Exception):
-    """Too many failed attempts: the same answer for everyone, whatever was entered."""
+    """This code failed too often: it is refused, right or wrong, for `seconds` more."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
-def open_mailbox(entered_code: str) -> Report | None:
-    """The report that belongs to a receipt code, or None. Raises MailboxLocked when throttled."""
+# The challenge's answers (reports.throttle), raised before the code is looked at.
+MailboxTooEarly = throttle.TooEarly
+MailboxChallengeRefused = throttle.ChallengeRefused
+
+
+def open_mailbox(entered_code: str, challenge: str = "") -> Report | None:
+    """The report that belongs to a receipt code, or None.
+
+    First the login form's challenge must admit the attempt (`MailboxTooEarly` while its wait
+    runs, `MailboxChallengeRefused` when altered, expired or used before); then a code that
+    failed too often raises `MailboxLocked`. In both cases the code is not checked."""
+    throttle.admit(challenge)
     code = receipts.normalise(entered_code)
     lookup = receipts.lookup_key(code) if code else None
-    if throttle.is_blocked(lookup):
-        raise MailboxLocked
+    locked = throttle.locked_for(lookup)
+    if locked:
+        raise MailboxLocked(locked)
     report = Report.objects.submitted().filter(receipt_lookup=lookup).first() if lookup else None
     if report is None or not receipts.verify(report.receipt_hash, code or ""):
         if report is None:
