@@ -2,7 +2,6 @@
 addresses, and scoped strictly to the one report the code belongs to (SECURITY.md)."""
 
 import datetime
-import re
 import time
 
 import pytest
@@ -17,7 +16,7 @@ from integriteit.reports import receipts, throttle
 from integriteit.reports.constants import Sender
 from integriteit.reports.models import Attachment, FailureCounter, Message
 from integriteit.reports.views.mailbox import MAILBOX_IDLE_SECONDS, MAILBOX_KEY, locked_message
-from integriteit.testing import random_code
+from integriteit.testing import found, random_code
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +128,7 @@ def test_many_wrong_codes_never_block_the_right_one(make_report, settings, monke
     body = right.content.decode()
     assert right.status_code == 200 and MAILBOX_KEY not in client.session
     assert LOCKED_PREFIX not in body and nl(UNKNOWN) not in body
-    challenge = re.search(r'name="challenge" value="([^"]+)"', body).group(1)
+    challenge = found(r'name="challenge" value="([^"]+)"', body)
     later = time.time() + throttle.required_wait()
     monkeypatch.setattr(throttle.time, "time", lambda: later)
     assert client.post("/postbus/", {"code": code, "challenge": challenge}).status_code == 302

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from integriteit.audit.models import AuditEntry
 from integriteit.reports import receipts, throttle
 from integriteit.reports.views.mailbox import MAILBOX_KEY, locked_message, wait_message
-from integriteit.testing import random_code
+from integriteit.testing import found, random_code
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +67,7 @@ def attack(failures: int) -> None:
 
 def login_page(client: Client) -> tuple[str, str]:
     body = client.get("/postbus/").content.decode()
-    found = CHALLENGE.search(body)
-    assert found, "the login form carries a challenge"
-    return body, found.group(1)
+    return body, found(CHALLENGE, body)  # the login form carries a challenge
 
 
 def post(client: Client, code: str, challenge: str):
@@ -90,7 +88,7 @@ def test_under_attack_the_right_code_gets_in_after_the_stated_wait(make_report, 
     assert early.status_code == 200 and MAILBOX_KEY not in reporter.session
     assert shown(lambda: wait_message(wait)) in page
     assert f'value="{receipts.display(code)}"' in page  # the code is kept
-    assert CHALLENGE.search(page).group(1) == challenge  # the same wait runs on
+    assert found(CHALLENGE, page) == challenge  # the same wait runs on
     assert not AuditEntry.objects.filter(action="mailbox.opened").exists()
 
     clock[0] += wait - 1
@@ -139,7 +137,7 @@ def test_a_form_without_challenge_waits_like_any_other(make_report, clock):
     page = refused.content.decode()
     assert refused.status_code == 200 and MAILBOX_KEY not in client.session
     assert shown(lambda: wait_message(wait)) in page
-    challenge = CHALLENGE.search(page).group(1)
+    challenge = found(CHALLENGE, page)
     clock[0] += wait
     assert post(client, code, challenge).status_code == 302
 
@@ -168,7 +166,7 @@ def test_a_challenge_buys_one_attempt(make_report, clock):
     )
     again = post(guesser, code, challenge).content.decode()  # even with the right code
     assert nl(REFUSED) in again and MAILBOX_KEY not in guesser.session
-    assert CHALLENGE.search(again).group(1) != challenge  # a new one, with its own wait
+    assert found(CHALLENGE, again) != challenge  # a new one, with its own wait
 
 
 def _altered(token: str) -> list[str]:
@@ -203,7 +201,7 @@ def test_an_expired_challenge_is_refused(make_report, clock):
     clock[0] += throttle.CHALLENGE_LIFETIME
     refused = post(client, code, challenge).content.decode()
     assert nl(REFUSED) in refused and MAILBOX_KEY not in client.session
-    fresh = CHALLENGE.search(refused).group(1)
+    fresh = found(CHALLENGE, refused)
     assert post(client, code, fresh).status_code == 302
 
 
