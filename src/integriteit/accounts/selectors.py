@@ -29,7 +29,8 @@ def roles_of(user) -> set[str]:
 
 
 def staff_of(organisation: Organisation) -> QuerySet[User]:
-    """People a reporter may pick as involved: everyone working in the organisation."""
+    """Everyone working in the organisation, for staff pages. Never listed to a reporter: her
+    typed names are matched with `staff_named` (issue 10 defect 5)."""
     return (
         User.objects.filter(is_active=True, unit__organisation=organisation)
         .select_related("unit")

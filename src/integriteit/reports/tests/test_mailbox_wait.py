@@ -194,6 +194,15 @@ def test_an_altered_challenge_is_refused(make_report, clock, which):
     assert not AuditEntry.objects.filter(action="mailbox.opened").exists()
 
 
+def test_a_junk_challenge_is_replaced_not_sent_back(make_report, clock):
+    _report, code = make_report()
+    client = Client()
+    page = post(client, "te-kort", "x" * 600).content.decode()
+    fresh = found(CHALLENGE, page)
+    assert fresh and fresh != "x" * 600
+    assert post(client, code, fresh).status_code == 302
+
+
 def test_an_expired_challenge_is_refused(make_report, clock):
     _report, code = make_report()
     client = Client()

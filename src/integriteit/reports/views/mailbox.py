@@ -79,7 +79,8 @@ def login(request):
     keep = ""  # a challenge not used up goes back unchanged: its wait runs on
     fresh: throttle.Challenge | None = None
     if request.method == "POST" and not form.is_valid():
-        keep = form.data.get("challenge", "")
+        if "challenge" not in form.errors:  # a junk one (too long) is replaced
+            keep = form.data.get("challenge", "")
     elif request.method == "POST":
         challenge = form.cleaned_data["challenge"]
         try:
