@@ -216,9 +216,12 @@ INTEGRITEIT_KEYS_JSON = env("INTEGRITEIT_KEYS")  # alternative: the same JSON in
 # Receipt codes: argon2id at least at OWASP's minimum (19 MiB, 2 iterations).
 RECEIPT_ARGON2_MEMORY_KIB = int(env("RECEIPT_ARGON2_MEMORY_KIB", "19456"))
 RECEIPT_ARGON2_TIME_COST = int(env("RECEIPT_ARGON2_TIME_COST", "2"))
-# Mailbox login throttling, without an account or a client address to key on.
+# Mailbox login throttling, without an account or a client address to key on (reports.throttle):
+# a code is locked after this many failures in 15 minutes; every login waits 2, 4, 8 … seconds
+# per this many failures site-wide in the last minute, at most MAILBOX_MAX_WAIT_SECONDS.
 MAILBOX_FAILURES_PER_CODE = int(env("MAILBOX_FAILURES_PER_CODE", "5"))
-MAILBOX_FAILURES_GLOBAL_PER_MINUTE = int(env("MAILBOX_FAILURES_GLOBAL_PER_MINUTE", "60"))
+MAILBOX_CALM_FAILURES_PER_MINUTE = int(env("MAILBOX_CALM_FAILURES_PER_MINUTE", "10"))
+MAILBOX_MAX_WAIT_SECONDS = int(env("MAILBOX_MAX_WAIT_SECONDS", "30"))
 
 # Deadlines (RULES R3, R4), and how many days before any deadline it counts as "due soon"
 # (deadlines.services.urgency: the case page, the mailbox, the dashboard and the reminders).

@@ -6,11 +6,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integriteit.accounts.models import User
-from integriteit.accounts.selectors import staff_of
 from integriteit.organisations.models import Organisation
 from integriteit.ui import widgets
-from integriteit.ui.fields import ModelMultipleChoiceField, plausible_date
+from integriteit.ui.fields import plausible_date
 
 from .attachments import ALLOWED_EXTENSIONS, AttachmentRejected, CleanFile, clean_upload
 from .constants import (
@@ -31,6 +29,8 @@ from .receipts import CODE_LENGTH
 DESCRIPTION_MAX = 100_000
 ANSWER_MAX = 20_000  # the other open answers of the report form
 SHORT_MAX = 300
+NAMES_MAX = 5_000
+NAMES_COUNT_MAX = 20
 MESSAGE_MAX = 10_000  # what staff write
 
 
@@ -143,19 +143,21 @@ class ReportForm(StyledFormMixin, forms.Form):
         max_length=SHORT_MAX,
         required=False,
     )
-    involved_staff = ModelMultipleChoiceField(
-        label=_("Who is involved? Choose from the staff list"),
+    involved_names = forms.CharField(
+        label=_("Who is involved? Names of colleagues"),
         help_text=_(
-            "The people you choose are kept out of the handling of your report: they will not see "
-            "it. Hold Ctrl (or Cmd) to choose more than one."
+            "The first and last name of each colleague involved, one name per line. We look "
+            "them up among the staff of this organisation; the people we recognise are kept out "
+            "of the handling of your report: they will not see it. On the next page you see "
+            "which names we recognised. We never show you a list of staff."
         ),
-        queryset=User.objects.none(),
+        max_length=NAMES_MAX,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=textarea(4),
     )
     involved_text = forms.CharField(
         label=_("Who is involved? In your own words"),
-        help_text=_("Names, functions or descriptions of people involved, if not in the list."),
+        help_text=_("Functions or descriptions of people involved, for example “my team leader”."),
         max_length=ANSWER_MAX,
         required=False,
         widget=textarea(3),
@@ -215,12 +217,24 @@ class ReportForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.involved_staff_field.queryset = staff_of(organisation)
         self._style()
 
-    @property
-    def involved_staff_field(self) -> forms.ModelMultipleChoiceField:
-        return cast(forms.ModelMultipleChoiceField, self.fields["involved_staff"])
+    def clean_involved_names(self) -> list[str]:
+        """One name a line; matched to staff on the server (services), never listed here."""
+        names = [
+            " ".join(line.split()) for line in self.cleaned_data["involved_names"].splitlines()
+        ]
+        names = [name for name in names if name]
+        if len(names) > NAMES_COUNT_MAX:
+            raise ValidationError(
+                _("Give at most %(max)d names here; describe any others in your own words below.")
+                % {"max": NAMES_COUNT_MAX}
+            )
+        if any(len(name) > SHORT_MAX for name in names):
+            raise ValidationError(
+                _("A name can have at most %(max)d characters.") % {"max": SHORT_MAX}
+            )
+        return names
 
     def clean(self):
         super().clean()
@@ -322,6 +336,8 @@ class MailboxLoginForm(forms.Form):
         max_length=64,
         widget=textbox(autocomplete="off", spellcheck="false", autocapitalize="characters"),
     )
+    # The signed challenge of reports.throttle; the view puts the one to send back in the page.
+    challenge = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
     def clean_code(self):
         code = self.cleaned_data["code"]

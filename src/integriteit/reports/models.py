@@ -274,7 +274,8 @@ class Attachment(models.Model):
 
 
 class FailureCounter(models.Model):
-    """Failed mailbox logins in one window (reports.throttle): per lookup key, or site-wide.
+    """Failed mailbox logins in one window (reports.throttle): per lookup key, or site-wide per
+    slice of ten seconds; also the login challenges already used, until they expire.
 
     A row, not a cache entry, so that an increment is one atomic UPDATE: the database cache's
     `incr` is a get followed by a set, and concurrent guesses undercounted (issue 9 defect 7)."""

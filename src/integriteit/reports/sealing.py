@@ -19,10 +19,21 @@ class Content:
     occurred_when: str = ""
     occurred_where: str = ""
     involved_text: str = ""
+    # The staff recognised among the typed names (or chosen by staff): {"id", "name", "unit"},
+    # and "typed" for a typed name. They are excluded from the handling.
     involved_staff: list[dict[str, Any]] = field(default_factory=list)
     raised_before: str = ""
     raised_with: str = ""
     minutes: str = ""
+    # Every name the reporter typed, as typed, recognised or not (issue 10 defect 5).
+    involved_names: list[str] = field(default_factory=list)
+
+    @property
+    def unrecognised_names(self) -> list[str]:
+        """Typed names that matched nobody, or more than one person: handlers read them as
+        typed and decide on exclusions themselves."""
+        recognised = {person.get("typed") for person in self.involved_staff}
+        return [name for name in self.involved_names if name not in recognised]
 
 
 @dataclass

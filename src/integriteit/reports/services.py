@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from integriteit.access.rules import organisations_user_can_register_for
 from integriteit.access.seals import report_intact, report_seal
 from integriteit.accounts.models import User
-from integriteit.accounts.selectors import line_above
+from integriteit.accounts.selectors import line_above, normalised_name, staff_named
 from integriteit.audit.services import REPORTER, Actor, integrity_alert, record
 from integriteit.crypto.envelope import Sealer
 from integriteit.crypto.tokens import person_tag
@@ -58,6 +58,8 @@ class ReportInput:
     identity: Identity
     violation_types: Sequence[str] = ()
     involved_staff: Sequence[User] = ()
+    # Names the reporter typed; those that fit one staff member are added to involved_staff.
+    involved_names: Sequence[str] = ()
     route_around_line: bool = False
     meeting_requested: bool = False
     channel: str = Channel.ONLINE
@@ -81,8 +83,34 @@ def _apply_input(report: Report, data: ReportInput) -> None:
     report.meeting_requested = data.meeting_requested
     report.channel = data.channel
     report.form = data.form
+    _recognise_named(data)
+
+
+def _recognise_named(data: ReportInput) -> None:
+    """Match the typed names to the organisation's staff (issue 10 defect 5): a name that fits
+    one person adds that person to the people excluded from the handling; every name is kept
+    as typed, so handlers also read those that fit nobody or more than one person."""
+    typed: dict[str, str] = {}  # one per normalised name: the first spelling, in order given
+    for name in data.involved_names:
+        if key := normalised_name(name):
+            typed.setdefault(key, " ".join(name.split()))
+    found = staff_named(data.organisation, typed.values())
+    people = {person.pk: person for person in data.involved_staff}
+    typed_as: dict[int, str] = {}
+    for key, name in typed.items():
+        person = found.get(key)
+        if person is not None:
+            people.setdefault(person.pk, person)
+            typed_as.setdefault(person.pk, name)
+    data.involved_staff = list(people.values())
+    data.content.involved_names = list(typed.values())
     data.content.involved_staff = [
-        {"id": person.pk, "name": str(person), "unit": str(person.unit or "")}
+        {
+            "id": person.pk,
+            "name": str(person),
+            "unit": str(person.unit or ""),
+            **({"typed": typed_as[person.pk]} if person.pk in typed_as else {}),
+        }
         for person in data.involved_staff
     ]
 
@@ -466,15 +494,30 @@ def record_read(user: User, report: Report, what: str, detail: dict | None = Non
 
 
 class MailboxLocked(Exception):
-    """Too many failed attempts: the same answer for everyone, whatever was entered."""
+    """This code failed too often: it is refused, right or wrong, for `seconds` more."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(seconds)
+        self.seconds = seconds
 
 
-def open_mailbox(entered_code: str) -> Report | None:
-    """The report that belongs to a receipt code, or None. Raises MailboxLocked when throttled."""
+# The challenge's answers (reports.throttle), raised before the code is looked at.
+MailboxTooEarly = throttle.TooEarly
+MailboxChallengeRefused = throttle.ChallengeRefused
+
+
+def open_mailbox(entered_code: str, challenge: str = "") -> Report | None:
+    """The report that belongs to a receipt code, or None.
+
+    First the login form's challenge must admit the attempt (`MailboxTooEarly` while its wait
+    runs, `MailboxChallengeRefused` when altered, expired or used before); then a code that
+    failed too often raises `MailboxLocked`. In both cases the code is not checked."""
+    throttle.admit(challenge)
     code = receipts.normalise(entered_code)
     lookup = receipts.lookup_key(code) if code else None
-    if throttle.is_blocked(lookup):
-        raise MailboxLocked
+    locked = throttle.locked_for(lookup)
+    if locked:
+        raise MailboxLocked(locked)
     report = Report.objects.submitted().filter(receipt_lookup=lookup).first() if lookup else None
     if report is None or not receipts.verify(report.receipt_hash, code or ""):
         if report is None:

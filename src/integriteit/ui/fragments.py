@@ -1,11 +1,11 @@
 """Rendered form fields kept in memory, for forms that are the same for every visitor.
 
 The reporter's blank form is identical for everyone who opens it for an organisation, in a
-language, with the same staff list; rendering its ~20 fields through templates is most of the
+language; rendering its ~20 fields through templates is most of the
 page's CPU. A view that knows its form is such a form (unbound, no initial data from a draft)
 gives it a key with `cache_rendering(form, key)`: the `field` template tag then renders each
 field once per key and language and reuses the HTML. The key must cover every input the
-fields depend on besides the form class and the language (the view includes the staff list).
+fields depend on besides the form class and the language.
 Nothing personal ever lands here: only unbound fields without errors, no CSRF token.
 """
 
@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 _ATTRIBUTE = "_integriteit_render_key"
-# Bounded: keys change when a staff list changes; old ones are dropped wholesale.
+# Bounded: old keys are dropped wholesale.
 MAX_ENTRIES = 2048
 _rendered: dict[tuple, SafeString] = {}
 _lock = threading.Lock()

@@ -270,7 +270,7 @@ class Case:
                 "occurred_when": "vorige maand",
                 "occurred_where": TEXTS["where"],
                 "involved_text": TEXTS["involved"],
-                "involved_staff": [self.marked["colleague"].user.pk],
+                "involved_names": self.marked["colleague"].user.get_full_name(),
                 "raised_before": "yes",
                 "raised_with": TEXTS["raised_with"],
                 "relation": "employee",

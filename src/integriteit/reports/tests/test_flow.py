@@ -28,7 +28,7 @@ def _post_report(client, people, **extra):
 
 
 def test_anonymous_report_mailbox_and_acknowledgement(client, people, staff_client):
-    response = _post_report(client, people, involved_staff=[people["manager"].pk])
+    response = _post_report(client, people, involved_names=people["manager"].get_full_name())
     assert response.status_code == 302 and response["Location"] == "/melden/controleren/"
     summary = client.get("/melden/controleren/")
     assert "dubbel betalen" in summary.content.decode()

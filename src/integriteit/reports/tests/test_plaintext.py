@@ -62,7 +62,7 @@ def _submit_through_views(client, people) -> tuple[Report, str]:
             "occurred_when": "vorige maand",
             "occurred_where": MARKERS["where"],
             "involved_text": MARKERS["involved"],
-            "involved_staff": [people["employee"].pk],
+            "involved_names": people["employee"].get_full_name(),
             "raised_before": "yes",
             "raised_with": MARKERS["raised_with"],
             "relation": "employee",

@@ -203,7 +203,7 @@ def test_registered_report_excludes_named_staff(people, staff_client):
         "/behandeling/registreren/",
         register_data(
             channel=Channel.CONFIDENTIAL_ADVISER,
-            involved_staff=[people["employee"].pk],
+            involved_names=people["employee"].get_full_name(),
             route_around_line="on",
         ),
     )

@@ -1,13 +1,16 @@
 """/postbus/: the reporter's mailbox, opened with the receipt code and nothing else."""
 
+import math
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .. import mailbox_panels, services
+from .. import mailbox_panels, services, throttle
 from ..forms import MailboxLoginForm, MessageForm
 from ..models import Report
 from ..selectors import content_of, deadlines_of, messages_of, report_attachments
@@ -46,19 +49,59 @@ def mailbox_report(request) -> Report | None:
     return Report.objects.submitted().filter(pk=report_id).first()
 
 
+def wait_message(seconds: int) -> str:
+    return ngettext(
+        "For your safety, wait %(seconds)d second, then press “Open mailbox” again. "
+        "Your code has been kept.",
+        "For your safety, wait %(seconds)d seconds, then press “Open mailbox” again. "
+        "Your code has been kept.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def locked_message(seconds: int) -> str:
+    """The true time left on this code's lock, in whole minutes rounded up."""
+    minutes = math.ceil(seconds / 60)
+    return ngettext(
+        "Too many attempts with this receipt code. For your safety it cannot be used for "
+        "%(minutes)d more minute. Try again after that.",
+        "Too many attempts with this receipt code. For your safety it cannot be used for "
+        "%(minutes)d more minutes. Try again after that.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 @require_http_methods(["GET", "POST"])
 def login(request):
+    """Every form carries a challenge (reports.throttle) whose wait grows with the failures
+    site-wide; a code is checked only once its wait has passed (issue 10 defect 4)."""
     form = MailboxLoginForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    keep = ""  # a challenge not used up goes back unchanged: its wait runs on
+    fresh: throttle.Challenge | None = None
+    if request.method == "POST" and not form.is_valid():
+        if "challenge" not in form.errors:  # a junk one (too long) is replaced
+            keep = form.data.get("challenge", "")
+    elif request.method == "POST":
+        challenge = form.cleaned_data["challenge"]
         try:
-            report = services.open_mailbox(form.cleaned_data["code"])
-        except services.MailboxLocked:
+            report = services.open_mailbox(form.cleaned_data["code"], challenge)
+        except services.MailboxTooEarly as early:
+            if challenge:
+                keep = challenge
+                form.add_error(None, wait_message(early.seconds))
+            else:  # a form without a challenge: the wait starts now, with a new one
+                fresh = throttle.issue_challenge()
+                form.add_error(None, wait_message(max(fresh.wait, 1)))
+        except services.MailboxChallengeRefused:
             form.add_error(
                 None,
                 _(
-                    "Too many attempts. For your safety the mailbox is closed for a while. Try again in 15 minutes."
+                    "This page can no longer be used: it was open too long or was sent before. "
+                    "Press “Open mailbox” again. Your code has been kept."
                 ),
             )
+        except services.MailboxLocked as locked:
+            form.add_error(None, locked_message(locked.seconds))
         else:
             if report is None:
                 form.add_error("code", _("This receipt code is not known. Check it and try again."))
@@ -67,7 +110,18 @@ def login(request):
                 request.session[MAILBOX_KEY] = str(report.pk)
                 request.session[MAILBOX_USED_KEY] = timezone.now().timestamp()
                 return redirect("reports:mailbox")
-    return render(request, "reports/mailbox_login.html", {"form": form})
+    if not keep and fresh is None:
+        fresh = throttle.issue_challenge()
+    return render(
+        request,
+        "reports/mailbox_login.html",
+        {
+            "form": form,
+            "challenge": keep or (fresh.token if fresh else ""),
+            # Told before typing, unless an error already says how long to wait.
+            "wait": fresh.wait if fresh and not form.non_field_errors() else 0,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -45,14 +45,12 @@ def _draft(request, *related: str) -> Report | None:
 
 def input_from(form, organisation) -> services.ReportInput:
     data = form.cleaned_data
-    staff = data["involved_staff"]  # a queryset; none() when nobody was chosen
     return services.ReportInput(
         organisation=organisation,
         kind=data["kind"],
         relation=data["relation"],
         violation_types=data["violation_types"],
-        # An empty choice needs no query compiled (Query.is_empty: the none() queryset).
-        involved_staff=[] if staff.query.is_empty() else list(staff),
+        involved_names=data["involved_names"],  # matched to staff by the service
         route_around_line=data["route_around_line"],
         meeting_requested=data["meeting_requested"],
         content=Content(
@@ -79,7 +77,10 @@ def _initial_from(draft: Report) -> dict:
         "occurred_when": content.occurred_when,
         "occurred_where": content.occurred_where,
         "involved_text": content.involved_text,
-        "involved_staff": [person["id"] for person in content.involved_staff],
+        # A draft from before typed names (issue 10 defect 5) had people chosen from a list.
+        "involved_names": "\n".join(
+            content.involved_names or [person["name"] for person in content.involved_staff]
+        ),
         "route_around_line": draft.route_around_line,
         "raised_before": content.raised_before,
         "raised_with": content.raised_with,
@@ -92,15 +93,10 @@ def _initial_from(draft: Report) -> dict:
     }
 
 
-def _render_once_per_staff_list(form: ReportForm, organisation) -> None:
+def _render_once(form: ReportForm, organisation) -> None:
     """The blank form is the same for every visitor: its fields are rendered once per
-    organisation, language and staff list (integriteit.ui.fragments). The staff list is read
-    on every request, so a change to it shows at once."""
-    field = form.involved_staff_field
-    if field.queryset is None:
-        return
-    options = tuple((field.prepare_value(p), field.label_from_instance(p)) for p in field.queryset)
-    cache_rendering(form, (organisation.pk, options))
+    organisation and language (integriteit.ui.fragments). It holds no staff names."""
+    cache_rendering(form, (organisation.pk,))
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,7 +117,7 @@ def report(request, slug):
         form = ReportForm(initial=_initial_from(draft), organisation=organisation)
     else:
         form = ReportForm(organisation=organisation)
-        _render_once_per_staff_list(form, organisation)
+        _render_once(form, organisation)
     return render(
         request,
         "reports/report_form.html",
@@ -166,12 +162,15 @@ def check(request):
     sealer = sealer_for(draft)  # the data key is unwrapped once for the whole page
     files = report_attachments(draft, sealer=sealer)
     content = open_content(draft, sealer)
+    named = named_on_check_page(content)
     return render(
         request,
         "reports/check.html",
         {
             "draft": draft,
             "content": content,
+            "named": named,
+            "some_not_recognised": not all(recognised for _name, recognised in named),
             "identity": open_identity(draft, sealer),
             "kind_label": Kind(draft.kind).label,
             "relation_label": Relation(draft.relation).label,
@@ -183,6 +182,16 @@ def check(request):
             "files": [(a, name, metadata_warning(a.metadata)) for a, name in files],
         },
     )
+
+
+def named_on_check_page(content: Content) -> list[tuple[str, bool]]:
+    """Each name the reporter typed, as typed, and whether it was recognised as one member of
+    staff; nothing about the person is added, and nobody is suggested for the others."""
+    recognised = {person.get("typed") for person in content.involved_staff}
+    named = [(name, name in recognised) for name in content.involved_names]
+    # A draft from before typed names: the people were chosen from the list.
+    named += [(person["name"], True) for person in content.involved_staff if "typed" not in person]
+    return named
 
 
 def metadata_warning(handling: str) -> str:

@@ -82,14 +82,17 @@ def test_anonymous_report_with_file_and_mailbox(demo, new_page, tmp_path):
     reporter = new_page()
     reporter.goto("/melden/bzk/")
     fill_report(reporter, "Mijn leidinggevende laat declaraties dubbel uitbetalen.")
-    reporter.select_option("select[name=involved_staff]", value=str(manager.pk))
+    # The reporter types the name; the page never lists staff (issue 10 defect 5).
+    assert manager.get_full_name() not in reporter.content()
+    reporter.fill("textarea[name=involved_names]", manager.get_full_name().upper())
     assert reporter.is_checked("input[name=anonymous][value='1']")
     reporter.set_input_files("input[name=attachments]", str(tiny_png(tmp_path / "bon.png")))
     reporter.click("form.utrecht-form button[type=submit]")
 
     reporter.wait_for_url(re.compile(r"/melden/controleren/$"))
     summary = reporter.locator("dl.int-summary").inner_text()
-    assert "Mark Leidinggevende" in summary
+    assert "MARK LEIDINGGEVENDE" in summary
+    assert reporter.locator("#involved-names [data-recognised=yes]").count() == 1
     assert "bon.png" in summary
     reporter.click("form[action='/melden/versturen/'] button[type=submit]")
     reporter.wait_for_url(re.compile(r"/melden/ontvangen/$"))
