@@ -15,11 +15,19 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# pa11y's puppeteer never downloads a browser (.puppeteerrc.cjs says so too): Debian's chromium.
+node_modules/.installed: package.json package-lock.json .puppeteerrc.cjs
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: system-deps $(VENV)/.installed node_modules/.installed
+# Only the NL Design System CSS that the templates and forms use (src/integriteit/ui/stylesheet.py).
+NLDS_CSS := src/integriteit/ui/static/ui/nlds.css
+CSS_SOURCES := $(shell find src/integriteit \( -path '*/templates/*.html' -o -name '*.py' \) -not -path '*/tests/*' -not -path '*/migrations/*')
+$(NLDS_CSS): node_modules/.installed $(VENV)/.installed $(CSS_SOURCES)
+	$(PY) manage.py build_css
+	touch $@
+
+install: system-deps $(VENV)/.installed node_modules/.installed $(NLDS_CSS)
 
 # Debian's Pango and a font for WeasyPrint (investigation reports as PDF); installed only when
 # missing, never from anywhere but Debian.

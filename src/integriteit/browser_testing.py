@@ -34,6 +34,7 @@ AXE_RUN = (
     "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
 )
 TIMEOUT_MS = 10_000
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 __all__ = [
     "AXE",
@@ -45,6 +46,7 @@ __all__ = [
     "new_page",
     "open_mailbox",
     "page",
+    "screenshot",
 ]
 
 
@@ -142,3 +144,11 @@ def open_mailbox(page, code):
     page.fill("input[name=code]", code)
     page.click("form.utrecht-form button[type=submit]")
     page.wait_for_url(re.compile(r"/postbus/berichten/$"))
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as var/screenshots/<name>.png (gitignored), to look at by eye."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
