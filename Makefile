@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 LINT_PATHS := src $(wildcard bench)
 
-.PHONY: install system-deps demo serve test test-fast lint format bench totp messages chromium clean
+.PHONY: install system-deps demo serve test test-fast lint format bench totp messages chromium clean lighthouse
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -62,13 +62,23 @@ chromium:
 # ruff, mypy including the tests). Hypothesis runs its "ci" profile (src/integriteit/conftest.py):
 # the same examples every run; `make test HYPOTHESIS_PROFILE=dev` for random ones.
 HYPOTHESIS_PROFILE ?= ci
+# Lighthouse runs last, alone (`make lighthouse`); `make test LIGHTHOUSE=no` leaves it out (CI's
+# PostgreSQL run: the pages and their scores do not depend on the database).
+LIGHTHOUSE ?= yes
 test: install chromium
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=integriteit.conf.test
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy src
-	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist worksteal -q
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist worksteal -q -m "not lighthouse"
+	$(if $(filter yes,$(LIGHTHOUSE)),$(MAKE) lighthouse)
+
+# Lighthouse on the public pages (docs/accessibility.md), alone on the machine: it measures time.
+# Reports in var/lighthouse/.
+lighthouse: install chromium
+	mkdir -p var
+	$(PY) -m pytest --ds=integriteit.conf.test -q -m lighthouse
 
 lint: install
 	$(VENV)/bin/ruff check $(LINT_PATHS)
@@ -89,4 +99,4 @@ bench: install var/keys.json
 	@for name in $(BENCH_ONLY); do $(PY) bench/$$name.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles var/test-db*.sqlite3
+	rm -rf $(VENV) node_modules staticfiles var/test-db*.sqlite3 $(NLDS_CSS)

@@ -196,6 +196,35 @@ def _walk_rules(items):
             yield from _walk_rules(item[1])
 
 
+def _in_context(items, context: tuple = ()):
+    for item in items:
+        if isinstance(item, _Rule):
+            yield context, item
+        elif isinstance(item, tuple):
+            yield from _in_context(item[1], (*context, re.sub(r"\s+", "", item[0])))
+
+
+def _same_selectors(selectors: str) -> str:
+    return re.sub(r"\s*([>+~,()])\s*", r"\1", re.sub(r"\s+", " ", selectors)).strip()
+
+
+def _drop_shadowed(items) -> None:
+    """Drop a declaration that a later rule with the same selectors, in the same @media, sets
+    again: it never wins. The Rijkshuisstijl components repeat most Utrecht rules."""
+    later: dict[tuple, set[tuple[str, bool]]] = {}
+    for context, rule in reversed(list(_in_context(items))):
+        seen = later.setdefault((context, _same_selectors(rule.selectors)), set())
+        named = [
+            (d, d.name if d.name.startswith("--") else d.lower_name) for d in rule.declarations
+        ]
+        rule.declarations = [
+            d
+            for d, name in named
+            if (name, True) not in seen and (d.important or (name, False) not in seen)
+        ]
+        seen.update((name, d.important) for d, name in named)
+
+
 def _needed_properties(items, extra_css: str) -> set[str]:
     """Custom properties read by a kept declaration or the extra CSS, with what those read."""
     definitions: dict[str, set[str]] = {}
@@ -252,6 +281,7 @@ def build(base_dir: Path, used: UsedNames | None = None) -> str:
             used,
             licences,
         )
+    _drop_shadowed(items)
     # site.css and any style attribute of a template read custom properties too.
     extra = (base_dir / SITE_CSS).read_text(encoding="utf-8") + "".join(
         path.read_text(encoding="utf-8") for path in sources(base_dir) if path.suffix == ".html"

@@ -26,6 +26,8 @@ COMPONENTS = """@charset "UTF-8";
 @keyframes utrecht-spin{to{transform:rotate(1turn)}}
 .int-step--busy,.int-step--done,.int-other{margin:0}
 html{font-size:100%}
+.utrecht-button{color:var(--rhc-primary);margin:0}
+.utrecht-button.utrecht-button--wide, .utrecht-button{border:0}
 """
 
 
@@ -91,6 +93,16 @@ def test_keeps_the_custom_properties_that_are_read(tmp_path):
     assert "--rhc-blue:#154273" in css
     assert "--rhc-grey:#ccc" in css
     assert "--rhc-unused" not in css
+
+
+def test_drops_what_a_later_copy_of_the_rule_sets_again(tmp_path):
+    """The Rijkshuisstijl components repeat the Utrecht rules: the first copy never wins."""
+    css = stylesheet.build(_tree(tmp_path, TEMPLATE))
+    assert ".utrecht-button{color:var(--rhc-primary);margin:0}" in css
+    assert "--utrecht-button-color" not in css  # only the first copy read it
+    # Another @media, or other selectors, is another rule.
+    assert "@media (min-width: 40em){.utrecht-button{padding:1em}}" in css
+    assert ".utrecht-button{border:0}" in css
 
 
 def test_refuses_a_class_built_from_a_bare_namespace(tmp_path):
