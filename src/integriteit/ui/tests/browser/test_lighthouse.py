@@ -86,7 +86,7 @@ def lighthouse(url: str, name: str) -> dict:
         pytest.fail(f"{LIGHTHOUSE} is missing: run npm ci (make test does).")
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / f"{name}.json"
-    subprocess.run(
+    run = subprocess.run(
         [
             str(LIGHTHOUSE),
             url,
@@ -95,13 +95,14 @@ def lighthouse(url: str, name: str) -> dict:
             f"--output-path={report}",
             "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
             "--no-enable-error-reporting",
-            "--quiet",
         ],
         env={**os.environ, "CHROME_PATH": str(CHROMIUM)},
         capture_output=True,
-        timeout=180,
-        check=True,
+        text=True,
+        timeout=240,
+        check=False,
     )
+    assert run.returncode == 0, f"lighthouse exited with {run.returncode}: {run.stderr[-2000:]}"
     return json.loads(report.read_text(encoding="utf-8"))
 
 
@@ -127,7 +128,13 @@ def test_a_public_page_scores_well_in_lighthouse(demo, production_server, name):
     url = production_server + PUBLIC_PAGES[name]
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our test server)
         assert response.status == 200
-    result = lighthouse(url, name)
+    try:
+        result = lighthouse(url, name)
+        assert not result.get("runtimeError")
+    except AssertionError:
+        # Lighthouse itself failed (e.g. NO_NAVSTART: it lost the page's trace on a busy
+        # machine); that says nothing about the page. Once more.
+        result = lighthouse(url, name)
     scores = _scores(result)
     benchmark = result["environment"]["benchmarkIndex"]
     print(name, scores, f"benchmarkIndex {benchmark:.0f}")
