@@ -14,7 +14,7 @@ ALLOWED_HOSTS ?= localhost,127.0.0.1,$(HOST)
 DEMO_ENV := SITE_URL=$(SITE_URL) ALLOWED_HOSTS=$(ALLOWED_HOSTS) DEBUG=0
 LINT_PATHS := src $(wildcard bench)
 
-.PHONY: install system-deps demo serve test test-fast lint format bench totp messages chromium clean
+.PHONY: install system-deps demo serve test test-fast lint format bench totp messages chromium clean lighthouse
 
 $(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -22,11 +22,19 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.lock -r requirements-dev.lock
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+# pa11y's puppeteer never downloads a browser (.puppeteerrc.cjs says so too): Debian's chromium.
+node_modules/.installed: package.json package-lock.json .puppeteerrc.cjs
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: system-deps $(VENV)/.installed node_modules/.installed
+# Only the NL Design System CSS that the templates and forms use (src/integriteit/ui/stylesheet.py).
+NLDS_CSS := src/integriteit/ui/static/ui/nlds.css
+CSS_SOURCES := $(shell find src/integriteit \( -path '*/templates/*.html' -o -name '*.py' \) -not -path '*/tests/*' -not -path '*/migrations/*')
+$(NLDS_CSS): node_modules/.installed $(VENV)/.installed $(CSS_SOURCES)
+	$(PY) manage.py build_css
+	touch $@
+
+install: system-deps $(VENV)/.installed node_modules/.installed $(NLDS_CSS)
 
 # Debian's Pango and a font for WeasyPrint (investigation reports as PDF); installed only when
 # missing, never from anywhere but Debian.
@@ -67,13 +75,23 @@ chromium:
 # ruff, mypy including the tests). Hypothesis runs its "ci" profile (src/integriteit/conftest.py):
 # the same examples every run; `make test HYPOTHESIS_PROFILE=dev` for random ones.
 HYPOTHESIS_PROFILE ?= ci
+# Lighthouse runs last, alone (`make lighthouse`); `make test LIGHTHOUSE=no` leaves it out (CI's
+# PostgreSQL run: the pages and their scores do not depend on the database).
+LIGHTHOUSE ?= yes
 test: install chromium
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run --settings=integriteit.conf.test
 	$(VENV)/bin/ruff check $(LINT_PATHS)
 	$(VENV)/bin/ruff format --check $(LINT_PATHS)
 	$(VENV)/bin/mypy src
-	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist worksteal -q
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(PY) -m pytest --ds=integriteit.conf.test -n 2 --dist worksteal -q -m "not lighthouse"
+	$(if $(filter yes,$(LIGHTHOUSE)),$(MAKE) lighthouse)
+
+# Lighthouse on the public pages (docs/accessibility.md), alone on the machine: it measures time.
+# Reports in var/lighthouse/.
+lighthouse: install chromium
+	mkdir -p var
+	$(PY) -m pytest --ds=integriteit.conf.test -q -m lighthouse
 
 lint: install
 	$(VENV)/bin/ruff check $(LINT_PATHS)
@@ -94,4 +112,4 @@ bench: install var/keys.json
 	@for name in $(BENCH_ONLY); do $(PY) bench/$$name.py || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles var/test-db*.sqlite3
+	rm -rf $(VENV) node_modules staticfiles var/test-db*.sqlite3 $(NLDS_CSS)

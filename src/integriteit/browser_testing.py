@@ -1,5 +1,6 @@
 """Browser-test support shared by every app: Playwright (sync API) driving Debian's Chromium
-against pytest-django's live server, axe-core checks, and the staff login with a second factor.
+against pytest-django's live server, accessibility checks (axe-core, and HTML CodeSniffer as pa11y
+runs it), and the staff login with a second factor.
 
 Not used by the application. The session-wide `browser` fixture is registered once, in
 src/integriteit/conftest.py: Playwright's sync API cannot run twice in one thread, so each
@@ -33,6 +34,24 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = (
     "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
 )
+# pa11y's own build of HTML CodeSniffer (package-lock.json pins it through pa11y), run in the page
+# as pa11y's htmlcs runner runs it: the WCAG2AA standard, errors only (pa11y's default ignores
+# warnings and notices). test_pa11y.py runs the pa11y command itself and checks that both agree.
+HTMLCS = (
+    Path(settings.BASE_DIR) / "node_modules" / "@pa11y" / "html_codesniffer" / "build" / "HTMLCS.js"
+)
+HTMLCS_STANDARD = "WCAG2AA"
+HTMLCS_RUN = """standard => new Promise((resolve, reject) => {
+    window.HTMLCS.process(standard, window.document, error => {
+        if (error) { reject(error); return; }
+        resolve(window.HTMLCS.getMessages().filter(message => message.type === 1).map(message => ({
+            code: message.code,
+            message: message.msg,
+            context: message.element && message.element.outerHTML
+                ? message.element.outerHTML.slice(0, 200) : '',
+        })));
+    });
+})"""
 TIMEOUT_MS = 10_000
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
@@ -40,7 +59,9 @@ __all__ = [
     "AXE",
     "CHROMIUM",
     "TIMEOUT_MS",
+    "assert_checked_looks_checked",
     "assert_no_axe_violations",
+    "assert_no_htmlcs_errors",
     "demo",
     "log_in_staff",
     "new_page",
@@ -103,7 +124,34 @@ def page(new_page):
 
 
 def assert_no_axe_violations(page):
-    """Run axe-core (WCAG 2.1 A and AA) on the page; page.evaluate is not bound by the CSP."""
+    """Run axe-core (WCAG 2.1 A and AA) and HTML CodeSniffer (WCAG2AA, as pa11y) on the page;
+    page.evaluate is not bound by the CSP."""
+    _assert_no_axe_violations(page)
+    assert_no_htmlcs_errors(page)
+
+
+def htmlcs_errors(page) -> list[dict]:
+    """HTML CodeSniffer's errors on the page, as pa11y reports them (code, message, context)."""
+    if not HTMLCS.exists():
+        pytest.fail(f"{HTMLCS} is missing: run npm ci (make test does).")
+    if not page.evaluate("typeof window.HTMLCS !== 'undefined'"):
+        page.evaluate(HTMLCS.read_text())
+    return page.evaluate(HTMLCS_RUN, HTMLCS_STANDARD)
+
+
+def assert_no_htmlcs_errors(page):
+    errors = htmlcs_errors(page)
+    if errors:
+        lines = [
+            f"HTML CodeSniffer ({HTMLCS_STANDARD}) found {len(errors)} error(s) on {page.url}:"
+        ]
+        lines += [f"- {e['code']}: {e['message']}\n    {e['context']}" for e in errors]
+        message = "\n".join(lines)
+        print(message)
+        pytest.fail(message)
+
+
+def _assert_no_axe_violations(page):
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run npm install (make test does).")
     page.evaluate(AXE.read_text())
@@ -154,3 +202,30 @@ def open_mailbox(page, code):
     page.fill("input[name=code]", code)
     page.click("form.utrecht-form button[type=submit]")
     page.wait_for_url(re.compile(r"/postbus/berichten/$"))
+
+
+def _look(page, selector: str) -> dict:
+    return page.eval_on_selector(
+        selector,
+        """input => {
+            const style = getComputedStyle(input);
+            return {background: style.backgroundImage + ' ' + style.backgroundColor,
+                    border: style.borderColor + ' ' + style.borderWidth};
+        }""",
+    )
+
+
+def assert_checked_looks_checked(page, checked: str, unchecked: str) -> dict:
+    """Issue 10 defect 1 (WCAG 1.4.11): a radio button or checkbox that is checked looks
+    different from one that is not (the NL Design System draws the checked state only on inputs
+    with the html-input modifier). Checks `checked`, leaves `unchecked` unchecked and compares
+    them at rest, neither hovered nor focused (those states have their own colours). Returns
+    both looks, to compare with the other inputs of the form."""
+    page.check(checked)
+    if page.is_checked(unchecked):
+        page.uncheck(unchecked)
+    page.mouse.move(0, 0)
+    page.evaluate("document.activeElement.blur()")
+    looks = {"checked": _look(page, checked), "unchecked": _look(page, unchecked)}
+    assert looks["checked"] != looks["unchecked"], looks
+    return looks

@@ -176,14 +176,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    (
-        "nlds/rhc-components",
-        BASE_DIR / "node_modules/@rijkshuisstijl-community/components-css/dist",
-    ),
-    ("nlds/rhc-tokens", BASE_DIR / "node_modules/@rijkshuisstijl-community/design-tokens/dist"),
-    ("nlds/utrecht", BASE_DIR / "node_modules/@utrecht/component-library-css/dist"),
-]
+# The NL Design System CSS is not served as its packages ship it (850 kB) but pruned to what the
+# templates use: ui/static/ui/nlds.css, written by `manage.py build_css` (ui/stylesheet.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

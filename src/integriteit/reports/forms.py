@@ -367,11 +367,16 @@ class MessageForm(StyledFormMixin, forms.Form):
 
 
 class StaffMessageForm(MessageForm):
-    """The same message, written by staff: the field says to whom it goes."""
+    """The same message, written by staff: the field says to whom it goes. Its ids are its own:
+    the case page also has the acknowledgement's text field (WCAG 4.1.1, unique ids)."""
 
     text = forms.CharField(
         label=_("Message to the reporter"), max_length=MESSAGE_MAX, widget=textarea(6)
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "message_%s")
+        super().__init__(*args, **kwargs)
 
 
 class AcknowledgeForm(StyledFormMixin, forms.Form):
@@ -385,6 +390,7 @@ class AcknowledgeForm(StyledFormMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "acknowledge_%s")  # unique on the case page
         super().__init__(*args, **kwargs)
         self._style()
 

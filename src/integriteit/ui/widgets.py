@@ -28,7 +28,9 @@ CONTROL_CLASSES = {
     "select": SELECT,
     "selectmultiple": SELECT,
     "nullbooleanselect": SELECT,
-    "checkbox": "utrecht-checkbox utrecht-checkbox--html-input",
+    # The custom modifier draws a tick that looks unlike an empty box (issue 10: a checked box
+    # must be visibly distinct; the native one was not, in computed style).
+    "checkbox": "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
     "file": "utrecht-textbox int-file-input",
     "clearablefile": "utrecht-textbox int-file-input",
     "multiplefile": "utrecht-textbox int-file-input",

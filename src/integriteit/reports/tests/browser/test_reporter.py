@@ -12,7 +12,7 @@ from PIL import Image
 from integriteit.reports import services
 from integriteit.reports.models import Report
 
-from .conftest import assert_no_axe_violations
+from .conftest import assert_checked_looks_checked, assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -161,32 +161,22 @@ def test_outage_on_send_then_send_again(demo, page, monkeypatch):
     assert Report.objects.count() == 1 and Report.objects.submitted().count() == 1
 
 
-def _look(page, selector: str) -> dict:
-    return page.eval_on_selector(
-        selector,
-        """input => {
-            const style = getComputedStyle(input);
-            return {background: style.backgroundImage + ' ' + style.backgroundColor,
-                    border: style.borderColor + ' ' + style.borderWidth};
-        }""",
-    )
-
-
-def _choose(page, selector: str) -> None:
-    page.check(selector)
-    # Compare at rest: neither hovered nor focused (those states have their own colours).
-    page.mouse.move(0, 0)
-    page.evaluate("document.activeElement.blur()")
-
-
 def test_a_chosen_radio_button_looks_chosen(demo, page):
-    """Issue 10 defect 1 (WCAG 1.4.11): a reporter sees whether she chose to stay anonymous.
-    The NL Design System draws the checked state only on inputs with the html-input modifier."""
+    """Issue 10 defect 1 (WCAG 1.4.11): a reporter sees whether she chose to stay anonymous."""
     page.goto("/melden/bzk/")
     anonymous, named = "input[name=anonymous][value='1']", "input[name=anonymous][value='0']"
-    _choose(page, anonymous)
-    chosen, other = _look(page, anonymous), _look(page, named)
-    assert chosen != other
-    _choose(page, named)
-    assert _look(page, named) == chosen
-    assert _look(page, anonymous) == other
+    first = assert_checked_looks_checked(page, anonymous, named)
+    second = assert_checked_looks_checked(page, named, anonymous)
+    assert first == second
+
+
+def test_a_ticked_checkbox_looks_ticked(demo, page):
+    """Issue 10 (WCAG 1.4.11): she sees which kinds of violation she ticked, and that unticking
+    one takes the tick away."""
+    page.goto("/melden/bzk/")
+    financial = "input[name=violation_types][value=financial]"
+    other = "input[name=violation_types]:not([value=financial])"
+    first = assert_checked_looks_checked(page, financial, other)
+    # Unticked again (and another one ticked), it looks like the others did.
+    second = assert_checked_looks_checked(page, other, financial)
+    assert first == second
