@@ -34,6 +34,8 @@ AXE_RUN = (
     "async () => await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']})"
 )
 TIMEOUT_MS = 10_000
+# Screenshots of the pages a test looks at, kept as CI artefacts (var/ is not in git).
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 __all__ = [
     "AXE",
@@ -45,6 +47,7 @@ __all__ = [
     "new_page",
     "open_mailbox",
     "page",
+    "screenshot",
 ]
 
 
@@ -118,6 +121,14 @@ def assert_no_axe_violations(page):
         message = "\n".join(lines)
         print(message)
         pytest.fail(message)
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as var/screenshots/<name>.png, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def log_in_staff(page, user, *, check_axe: bool = True):

@@ -15,7 +15,7 @@ from integriteit.access.rules import Action, reports_visible_to, shown_to
 from integriteit.accounts.decorators import staff_required
 from integriteit.reports.forms import AcknowledgeForm, StaffMessageForm
 from integriteit.reports.models import Report
-from integriteit.reports.selectors import deadlines_of, report_for
+from integriteit.reports.selectors import deadlines_of, identity_of, report_for
 from integriteit.reports.selectors import queue as queue_selector
 from integriteit.reports.services import record_read
 from integriteit.reports.views.common import attachment_response
@@ -90,8 +90,14 @@ def case_summary(page: PanelInput, phase: dict) -> dict:
     interim = page.read(selectors.feedback_of).interim_due
     if interim is not None and report.feedback_given_at is None:
         deadlines.append(interim)
+    identity = None
+    if Action.VIEW_IDENTITY in page.actions and not report.is_anonymous:
+        # Shown on every section, so read (and audited, RULES R7) on every view of the case.
+        identity = identity_of(report)
+        record_read(page.user, report, "identity", {"ground": "handling (RULES R7)"})
     return {
         "deadlines": deadlines,
+        "identity": identity,
         "people": page.read(selectors.active_assignments),
         "next": phase["todo"][0] if phase["todo"] else None,
     }

@@ -13,13 +13,7 @@ from integriteit.accounts.selectors import staff_of
 from integriteit.reports.constants import Phase, RaisedBefore
 from integriteit.reports.forms import AcknowledgeForm, StaffMessageForm
 from integriteit.reports.models import Report
-from integriteit.reports.selectors import (
-    content_of,
-    identity_of,
-    messages_of,
-    report_attachments,
-)
-from integriteit.reports.services import record_read
+from integriteit.reports.selectors import content_of, messages_of, report_attachments
 
 from ... import forms, selectors
 from ...constants import CaseRole
@@ -27,20 +21,15 @@ from .registry import CasePanel, PanelInput, register
 
 
 def report_panel(page: PanelInput) -> dict[str, Any]:
-    """What the reporter wrote, who they are (for those who may see it: the read is audited,
-    RULES R7) and the files."""
+    """What the reporter wrote, and the files. Who the reporter is shows in the summary at the
+    top (views.workspace.case_summary), on every section."""
     report = page.report
     content = content_of(report)
-    identity = None
-    if Action.VIEW_IDENTITY in page.actions and not report.is_anonymous:
-        identity = identity_of(report)
-        record_read(page.user, report, "identity", {"ground": "handling (RULES R7)"})
     return {
         "content": content,
         "raised_before_label": RaisedBefore(content.raised_before).label
         if content.raised_before
         else "",
-        "identity": identity,
         "files": report_attachments(report),
         "reported_types": report.reported_types.all(),
         "classified_types": report.classified_types.all(),
