@@ -53,6 +53,7 @@ HTMLCS_RUN = """standard => new Promise((resolve, reject) => {
     });
 })"""
 TIMEOUT_MS = 10_000
+# Screenshots of the pages a test looks at, kept as CI artefacts (var/ is not in git).
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 __all__ = [
@@ -170,6 +171,14 @@ def _assert_no_axe_violations(page):
         pytest.fail(message)
 
 
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as var/screenshots/<name>.png, for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
 def log_in_staff(page, user, *, check_axe: bool = True):
     """Log in through the real login page and second-factor page."""
     page.goto("/account/inloggen/")
@@ -186,14 +195,6 @@ def log_in_staff(page, user, *, check_axe: bool = True):
     # Each role lands on its own work (ui.landing): wait until the second factor is behind us.
     page.wait_for_url(lambda url: "/account/" not in url)
     page.wait_for_load_state()
-
-
-def screenshot(page, name: str) -> Path:
-    """Save the whole page as var/screenshots/<name>.png, an artefact of the test run."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
 
 
 def open_mailbox(page, code):

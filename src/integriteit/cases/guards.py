@@ -71,6 +71,24 @@ CASE_ACTIONS = frozenset(CaseAction)
 
 A = CaseAction
 
+# The actions that cannot be undone, in one place: the page asks "I understand this cannot be
+# undone" before each and the views refuse a post without it (cases.views.actions.confirmed).
+# A step that freezes what came before it (the process has no way back except reopening a
+# closed case), a measure, the final feedback to the reporter, and closing.
+IRREVERSIBLE: frozenset[CaseAction] = frozenset(
+    {
+        A.COMPLETE_ASSESSMENT,
+        A.DECIDE_FOLLOW_UP,
+        A.COMPLETE_INVESTIGATION,
+        A.COMPLETE_FOLLOW_UP,
+        A.COMPLETE_DECISION,
+        A.IMPOSE_MEASURE,
+        A.GIVE_FINAL_FEEDBACK,
+        A.COMPLETE_AFTERCARE,
+        A.CLOSE,
+    }
+)
+
 # The access right each action needs (integriteit.access.rules).
 ACCESS: dict[CaseAction, Action] = {
     A.ACKNOWLEDGE: Action.ACKNOWLEDGE,

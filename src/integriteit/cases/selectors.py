@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 from integriteit.access.rules import Action, allowed_actions, roles_on
 from integriteit.accounts.models import User
 from integriteit.deadlines.services import Deadline, deadline
+from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
+from integriteit.reports.sealing import sealer_for
 from integriteit.reports.selectors import deadlines_of
+from integriteit.ui.integrity import for_display, unreadable_note
 
 from . import guards, people, services, workflow
 from .constants import ConflictCheckItem
@@ -315,3 +318,42 @@ def signals_of(report: Report) -> list[tuple[DisadvantageSignal, str]]:
             "recorded_at"
         )
     ]
+
+
+# --- The case history ----------------------------------------------------------------------------
+
+
+@dataclass
+class HistoryRow:
+    change: Any  # the PhaseChange
+    step: str  # the transition, as the process names it
+    from_label: str
+    to_label: str
+    reason: str  # opened for display (reopening needs one)
+
+
+def _open_phase_change_reason(change) -> str:
+    # Sealed by workflow.advance under this record name.
+    return sealer_for(change.report).open_text(
+        f"phase_change:{change.pk}", "reason", bytes(change.sealed_reason)
+    )
+
+
+_shown_reason = for_display(_open_phase_change_reason, unreadable_note)
+
+
+def history_of(report: Report) -> list[HistoryRow]:
+    """Every step the case took, oldest first, with who took it and why (the case history)."""
+    rows = []
+    for change in report.phase_changes.select_related("actor", "report"):
+        transition = workflow.TRANSITIONS.get(change.transition)
+        rows.append(
+            HistoryRow(
+                change,
+                str(transition.label) if transition else change.transition,
+                str(Phase(change.from_phase).label),
+                str(Phase(change.to_phase).label),
+                _shown_reason(change) if change.sealed_reason else "",
+            )
+        )
+    return rows

@@ -28,11 +28,19 @@ class InvestigationsConfig(AppConfig):
         navigation.register()
         # Time limits of investigation steps are reminded with the case reminders (issue 4 §6).
         case_reminders.register(reminders.send_due_reminders)
-        # Commissioning and the list of investigations, on the case page between the subjects
-        # and the decision; after a refused commission its form comes back as bound "commission".
+        # Commissioning and the list of investigations, in the case page's section
+        # "investigation" after the follow-up decision; after a refused commission its form comes
+        # back as bound "commission".
         from integriteit.cases.views.panels import CasePanel
         from integriteit.cases.views.panels import register as register_case_panel
 
         register_case_panel(
-            CasePanel("investigations", "investigations/case_panel.html", 60, _case_panel)
+            CasePanel(
+                "investigations",
+                "investigations/case_panel.html",
+                60,
+                _case_panel,
+                section="investigation",
+                anchors=frozenset({"commission"}),
+            )
         )

@@ -145,7 +145,7 @@ def test_report_on_behalf_keeps_the_employee_anonymous(people, staff_client, ent
     assert 'id="via-adviser"' in shown and 'id="receipt-code"' in shown
     # The coordinator handles the case: sees the channel, never who the employee is.
     coordinator = staff_client(people["coordinator"])
-    case = coordinator.get(f"/behandeling/{report.pk}/")
+    case = coordinator.get(f"/behandeling/{report.pk}/?section=overview")  # the channel
     assert case.status_code == 200
     page = case.content.decode()
     with translation.override("nl"):

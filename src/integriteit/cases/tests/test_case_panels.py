@@ -36,6 +36,8 @@ def _input(user, report, bound=None) -> PanelInput:
 def test_panels_come_in_their_order_with_the_investigations_panel_from_its_own_app():
     keys = [panel.key for panel in registered()]
     assert keys == [
+        "acknowledge",
+        "report",
         "unit",
         "people",
         "assessment",
@@ -44,9 +46,11 @@ def test_panels_come_in_their_order_with_the_investigations_panel_from_its_own_a
         "investigations",  # registered by InvestigationsConfig.ready(), not by cases
         "decision",
         "feedback",
+        "mailbox",
         "aftercare",
         "signals",
         "reopen",
+        "history",
     ]
 
 

@@ -94,9 +94,14 @@ def test_case_page_shows_the_rest_when_a_message_and_a_case_record_are_tampered(
     with pytest.raises(Exception, match="authentication"):
         services.open_on(Assessment.objects.get(pk=assessment.pk), "sealed_notes")
 
-    response = staff_client(people["coordinator"]).get(f"/en/behandeling/{flow.pk}/")
-    assert response.status_code == 200
-    page = response.content.decode()
+    client = staff_client(people["coordinator"])
+    # The report and the assessment are in the overview, the message in the mailbox section.
+    responses = [
+        client.get(f"/en/behandeling/{flow.pk}/?section={section}")
+        for section in ("overview", "mailbox")
+    ]
+    assert all(response.status_code == 200 for response in responses)
+    page = "".join(response.content.decode() for response in responses)
     assert "Er worden bonnen vervalst bij inkoop." in page
     assert "Wij hebben uw melding ontvangen." in page
     assert "Binnen de reikwijdte." not in page
@@ -122,7 +127,10 @@ def test_case_page_shows_a_note_for_tampered_contents(people, staff_client, make
     report, _code = make_report(name="Sara Melder", email="sara@example.org")
     tamper(report, "sealed_content")
     tamper(report.identity, "sealed")
-    response = staff_client(people["coordinator"]).get(f"/en/behandeling/{report.pk}/")
+    # The contents in the overview, the identity in the summary above every section.
+    response = staff_client(people["coordinator"]).get(
+        f"/en/behandeling/{report.pk}/?section=overview"
+    )
     assert response.status_code == 200
     assert response.content.decode().count(NOTE) >= 2
     assert {kind for kind, _id, _detail in alerts()} == {"report"}

@@ -48,7 +48,7 @@ def test_case_page_shows_feedback_as_met_after_the_final_feedback(fed_back_long_
     client = verified_client(people["coordinator"])
     response = client.get(f"/behandeling/{report.pk}/")
     assert response.status_code == 200
-    feedback = _feedback(response.context["deadlines"])
+    feedback = _feedback(response.context["summary"]["deadlines"])  # the page's header
     assert feedback.met_at == report.feedback_given_at
     assert feedback.urgency == Urgency.DONE
 

@@ -23,6 +23,7 @@ from integriteit.cases.models import (
     OrderMeasure,
     Subject,
 )
+from integriteit.cases.views.panels import SECTIONS
 from integriteit.crypto.references import tag_for
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
@@ -39,13 +40,19 @@ def _url(report: Report, tail: str = "") -> str:
 
 
 def _page(client, report: Report) -> str:
-    response = client.get(_url(report))
-    assert response.status_code == 200
-    return response.content.decode()
+    """The whole case page: every section of it (the page shows one section at a time)."""
+    pages = []
+    for section in SECTIONS:
+        response = client.get(_url(report) + f"?section={section.key}")
+        assert response.status_code == 200
+        pages.append(response.content.decode())
+    return "\n".join(pages)
 
 
 def _post(client, report: Report, tail: str, data: dict | None = None):
-    return client.post(_url(report, tail), data or {}, follow=True)
+    """Post as the page does, the confirmation of an irreversible step ticked (the refusal
+    without it is tested in test_confirmation.py)."""
+    return client.post(_url(report, tail), {"confirm": "yes", **(data or {})}, follow=True)
 
 
 def _text(response) -> str:
@@ -74,7 +81,7 @@ def clients(people, staff_client):
 def test_case_page_shows_what_the_coordinator_must_do_and_by_when(report, clients):
     page = _page(clients["coordinator"], report)
     assert "What you may and must do now" in page
-    assert "Acknowledge receipt" in page and 'href="#step-acknowledge"' in page
+    assert "Acknowledge receipt" in page and 'href="?section=mailbox#step-acknowledge"' in page
     assert "People on the case" in page
 
 

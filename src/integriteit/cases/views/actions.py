@@ -31,7 +31,7 @@ from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
 from integriteit.ui.submission import handle_form, reasons_of, show_refusal
 
-from .. import forms, people, services
+from .. import forms, guards, people, services
 from ..constants import CaseRole
 from ..models import (
     AftercareAction,
@@ -40,13 +40,19 @@ from ..models import (
     OrderMeasure,
     Subject,
 )
-from .workspace import case_context
+from .panels import section_url
+from .workspace import case_context, confirmed, not_confirmed_message
+
+A = guards.CaseAction
 
 REFUSALS = (services.CaseError, services.TransitionRefused, ValidationError)
 
 
 def _to_case(report: Report, anchor: str):
-    return redirect(reverse("cases:detail", kwargs={"report_id": report.pk}) + f"#{anchor}")
+    """Back to the case page, at `anchor` in the section that holds it."""
+    return redirect(
+        section_url(report, anchor, reverse("cases:detail", kwargs={"report_id": report.pk}))
+    )
 
 
 def _refused(request, report: Report, name: str, form, error: Exception | None = None):
@@ -83,8 +89,10 @@ class CaseFormAction:
     """A case action as the page posts it. `form(submission, data)` builds the form (None: a
     button without one); `call(submission)` is the service; `name(target)` is the form's name
     on the case page (for a refusal); `anchor(target)` the section to return to. `access` is
-    the right `report_for` checks; `permitted` replaces it where the rule needs the URL."""
+    the right `report_for` checks; `permitted` replaces it where the rule needs the URL. An
+    action in guards.IRREVERSIBLE is carried out only with the confirmation ticked."""
 
+    case_action: guards.CaseAction  # the action of cases.guards it carries out
     call: Callable[[Submission], object]
     success: Callable[[Any], str]
     anchor: Callable[[Any], str]
@@ -125,6 +133,7 @@ def _ended(assignment: CaseAssignment) -> str:
 CASE_ACTIONS: dict[str, CaseFormAction] = {
     # People on the case.
     "assign": CaseFormAction(
+        case_action=A.ASSIGN,
         target=lambda report, role: _role(report, role),
         permitted=lambda user, report, role: _may_assign(user, report, role),
         form=lambda s, data: forms.AssignForm(data, report=s.report, role=s.target),
@@ -134,6 +143,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The person is assigned to the case.")),
     ),
     "end_assignment": CaseFormAction(
+        case_action=A.END_ASSIGNMENT,
         access=Action.ASSIGN,
         target=lambda report, assignment_id: get_object_or_404(
             CaseAssignment, pk=assignment_id, report=report, ended_at__isnull=True
@@ -144,6 +154,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
     ),
     # Intake and assessment.
     "assess": CaseFormAction(
+        case_action=A.RECORD_ASSESSMENT,
         access=Action.ASSESS,
         form=lambda s, data: forms.AssessmentForm(data),
         name=_fixed("assessment"),
@@ -160,6 +171,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The assessment is saved.")),
     ),
     "check_conflict": CaseFormAction(
+        case_action=A.CHECK_CONFLICT_ITEM,
         access=Action.ASSESS,
         form=lambda s, data: forms.ConflictCheckForm(data),
         name=_fixed("check"),
@@ -169,6 +181,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
     ),
     # Follow-up.
     "decide_follow_up": CaseFormAction(
+        case_action=A.DECIDE_FOLLOW_UP,
         access=Action.DECIDE_FOLLOW_UP,
         form=lambda s, data: forms.FollowUpForm(data),
         name=_fixed("follow-up"),
@@ -185,6 +198,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The decision on follow-up is recorded.")),
     ),
     "record_outcome": CaseFormAction(
+        case_action=A.RECORD_OUTCOME,
         access=Action.RECORD_OUTCOME,
         form=lambda s, data: forms.OutcomeForm(data),
         name=_fixed("outcome"),
@@ -194,6 +208,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
     ),
     # Subjects.
     "record_subject": CaseFormAction(
+        case_action=A.RECORD_SUBJECT,
         access=Action.RECORD_SUBJECT,
         form=lambda s, data: forms.SubjectForm(data, people=staff_of(s.report.organisation)),
         name=_fixed("subject"),
@@ -204,6 +219,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The subject is recorded.")),
     ),
     "subject_informed": CaseFormAction(
+        case_action=A.RECORD_SUBJECT_INFORMED,
         access=Action.RECORD_SUBJECT,
         target=lambda report, subject_id: get_object_or_404(Subject, pk=subject_id, report=report),
         form=lambda s, data: forms.SubjectInformedForm(data, subject=s.target),
@@ -220,6 +236,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
     ),
     # Feedback and aftercare.
     "interim_feedback": CaseFormAction(
+        case_action=A.GIVE_INTERIM_FEEDBACK,
         access=Action.FEEDBACK,
         form=lambda s, data: forms.FeedbackForm(data, kind="interim"),
         name=_fixed("feedback-interim"),
@@ -228,6 +245,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The interim feedback is in the reporter's mailbox.")),
     ),
     "final_feedback": CaseFormAction(
+        case_action=A.GIVE_FINAL_FEEDBACK,
         access=Action.FEEDBACK,
         form=lambda s, data: forms.FeedbackForm(data, kind="final"),
         name=_fixed("feedback-final"),
@@ -240,6 +258,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         ),
     ),
     "plan_aftercare": CaseFormAction(
+        case_action=A.PLAN_AFTERCARE,
         access=Action.AFTERCARE,
         form=lambda s, data: forms.AftercarePlanForm(data),
         name=_fixed("aftercare"),
@@ -254,6 +273,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The aftercare action is planned.")),
     ),
     "finish_aftercare": CaseFormAction(
+        case_action=A.FINISH_AFTERCARE,
         access=Action.AFTERCARE,
         target=lambda report, action_id: get_object_or_404(
             AftercareAction, pk=action_id, report=report
@@ -263,6 +283,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The aftercare action is done.")),
     ),
     "cancel_aftercare": CaseFormAction(
+        case_action=A.FINISH_AFTERCARE,
         access=Action.AFTERCARE,
         target=lambda report, action_id: get_object_or_404(
             AftercareAction, pk=action_id, report=report
@@ -274,6 +295,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The aftercare action is cancelled.")),
     ),
     "complete_aftercare": CaseFormAction(
+        case_action=A.COMPLETE_AFTERCARE,
         access=Action.AFTERCARE,
         form=lambda s, data: forms.EvaluationInvitationForm(data),
         name=_fixed("invitation"),
@@ -285,6 +307,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
     ),
     # Signals of disadvantage (RULES R8).
     "record_disadvantage": CaseFormAction(
+        case_action=A.RECORD_DISADVANTAGE,
         access=Action.SIGNAL,
         form=lambda s, data: forms.DisadvantageForm(data),
         name=_fixed("signal"),
@@ -293,6 +316,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The signal is recorded and the coordinators are alerted.")),
     ),
     "handle_disadvantage": CaseFormAction(
+        case_action=A.HANDLE_DISADVANTAGE,
         access=Action.SIGNAL,
         target=lambda report, signal_id: get_object_or_404(
             DisadvantageSignal, pk=signal_id, report=report, handled_at__isnull=True
@@ -303,6 +327,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
     ),
     # Decision and measures by the competent authority.
     "record_decision": CaseFormAction(
+        case_action=A.RECORD_DECISION,
         access=Action.DECIDE,
         form=lambda s, data: forms.DecisionForm(data, types=list(s.report.classified_types.all())),
         name=_fixed("decision"),
@@ -317,6 +342,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The decision is recorded.")),
     ),
     "record_hearing": CaseFormAction(
+        case_action=A.RECORD_HEARING,
         access=Action.MEASURE,
         form=lambda s, data: forms.HearingRecordForm(data, subjects=_subjects(s.report)),
         name=_fixed("hearing"),
@@ -333,6 +359,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The hearing is recorded.")),
     ),
     "impose_measure": CaseFormAction(
+        case_action=A.IMPOSE_MEASURE,
         access=Action.MEASURE,
         form=lambda s, data: forms.MeasureForm(data, subjects=_subjects(s.report)),
         name=_fixed("measure"),
@@ -343,6 +370,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The measure is recorded.")),
     ),
     "impose_order_measure": CaseFormAction(
+        case_action=A.IMPOSE_ORDER_MEASURE,
         access=Action.MEASURE,
         form=lambda s, data: forms.OrderMeasureForm(data, subjects=_subjects(s.report)),
         name=_fixed("order"),
@@ -359,6 +387,7 @@ CASE_ACTIONS: dict[str, CaseFormAction] = {
         success=_fixed(gettext_lazy("The order measure is recorded.")),
     ),
     "lift_order_measure": CaseFormAction(
+        case_action=A.LIFT_ORDER_MEASURE,
         access=Action.MEASURE,
         target=lambda report, measure_id: get_object_or_404(
             OrderMeasure, pk=measure_id, report=report, lifted_on=None
@@ -382,9 +411,19 @@ def case_action(request, report_id, key: str, **url_args):
     if entry.permitted is not None and not entry.permitted(request.user, report, **url_args):
         raise Http404
     submission = Submission(request.user, report, target)
+    unconfirmed = entry.case_action in guards.IRREVERSIBLE and not confirmed(request)
     if entry.form is None:
+        if unconfirmed:
+            messages.error(request, not_confirmed_message())
+            return _to_case(report, entry.anchor(target))
         return _press(request, entry, submission)
     submission.form = entry.form(submission, request.POST)
+    if unconfirmed:
+        # The form comes back as typed, with the reason beside it; nothing is carried out.
+        submission.form.is_valid()
+        submission.form.add_error(None, not_confirmed_message())
+        messages.error(request, not_confirmed_message())
+        return _case_page(request, report, entry.name(target), submission.form)
     return handle_form(
         request,
         submission.form,

@@ -17,32 +17,27 @@ from django.views.decorators.http import require_POST, require_safe
 
 from integriteit.access.rules import Action, reports_visible_to, shown_to
 from integriteit.accounts.decorators import staff_required
-from integriteit.deadlines.services import due_soon_window, feedback_due
+from integriteit.deadlines.services import due_soon_window
 from integriteit.figures import exports
-from integriteit.reports.constants import RaisedBefore
 from integriteit.reports.forms import AcknowledgeForm, StaffMessageForm
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import (
     QueueResult,
-    content_of,
     deadlines_of,
     identity_of,
-    messages_of,
-    report_attachments,
     report_for,
 )
 from integriteit.reports.services import record_read
 from integriteit.reports.views.common import attachment_response
-from integriteit.ui import dates
 from integriteit.ui.landing import landing_for
 
-from .. import queue, selectors, services
+from .. import guards, queue, selectors, services
 from ..dashboard import filter_options
 from ..filters import CaseQueueFilterForm
 from ..models import SavedQueueFilter
 from ..signals import case_viewed
-from .panels import PanelInput, build_panels
-from .panels.phase import phase_panel
+from .panels import PanelInput, build_panels, section_url, sections
+from .panels.phase import STEP_ACTION, phase_panel
 
 PAGE_SIZE = 25
 
@@ -189,28 +184,10 @@ def delete_queue_filter(request, filter_id: int):
     return _back_to_queue()
 
 
-def _default_acknowledgement(report: Report) -> str:
-    return _(
-        "Thank you for your report %(reference)s. We received it on %(date)s. "
-        "An integrity coordinator will assess it. You will hear from us no later than %(feedback)s. "
-        "If we have questions, you will find them here in your mailbox."
-    ) % {
-        "reference": report.reference,
-        # Written as every date the reporter reads is (issue 10 defect 7), not 08-03-2027; and
-        # the term this acknowledgement starts (RULES R4), the one her mailbox shows once it is
-        # sent, not the provisional one counted from the acknowledgement's own deadline.
-        "date": dates.day(report.received_at),
-        "feedback": dates.day(
-            feedback_due(report.received_at, timezone.now())
-            if report.received_at
-            else report.feedback_due
-        ),
-    }
-
-
 def case_context(request, report: Report, bound: dict | None = None) -> dict:
     """Everything the case page shows, built before it renders; `bound` holds a form as the
-    user filled it in after a refusal (by form name)."""
+    user filled it in after a refusal (by form name). The page shows one section (`?section=`,
+    else the one of the current phase; a refused form's own section first)."""
     page = selectors.case_page(request.user, report)
     states = selectors.available_actions(request.user, report, page.actions)
     panel_input = PanelInput(
@@ -221,30 +198,37 @@ def case_context(request, report: Report, bound: dict | None = None) -> dict:
         {state.key: state for state in states},
         bound or {},
     )
-    content = content_of(report)
-    identity = None
-    if Action.VIEW_IDENTITY in page.actions and not report.is_anonymous:
-        identity = identity_of(report)
-        record_read(request.user, report, "identity", {"ground": "handling (RULES R7)"})
+    phase = phase_panel(panel_input, SIMPLE_STEPS)
+    built = build_panels(panel_input)
     return {
         "report": report,
         "case": page,
-        "content": content,
-        "raised_before_label": RaisedBefore(content.raised_before).label
-        if content.raised_before
-        else "",
-        "identity": identity,
         "actions": page.actions,
         "allowed": {state.key for state in states if state.allowed},
-        "phase_panel": phase_panel(panel_input, SIMPLE_STEPS),
-        "panels": build_panels(panel_input),
-        "deadlines": deadlines_of(report),
-        "timeline": messages_of(report, for_staff=True),
-        "files": report_attachments(report),
-        "reported_types": report.reported_types.all(),
-        "classified_types": report.classified_types.all(),
-        "acknowledge_form": AcknowledgeForm(initial={"text": _default_acknowledgement(report)}),
-        "message_form": StaffMessageForm(),
+        "phase_panel": phase,
+        "sections": sections(panel_input, built, request.GET.get("section")),
+        "summary": case_summary(panel_input, phase),
+    }
+
+
+def case_summary(page: PanelInput, phase: dict) -> dict:
+    """The header of the case page: the legal time limits with their state, the people on the
+    case and the next thing for this user to do (the first of "What you may and must do now")."""
+    report = page.report
+    deadlines = list(deadlines_of(report))
+    interim = page.read(selectors.feedback_of).interim_due
+    if interim is not None and report.feedback_given_at is None:
+        deadlines.append(interim)
+    identity = None
+    if Action.VIEW_IDENTITY in page.actions and not report.is_anonymous:
+        # Shown on every section, so read (and audited, RULES R7) on every view of the case.
+        identity = identity_of(report)
+        record_read(page.user, report, "identity", {"ground": "handling (RULES R7)"})
+    return {
+        "deadlines": deadlines,
+        "identity": identity,
+        "people": page.read(selectors.active_assignments),
+        "next": phase["todo"][0] if phase["todo"] else None,
     }
 
 
@@ -256,8 +240,12 @@ def detail(request, report_id):
     return render(request, "cases/case.html", case_context(request, report))
 
 
-def _back(report: Report):
-    return redirect("cases:detail", report_id=report.pk)
+def _back(report: Report, anchor: str | None = None):
+    if anchor is None:
+        return redirect("cases:detail", report_id=report.pk)
+    return redirect(
+        section_url(report, anchor, reverse("cases:detail", kwargs={"report_id": report.pk}))
+    )
 
 
 def _error(request, error: Exception) -> None:
@@ -291,7 +279,7 @@ def send_message(request, report_id):
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(str(e) for e in error))
-        return _back(report)
+        return _back(report, "mailbox")
     try:
         services.send_message(
             request.user, report, form.cleaned_data["text"], form.cleaned_data["attachments"]
@@ -299,7 +287,23 @@ def send_message(request, report_id):
         messages.success(request, _("Message sent to the reporter's mailbox."))
     except ValidationError as error:
         _error(request, error)
-    return _back(report)
+    return _back(report, "mailbox")
+
+
+# The confirmation every irreversible action needs (guards.IRREVERSIBLE): the checkbox of
+# cases/panels/confirm.html.
+CONFIRM_FIELD = "confirm"
+
+
+def confirmed(request) -> bool:
+    return request.POST.get(CONFIRM_FIELD) == "yes"
+
+
+def not_confirmed_message() -> str:
+    return _(
+        "Nothing was changed: this step cannot be undone. Tick “I understand this cannot be "
+        "undone” to confirm it."
+    )
 
 
 # Steps that record nothing of their own: the service takes the transition after its checks.
@@ -320,6 +324,9 @@ def step(request, report_id, name):
         raise Http404
     action, service = SIMPLE_STEPS[name]
     report = report_for(request.user, report_id, action)
+    if STEP_ACTION[name] in guards.IRREVERSIBLE and not confirmed(request):
+        messages.error(request, not_confirmed_message())
+        return _back(report, "next-steps")
     try:
         service(request.user, report)
         messages.success(

@@ -51,6 +51,7 @@ from integriteit.accounts.models import User
 from integriteit.advisers.models import AnnualReport, InterimSignal
 from integriteit.cases.constants import ConflictCheckItem
 from integriteit.cases.models import MeasureType, Subject
+from integriteit.cases.views.panels import SECTIONS
 from integriteit.investigations.constants import ReportVersionKind
 from integriteit.investigations.models import Interview, Investigation
 from integriteit.organisations.models import Organisation, Unit
@@ -258,7 +259,10 @@ class Case:
         return text
 
     def case(self, who: str, tail: str, data: dict | None = None) -> str:
-        return self.post(who, f"/en/behandeling/{self.report.pk}/{tail}", data)
+        # As the case page posts it: an irreversible step with its confirmation ticked.
+        return self.post(
+            who, f"/en/behandeling/{self.report.pk}/{tail}", {"confirm": "yes", **(data or {})}
+        )
 
     def submit_report(self, reporter) -> str:
         response = reporter.post(
@@ -519,7 +523,12 @@ def test_a_dump_of_a_full_case_holds_no_name_text_or_receipt_code(client, people
     case.adviser_work()
 
     # Positive controls: everything arrived and is shown to those who may see it.
-    page = case.client["authority"].get(f"/en/behandeling/{case.report.pk}/").content.decode()
+    page = "".join(  # every section of the case page
+        case.client["authority"]
+        .get(f"/en/behandeling/{case.report.pk}/?section={section.key}")
+        .content.decode()
+        for section in SECTIONS
+    )
     for shown in (marked["subject"].last_name, TEXTS["hearing_assistant"], TEXTS["decision"]):
         assert shown in page, shown
     investigation = Investigation.objects.get(report=case.report)

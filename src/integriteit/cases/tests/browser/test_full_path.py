@@ -106,8 +106,16 @@ class CasePage:
         self.pk = report.pk
         self.url = f"/behandeling/{report.pk}/"
 
-    def open(self) -> "CasePage":
-        self.page.goto(self.url)
+    def open(self, section: str | None = None) -> "CasePage":
+        """The case page, at the section of the case's phase or at `section`."""
+        self.page.goto(f"{self.url}?section={section}" if section else self.url)
+        return self
+
+    def go(self, section: str) -> "CasePage":
+        """Open another section of the page, as its link in the section nav does."""
+        if self.page.locator(f"[data-section={section}]").count() == 0:
+            with self.page.expect_navigation():
+                self.page.locator(f"nav.int-case-nav a[href^='?section={section}#']").click()
         return self
 
     def form(self, tail: str):
@@ -122,6 +130,9 @@ class CasePage:
         if has is not None:
             form = form.filter(has=self.page.locator(has))
         assert form.count() == 1, f"no single form for {tail} on {self.page.url}"
+        confirm = form.locator("input[name=confirm]")
+        if confirm.count():  # an irreversible step: "I understand this cannot be undone"
+            confirm.check()
         with self.page.expect_navigation():
             form.locator("button[type=submit]").click()
         alerts = self.page.locator(".int-messages")
@@ -146,17 +157,17 @@ class CasePage:
         assert self.phase() == phase
 
     def assign(self, role: str, user) -> None:
-        self.form(f"toewijzen/{role}/").locator(
+        self.go("people").form(f"toewijzen/{role}/").locator(
             f"select[name='assign-{role}-person']"
         ).select_option(value=str(user.pk))
         self.submit(f"toewijzen/{role}/")
 
     def acknowledge(self, text: str) -> None:
-        self.form("ontvangst/").locator("textarea[name=text]").fill(text)
+        self.go("mailbox").form("ontvangst/").locator("textarea[name=text]").fill(text)
         self.submit("ontvangst/")
 
     def assess(self) -> None:
-        form = self.form("beoordeling/")
+        form = self.go("overview").form("beoordeling/")
         form.locator("input[name='assessment-in_scope'][value=yes]").check()
         form.locator("input[name='assessment-urgency'][value=normal]").check()
         form.locator("input[name='assessment-kind'][value=integrity_violation]").check()
@@ -168,29 +179,32 @@ class CasePage:
         self.submit("beoordeling/")
 
     def check_conflicts(self) -> None:
+        self.go("overview")
         for item in ConflictCheckItem:
             self.submit("belangencheck/", has=f"input[name='check-item'][value={item.value}]")
         assert self.form("belangencheck/").count() == 0
 
     def decide_follow_up(self, route: str, reason: str) -> None:
-        form = self.form("vervolg/")
+        form = self.go("investigation").form("vervolg/")
         form.locator(f"input[name='follow-up-route'][value={route}]").check()
         form.locator("textarea[name='follow-up-reason']").fill(reason)
         self.submit("vervolg/")
 
     def record_outcome(self, text: str) -> None:
-        self.form("uitkomst/").locator("textarea[name='outcome-outcome']").fill(text)
+        self.go("investigation").form("uitkomst/").locator("textarea[name='outcome-outcome']").fill(
+            text
+        )
         self.submit("uitkomst/")
 
     def feedback(self, kind: str, text: str) -> None:
         tail = {"interim": "terugkoppeling/tussentijds/", "final": "terugkoppeling/eind/"}[kind]
-        self.form(tail).locator(f"textarea[name='feedback-{kind}-text']").fill(text)
+        self.go("mailbox").form(tail).locator(f"textarea[name='feedback-{kind}-text']").fill(text)
         self.submit(tail)
 
     def complete_aftercare(self, invitation: str, *, ok: bool = True) -> None:
-        self.form("nazorg/afronden/").locator("textarea[name='invitation-invitation']").fill(
-            invitation
-        )
+        self.go("decision").form("nazorg/afronden/").locator(
+            "textarea[name='invitation-invitation']"
+        ).fill(invitation)
         self.submit("nazorg/afronden/", ok=ok)
 
 
@@ -255,7 +269,7 @@ def test_named_report_through_mediation_to_evaluation(demo, new_page):
     # Final feedback, then aftercare: one action planned and done.
     coordinator.feedback("final", FINAL)
     coordinator.shows_phase(Phase.AFTERCARE)
-    guide.open()
+    guide.open("decision")
     form = guide.form("nazorg/")
     form.locator("input[name='aftercare-audience'][value=reporter]").check()
     form.locator("textarea[name='aftercare-description']").fill("Nagesprek met de melder.")
@@ -270,7 +284,7 @@ def test_named_report_through_mediation_to_evaluation(demo, new_page):
     )
     coordinator.shows_phase(Phase.AFTERCARE)
     (action_id,) = report.aftercare_actions.values_list("pk", flat=True)
-    guide.open().submit(f"nazorg/{action_id}/afgerond/")
+    guide.open("decision").submit(f"nazorg/{action_id}/afgerond/")
     coordinator.open().complete_aftercare(INVITATION)
     coordinator.shows_phase(Phase.EVALUATION)
 
@@ -319,7 +333,7 @@ def test_anonymous_report_through_investigation_to_evaluation(demo, new_page):
 
     # The investigator records the subject, how they were informed, and the outcome.
     investigator = staff(new_page, demo["investigator"], report)
-    form = investigator.form("beklagde/")
+    form = investigator.go("people").form("beklagde/")
     form.locator("select[name='subject-person']").select_option(value=str(employee.pk))
     investigator.submit("beklagde/")
     subject = Subject.objects.get(report=report)

@@ -10,12 +10,73 @@ from django.utils.translation import gettext as _
 
 from integriteit.access.rules import Action
 from integriteit.accounts.selectors import staff_of
-from integriteit.reports.constants import Phase
+from integriteit.deadlines.services import feedback_due
+from integriteit.reports.constants import Phase, RaisedBefore
+from integriteit.reports.forms import AcknowledgeForm, StaffMessageForm
 from integriteit.reports.models import Report
+from integriteit.reports.selectors import content_of, messages_of, report_attachments
+from integriteit.ui import dates
 
 from ... import forms, selectors
 from ...constants import CaseRole
 from .registry import CasePanel, PanelInput, register
+
+
+def report_panel(page: PanelInput) -> dict[str, Any]:
+    """What the reporter wrote, and the files. Who the reporter is shows in the summary at the
+    top (views.workspace.case_summary), on every section."""
+    report = page.report
+    content = content_of(report)
+    return {
+        "content": content,
+        "raised_before_label": RaisedBefore(content.raised_before).label
+        if content.raised_before
+        else "",
+        "files": report_attachments(report),
+        "reported_types": report.reported_types.all(),
+        "classified_types": report.classified_types.all(),
+    }
+
+
+def default_acknowledgement(report: Report) -> str:
+    return _(
+        "Thank you for your report %(reference)s. We received it on %(date)s. "
+        "An integrity coordinator will assess it. You will hear from us no later than %(feedback)s. "
+        "If we have questions, you will find them here in your mailbox."
+    ) % {
+        "reference": report.reference,
+        # Written as every date the reporter reads is (issue 10 defect 7), not 08-03-2027; and
+        # the term this acknowledgement starts (RULES R4), the one her mailbox shows once it is
+        # sent, not the provisional one counted from the acknowledgement's own deadline.
+        "date": dates.day(report.received_at),
+        "feedback": dates.day(
+            feedback_due(report.received_at, timezone.now())
+            if report.received_at
+            else report.feedback_due
+        ),
+    }
+
+
+def acknowledge_panel(page: PanelInput) -> dict[str, Any] | None:
+    if not page.allowed("acknowledge"):
+        return None
+    # Both this form and the message form name their field "text": the ids carry the form's
+    # name (issue 10 defect 7: a label focused the other form's field).
+    form = AcknowledgeForm(
+        initial={"text": default_acknowledgement(page.report)}, auto_id="acknowledge-%s"
+    )
+    return {"form": form}
+
+
+def mailbox_panel(page: PanelInput) -> dict[str, Any]:
+    return {
+        "timeline": messages_of(page.report, for_staff=True),
+        "form": StaffMessageForm(auto_id="message-%s") if page.allowed("send_message") else None,
+    }
+
+
+def history_panel(page: PanelInput) -> dict[str, Any]:
+    return {"rows": page.read(selectors.history_of)}
 
 
 def unit_panel(page: PanelInput) -> dict[str, Any]:
@@ -229,7 +290,9 @@ def signals_panel(page: PanelInput) -> dict[str, Any] | None:
 
 
 def reopen_panel(page: PanelInput) -> dict[str, Any] | None:
-    form = page.form("reopen", page.allowed("reopen"), forms.ReopenForm)
+    form = page.form(
+        "reopen", page.allowed("reopen"), partial(forms.ReopenForm, auto_id="reopen-%s")
+    )
     return {"form": form} if form is not None else None
 
 
@@ -241,20 +304,96 @@ def default_invitation(report: Report) -> str:
     ) % {"reference": report.reference}
 
 
-# The order leaves room between the panels for those of later modules (investigations: 60).
+def _at(*anchors: str) -> frozenset[str]:
+    return frozenset(anchors)
+
+
+# The order leaves room between the panels for those of later modules (investigations: 60);
+# within a section the panels come in this order.
 CASE_PANELS = (
-    CasePanel("unit", "cases/panels/unit.html", 10, unit_panel),
-    CasePanel("people", "cases/panels/people.html", 20, people_panel),
-    CasePanel("assessment", "cases/panels/assessment.html", 30, assessment_panel),
-    CasePanel("follow_up", "cases/panels/follow_up.html", 40, follow_up_panel),
-    CasePanel("subjects", "cases/panels/subjects.html", 50, subjects_panel),
-    CasePanel("decision", "cases/panels/decision.html", 70, decision_panel),
-    CasePanel("feedback", "cases/panels/feedback.html", 80, feedback_panel),
-    CasePanel("aftercare", "cases/panels/aftercare.html", 90, aftercare_panel),
-    CasePanel("signals", "cases/panels/signals.html", 95, signals_panel),
     CasePanel(
-        "reopen", "cases/panels/reopen.html", 100, reopen_panel, phases=frozenset({"closed"})
+        "acknowledge",
+        "cases/panels/acknowledge.html",
+        3,
+        acknowledge_panel,
+        section="mailbox",
+        anchors=_at("step-acknowledge"),
     ),
+    CasePanel("report", "cases/panels/report.html", 5, report_panel, section="overview"),
+    CasePanel("unit", "cases/panels/unit.html", 10, unit_panel, anchors=_at("unit-heading")),
+    CasePanel(
+        "people",
+        "cases/panels/people.html",
+        20,
+        people_panel,
+        section="people",
+        anchors=_at("assign-"),
+    ),
+    CasePanel(
+        "assessment",
+        "cases/panels/assessment.html",
+        30,
+        assessment_panel,
+        anchors=_at("conflict-checklist"),
+    ),
+    CasePanel(
+        "follow_up",
+        "cases/panels/follow_up.html",
+        40,
+        follow_up_panel,
+        section="investigation",
+        anchors=_at("follow-up", "step-follow-up"),
+    ),
+    CasePanel(
+        "subjects",
+        "cases/panels/subjects.html",
+        50,
+        subjects_panel,
+        section="people",
+        anchors=_at("subject-"),
+    ),
+    CasePanel(
+        "decision",
+        "cases/panels/decision.html",
+        70,
+        decision_panel,
+        section="decision",
+        anchors=_at("hearings", "measures", "order-measures"),
+    ),
+    CasePanel(
+        "feedback",
+        "cases/panels/feedback.html",
+        80,
+        feedback_panel,
+        section="mailbox",
+        anchors=_at("step-give_final_feedback"),
+    ),
+    CasePanel("mailbox", "cases/panels/mailbox.html", 85, mailbox_panel, section="mailbox"),
+    CasePanel(
+        "aftercare",
+        "cases/panels/aftercare.html",
+        90,
+        aftercare_panel,
+        section="decision",
+        anchors=_at("aftercare-", "step-complete_aftercare"),
+    ),
+    CasePanel(
+        "signals",
+        "cases/panels/signals.html",
+        95,
+        signals_panel,
+        anchors=_at("disadvantage", "signal-"),
+    ),
+    CasePanel(
+        "reopen",
+        "cases/panels/reopen.html",
+        100,
+        reopen_panel,
+        section="history",
+        phases=frozenset({"closed"}),
+        anchors=_at("step-reopen"),
+    ),
+    CasePanel("history", "cases/panels/history.html", 110, history_panel, section="history"),
 )
 
 

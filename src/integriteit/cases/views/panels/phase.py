@@ -17,7 +17,7 @@ from integriteit.reports.constants import Phase
 
 from ... import guards, selectors, workflow
 from ...constants import CaseRole
-from .registry import PanelInput
+from .registry import PanelInput, section_url
 
 ROUTE_STEPS = set(workflow.ROUTE_TRANSITION.values())
 
@@ -104,6 +104,8 @@ class StepRow:
     mine: bool
     simple: bool
     anchor: str
+    href: str = ""  # the anchor on the page, in its section
+    irreversible: bool = False  # its button asks for a confirmation (guards.IRREVERSIBLE)
 
 
 @dataclass
@@ -116,6 +118,7 @@ class Todo:
     blocked: list[str] = field(default_factory=list)
     urgent: bool = False
     is_step: bool = False
+    href: str = ""  # the anchor on the page, in its section
 
 
 @dataclass
@@ -146,8 +149,11 @@ def step_rows(page: PanelInput, simple_steps: Collection[str]) -> list[StepRow]:
                 mine,
                 name in simple_steps,
                 STEP_ANCHOR.get(name, "next-steps"),
+                irreversible=STEP_ACTION[name] in guards.IRREVERSIBLE,
             )
         )
+    for row in rows:
+        row.href = section_url(page.report, row.anchor)
     return rows
 
 
@@ -270,6 +276,8 @@ def todo(page: PanelInput, steps: list[StepRow]) -> list[Todo]:
             t.deadline.due if t.deadline else FAR,
         )
     )
+    for item in items:
+        item.href = section_url(page.report, item.anchor)
     return items
 
 

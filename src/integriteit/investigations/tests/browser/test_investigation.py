@@ -344,5 +344,7 @@ def test_complete_investigation_with_subject_witness_and_authority(
     )
     case.submit(f"{case_url}uitkomst/")
     assert_no_axe_violations(inv.page)
+    # Irreversible: the step asks "I understand this cannot be undone" (issue 10, case page).
+    case.form(f"{case_url}stap/complete_investigation/").locator("input[name=confirm]").check()
     case.submit(f"{case_url}stap/complete_investigation/")
     assert Report.objects.get(pk=report.pk).phase == Phase.DECISION
