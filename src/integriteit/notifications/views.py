@@ -47,6 +47,9 @@ def _back(request):
 @staff_required
 @require_POST
 def mark_read(request, notification_id: int):
+    """Another's notification, or one about a case the user is excluded from, is not found."""
+    if not selectors.notifications_of(request.user).filter(pk=notification_id).exists():
+        raise Http404
     services.mark_read(request.user, notification_id)
     return _back(request)
 

@@ -47,6 +47,9 @@ from integriteit.investigations import selectors as investigation_selectors
 from integriteit.investigations import services as investigation_services
 from integriteit.investigations.constants import StepRole
 from integriteit.investigations.tests.portal_case import PortalCase
+from integriteit.notifications import selectors as notification_selectors
+from integriteit.notifications.constants import NotificationKind
+from integriteit.notifications.models import Notification
 from integriteit.organisations.models import Organisation
 from integriteit.reports.attachments import clean
 from integriteit.testing import load_people, make_report
@@ -108,6 +111,12 @@ class Scenario:
     @property
     def investigation(self):
         return self.case.investigation
+
+    @cached_property
+    def notification(self):
+        return Notification.objects.create(
+            user=self.case.flow.coordinator, kind=NotificationKind.NEW_REPORT, report=self.report
+        )
 
     @cached_property
     def attachment_report(self):
@@ -450,6 +459,22 @@ GATES: dict[str, Gate] = {
         adviser_access.annual_report_organisations_to_respond,
         "post",
         pk=lambda s: s.follow_up.pk,
+    ),
+    "notifications:mark_read": Gate(
+        lambda s: {"notification_id": s.notification.pk},
+        lambda user, s: user.pk == s.notification.user_id,
+        "post",
+        "notification_id",
+    ),
+    "notifications:escalation_settings": Gate(
+        lambda s: {"organisation_id": s.report.organisation_id},
+        lambda user, s: (
+            notification_selectors.administered_organisations(user)
+            .filter(pk=s.report.organisation_id)
+            .exists()
+        ),
+        "get",
+        "organisation_id",
     ),
 }
 

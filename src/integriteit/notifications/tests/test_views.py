@@ -61,7 +61,7 @@ def test_nobody_marks_anothers_notification(people, make_report, staff_client):
     make_report()
     theirs = Notification.objects.get(user=people["coordinator"])
     client = staff_client(people["authority"])
-    client.post(reverse("notifications:mark_read", args=[theirs.pk]))
+    assert client.post(reverse("notifications:mark_read", args=[theirs.pk])).status_code == 404
     client.post(reverse("notifications:mark_all_read"))
     theirs.refresh_from_db()
     assert theirs.read_at is None
