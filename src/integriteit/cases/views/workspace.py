@@ -95,6 +95,7 @@ def case_context(request, report: Report, bound: dict | None = None) -> dict:
     return {
         "report": report,
         "case": page,
+        "complaint_about": selectors.complaint_about(request.user, report),
         "content": content,
         "raised_before_label": RaisedBefore(content.raised_before).label
         if content.raised_before
