@@ -145,3 +145,33 @@ def test_the_case_page_warns_that_the_complaint_has_no_handler(people):
     services.acknowledge(verified(newcomer), complaint, "Ontvangen.")
     page = verified_client(newcomer).get(f"/behandeling/{complaint.pk}/")
     assert b"data-unhandled-complaint" not in page.content
+
+
+def _about(page: str) -> str:
+    start = page.index("data-complaint-about")
+    return page[start : page.index("</p>", start)]
+
+
+def test_the_complaint_page_names_the_report_it_is_about_linked_only_for_who_may_open_it(people):
+    """Issue 10 defect 7: the complaint's case page did not say which report it is about. The
+    reference is shown near the top; it links to the original only for someone the access
+    rules let open it (a complaint's handler is kept out of the original)."""
+    flow = Flow(people).to("closed")
+    second = verified(people["coordinator-fin"])
+    RoleAssignment.objects.create(
+        user=second, organisation=Organisation.objects.get(slug="bzk"), role=Role.COORDINATOR
+    )
+    complaint = _complain(flow)
+    original_url = f"/behandeling/{flow.pk}/"
+    client = verified_client(second)
+    # As a coordinator of the organisation, not yet the complaint's handler: a link.
+    about = _about(client.get(f"/behandeling/{complaint.pk}/").content.decode())
+    assert flow.report.reference in about and original_url in about
+    services.assign(second, complaint, second, CaseRole.HANDLER)
+    about = _about(client.get(f"/behandeling/{complaint.pk}/").content.decode())
+    assert flow.report.reference in about and original_url not in about
+    assert client.get(original_url).status_code == 404
+    # An ordinary case page says nothing of the kind.
+    other = Flow(people).report
+    page = verified_client(people["coordinator"]).get(f"/behandeling/{other.pk}/")
+    assert b"data-complaint-about" not in page.content
