@@ -22,6 +22,7 @@ from .assessment import (
 )
 from .assignments import (
     assign,
+    assignable,
     assignment_refusal_codes,
     assignment_refusals,
     candidates,
@@ -57,6 +58,7 @@ __all__ = [
     "acknowledge",
     "answer_evaluation",
     "assign",
+    "assignable",
     "assignment_refusal_codes",
     "assignment_refusals",
     "candidates",
