@@ -112,7 +112,8 @@ class AssignForm(CaseForm):
         super().__init__(*args, **kwargs)
         self.role_value = role
         self.role_label = CaseRole(role).label
-        self._choose("person", services.candidates(report, role), _("Choose a person"))
+        # Only those the service would accept: nobody excluded, named or in conflict is offered.
+        self._choose("person", services.assignable(report, role), _("Choose a person"))
 
 
 class DeclareConflictForm(CaseForm):

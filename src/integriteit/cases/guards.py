@@ -29,6 +29,11 @@ ROUTE_PHASES = frozenset(workflow.ROUTE_PHASE.values())
 # Order measures are taken while the facts are established (RULES R11: during an
 # investigation; the competent authority may take them from the follow-up decision on).
 ORDER_MEASURE_PHASES = frozenset({P.FOLLOW_UP_DECISION, P.INVESTIGATION, P.DECISION})
+# Hearings and measures are recorded from the phase "Decision and measures" until the case is
+# closed (issue 10 defect 6): the disciplinary procedure of cao Rijk ch. 15 (hearing first, RULES
+# R10) often ends after the reporter's feedback, which must not wait for it (RULES R4); closing
+# requires the measures or "no measure" once a decision is recorded (workflow, RULES R13).
+MEASURE_PHASES = frozenset({P.DECISION, P.FEEDBACK, P.AFTERCARE, P.EVALUATION})
 # Aftercare is planned from the acknowledgement until the reporter is invited to evaluate.
 AFTERCARE_PLANNING_PHASES = frozenset(Phase) - {P.RECEIVED, P.EVALUATION, P.CLOSED}
 
@@ -205,14 +210,16 @@ def _record_hearing(report: Report) -> list[str]:
     # RULES R10: the hearing precedes the measures, which the competent authority decides on.
     return _in_phases(
         report,
-        {P.DECISION},
-        _("Hearings are recorded in the phase “Decision and measures”."),
+        MEASURE_PHASES,
+        _("Hearings are recorded from the phase “Decision and measures” until the case is closed."),
     )
 
 
 def _impose_measure(report: Report) -> list[str]:
     if reasons := _in_phases(
-        report, {P.DECISION}, _("Measures are imposed in the phase “Decision and measures”.")
+        report,
+        MEASURE_PHASES,
+        _("Measures are imposed from the phase “Decision and measures” until the case is closed."),
     ):
         return reasons
     if getattr(report, "decision", None) is None:

@@ -35,6 +35,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -83,7 +84,8 @@ class RetentionRun:
     now: datetime.datetime
     dry_run: bool = False
     removed: list[RemovedCase] = field(default_factory=list)
-    # Past their term but kept while a complaint about their handling is open.
+    # Past their term but kept while a complaint about their handling is open (at most
+    # COMPLAINT_HOLD_MONTHS after the complaint was received).
     held_back: list[str] = field(default_factory=list)
 
     @property
@@ -142,8 +144,19 @@ def due_for_removal(now: datetime.datetime) -> QuerySet[Report]:
     )
 
 
-def _has_open_complaint(report: Report) -> bool:
-    return report.complaints.exclude(phase=Phase.CLOSED).exists()
+def open_complaints(report: Report) -> QuerySet[Report]:
+    return report.complaints.exclude(phase=Phase.CLOSED)
+
+
+def _held_for_complaint(report: Report, now: datetime.datetime) -> bool:
+    """An open complaint about the handling holds the original's personal data back while it is
+    handled, but never for longer than `COMPLAINT_HOLD_MONTHS` after the complaint was received
+    (issue 10 defect 3). Without that bound a complaint that nobody handles (nobody independent
+    of the case, routing.py) would keep the data for ever, against RULES R9 (no longer than
+    necessary); the bound is a setting, default 12 months: four times the legal feedback term
+    of RULES R4, enough for the complaint's handlers to ask for what they need."""
+    since = add_months(now, -settings.COMPLAINT_HOLD_MONTHS)
+    return open_complaints(report).filter(received_at__gt=since).exists()
 
 
 def _count_case_records(report: Report) -> dict[str, int]:
@@ -228,7 +241,7 @@ def remove_personal_data(
         raise RetentionRefused(found)
     run = RetentionRun(now=now, dry_run=dry_run)
     for report in due_for_removal(now).only("id", "reference"):
-        if _has_open_complaint(report):
+        if _held_for_complaint(report, now):
             run.held_back.append(report.reference)
             continue
         if dry_run:
@@ -238,6 +251,8 @@ def remove_personal_data(
             locked = Report.objects.select_for_update().get(pk=report.pk)
             if locked.personal_data_removed_at is not None or locked.phase != Phase.CLOSED:
                 continue  # another run was first, or the case was reopened meanwhile
+            # A complaint still open past its hold: recorded, so the removal can be explained.
+            complaints = list(open_complaints(locked).values_list("reference", flat=True))
             removed = _remove(locked, now)
             record(
                 SYSTEM,
@@ -248,6 +263,7 @@ def remove_personal_data(
                     "removed": removed,
                     "retention_until": locked.retention_until,
                     "rule": "RULES R9",
+                    **({"open_complaints": complaints} if complaints else {}),
                 },
             )
         run.removed.append(RemovedCase(locked.reference, removed))

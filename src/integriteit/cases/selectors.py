@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from integriteit.access.rules import Action, allowed_actions, roles_on
+from integriteit.access.rules import Action, allowed_actions, can, roles_on, shown_to
 from integriteit.accounts.models import User
 from integriteit.deadlines.services import Deadline, deadline
 from integriteit.reports.constants import Phase
@@ -17,7 +17,7 @@ from integriteit.reports.sealing import sealer_for
 from integriteit.reports.selectors import deadlines_of
 from integriteit.ui.integrity import for_display, unreadable_note
 
-from . import guards, people, services, workflow
+from . import guards, people, routing, services, workflow
 from .constants import ConflictCheckItem
 from .forms import subject_label
 from .models import (
@@ -87,6 +87,28 @@ def case_page(user, report: Report) -> CasePage:
         ],
         progress=_progress(report),
     )
+
+
+@dataclass(frozen=True)
+class ComplaintAbout:
+    """What a complaint's case page says about the report it is about: its reference, whether
+    this user may open it (then the page links to it; issue 10 defect 7), and whether the
+    complaint is without handler (issue 10 defect 3)."""
+
+    original: Report
+    may_open: bool
+    unhandled: bool
+
+
+def complaint_about(user, report: Report) -> ComplaintAbout | None:
+    """For a complaint about the handling: the original report, opened only through the access
+    rules (a complaint's handlers are kept out of the original unless granted, so they see
+    its reference, not a link). None for any other report."""
+    original = report.concerns_report
+    if original is None:
+        return None
+    may_open = can(user, Action.VIEW, original) and bool(shown_to(user, [original]))
+    return ComplaintAbout(original, may_open, routing.unhandled_warning(report))
 
 
 def deadlines(report: Report):

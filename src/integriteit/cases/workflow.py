@@ -199,6 +199,15 @@ def _decision_gaps(report: Report) -> list[str]:
     return []
 
 
+def _closing_gaps(report: Report) -> list[str]:
+    """A decision of the competent authority states its measures before the case closes, if
+    only "no measure" (RULES R13; the registry counts measures by kind, norm 14). Measures can
+    be added after the decision until then (guards.MEASURE_PHASES; issue 10 defect 6)."""
+    if getattr(report, "decision", None) is not None and not report.measures.exists():
+        return [_("Record the measures of the decision, or “no measure” (RULES R13).")]
+    return []
+
+
 def _aftercare_gaps(report: Report) -> list[str]:
     gaps = []
     if report.aftercare_actions.filter(done_at__isnull=True, cancelled_at__isnull=True).exists():
@@ -218,6 +227,7 @@ PRECONDITIONS: dict[str, Callable[[Report], list[str]]] = {
     "complete_follow_up": _outcome_gaps,
     "record_decision": _decision_gaps,
     "complete_aftercare": _aftercare_gaps,
+    "close": _closing_gaps,
 }
 
 

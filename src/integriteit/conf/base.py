@@ -221,6 +221,10 @@ MAILBOX_MAX_WAIT_SECONDS = int(env("MAILBOX_MAX_WAIT_SECONDS", "30"))
 # (deadlines.services.urgency: the case page, the mailbox, the dashboard and the reminders).
 ACKNOWLEDGEMENT_DAYS = 7
 FEEDBACK_MONTHS = 3
+# An open complaint about the handling holds back the removal of the original case's personal
+# data (RULES R9) for at most this many months after the complaint was received
+# (cases/retention.py; docs/process.md "After closure").
+COMPLAINT_HOLD_MONTHS = int(env("COMPLAINT_HOLD_MONTHS", "12"))
 DUE_SOON_DAYS = int(env("DUE_SOON_DAYS", "3"))
 # Every number that leaves an organisation (the advisers' annual report, the process evaluation):
 # counts under this are suppressed, and so are figures over groups smaller than this (ADR 0016).

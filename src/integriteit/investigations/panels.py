@@ -17,7 +17,7 @@ from integriteit.accounts.models import RoleAssignment, User
 from integriteit.accounts.selectors import staff_of
 from integriteit.cases import people
 from integriteit.cases import services as case_services
-from integriteit.cases.constants import CaseRole
+from integriteit.cases.constants import AssignmentRefusal, CaseRole
 from integriteit.cases.forms import subject_label
 from integriteit.deadlines.services import Deadline, deadline
 from integriteit.organisations.models import Organisation
@@ -52,10 +52,15 @@ def investigator_refusals(report: Report) -> dict[int, list[str]]:
 
 
 def commission_form(report: Report, data=None) -> staff_forms.CommissionForm:
+    """Offers only the investigators commissioning would accept (the rule of
+    `cases.services.assignable`, as `selectors.investigator_refusals`): nobody excluded from
+    the case, named in it, in conflict or from the subject's unit (issue 10 defect 7)."""
     return staff_forms.CommissionForm(
         data,
-        candidates=case_services.candidates(report, CaseRole.INVESTIGATOR),
-        refusals=investigator_refusals(report),
+        candidates=case_services.assignable(
+            report, CaseRole.INVESTIGATOR, allowed={AssignmentRefusal.ALREADY_ASSIGNED}
+        ),
+        refusals={},
     )
 
 

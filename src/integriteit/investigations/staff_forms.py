@@ -50,8 +50,8 @@ class CommissionForm(CaseForm):
         label=_("Investigators"),
         help_text=_(
             "Holders of the investigator role in the organisation. The first one you choose leads "
-            "the investigation. Investigators from the subject's unit, people named in the report "
-            "and people with a declared conflict of interest are refused."
+            "the investigation. Investigators from the subject's unit, people named in or kept "
+            "out of the report and people with a declared conflict of interest are not offered."
         ),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -22,6 +22,7 @@ from .assessment import (
 )
 from .assignments import (
     assign,
+    assignable,
     assignment_refusal_codes,
     assignment_refusals,
     candidates,
@@ -63,6 +64,7 @@ __all__ = [
     "acknowledge",
     "answer_evaluation",
     "assign",
+    "assignable",
     "assignment_refusal_codes",
     "assignment_refusals",
     "candidates",

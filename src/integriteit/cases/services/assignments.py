@@ -41,31 +41,67 @@ def _named_ids(report: Report) -> set[int]:
     return named | {person.pk for person in subject_people(report)}
 
 
+class _RefusalCheck:
+    """`assignment_refusal_codes` for one case, with what every candidate shares read once
+    (the people named, their declared-conflict tags, the subjects' units): a form that lists
+    the candidates asks it for each of them."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.named = _named_ids(report)
+        self.conflict_tags = {
+            references.tag_for(DeclaredConflict, "person", pk) for pk in self.named
+        }
+        self.subject_units = {person.unit_id for person in subject_people(report)}
+        self._candidates: dict[str, set[int]] = {}
+
+    def _candidate_ids(self, role: str) -> set[int]:
+        if role not in self._candidates:
+            self._candidates[role] = set(candidates(self.report, role).values_list("pk", flat=True))
+        return self._candidates[role]
+
+    def __call__(self, assignee: User, role: str) -> list[AssignmentRefusal]:
+        report = self.report
+        refusals = []
+        if is_excluded(assignee, report):
+            refusals.append(AssignmentRefusal.EXCLUDED)
+        if assignee.pk in self.named:
+            refusals.append(AssignmentRefusal.NAMED)
+        if DeclaredConflict.objects.filter(
+            user=assignee, person_tag__in=self.conflict_tags
+        ).exists():
+            refusals.append(AssignmentRefusal.CONFLICT)
+        if (
+            role == CaseRole.INVESTIGATOR
+            and assignee.unit_id is not None
+            and assignee.unit_id in self.subject_units
+        ):
+            refusals.append(AssignmentRefusal.SUBJECTS_UNIT)
+        if report.assignments.filter(user=assignee, role=role, ended_at__isnull=True).exists():
+            refusals.append(AssignmentRefusal.ALREADY_ASSIGNED)
+        # Handlers may come from elsewhere (e.g. another organisation's integrity bureau for a
+        # complaint); the other roles must hold the matching role in the organisation.
+        if role != CaseRole.HANDLER and assignee.pk not in self._candidate_ids(role):
+            refusals.append(AssignmentRefusal.NO_ORGANISATION_ROLE)
+        return refusals
+
+
 def assignment_refusal_codes(report: Report, assignee: User, role: str) -> list[AssignmentRefusal]:
     """Why `assignee` cannot take `role` on this case, as codes: exclusions, people named,
     declared conflicts, the subject's unit, the role already held, the organisation role."""
-    refusals = []
-    if is_excluded(assignee, report):
-        refusals.append(AssignmentRefusal.EXCLUDED)
-    named = _named_ids(report)
-    if assignee.pk in named:
-        refusals.append(AssignmentRefusal.NAMED)
-    conflict_tags = {references.tag_for(DeclaredConflict, "person", pk) for pk in named}
-    if DeclaredConflict.objects.filter(user=assignee, person_tag__in=conflict_tags).exists():
-        refusals.append(AssignmentRefusal.CONFLICT)
-    if (
-        role == CaseRole.INVESTIGATOR
-        and assignee.unit_id is not None
-        and assignee.unit_id in {person.unit_id for person in subject_people(report)}
-    ):
-        refusals.append(AssignmentRefusal.SUBJECTS_UNIT)
-    if report.assignments.filter(user=assignee, role=role, ended_at__isnull=True).exists():
-        refusals.append(AssignmentRefusal.ALREADY_ASSIGNED)
-    # Handlers may come from elsewhere (e.g. another organisation's integrity bureau for a
-    # complaint); the other roles must hold the matching role in the organisation.
-    if role != CaseRole.HANDLER and not candidates(report, role).filter(pk=assignee.pk).exists():
-        refusals.append(AssignmentRefusal.NO_ORGANISATION_ROLE)
-    return refusals
+    return _RefusalCheck(report)(assignee, role)
+
+
+def assignable(report: Report, role: str, *, allowed=frozenset()):
+    """The candidates for `role` whom `assign` would accept: the one rule behind both the
+    service's refusals and the choices every assignment form offers, so that a person kept out
+    of the case (RULES R7; SYSTEM.md "Need to know"), named in it or in conflict is never
+    offered and refused only after submitting (issue 10 defect 7). `allowed`: refusal codes
+    that do not count (commissioning keeps an investigator already on the case)."""
+    check = _RefusalCheck(report)
+    people = list(candidates(report, role))
+    ok = [person.pk for person in people if not set(check(person, role)) - set(allowed)]
+    return candidates(report, role).filter(pk__in=ok)
 
 
 def assignment_refusals(report: Report, assignee: User, role: str) -> list[str]:

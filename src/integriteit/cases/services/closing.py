@@ -13,6 +13,7 @@ from integriteit.reports import services as report_services
 from integriteit.reports.constants import ExclusionReason, Kind, MessageKind, Sender
 from integriteit.reports.models import Report
 
+from .. import routing
 from ..guards import CaseAction
 from ..models import (
     Evaluation,
@@ -109,7 +110,8 @@ def _people_of(report: Report) -> list[User]:
 @transaction.atomic
 def file_complaint(report: Report, text: str, submission_token: str) -> tuple[Report, str]:
     """A complaint about the handling becomes its own case, kept from everyone who handled the
-    original (seed 004 §6: after the internal route, the National Ombudsman). Idempotent on
+    original (seed 004 §6: after the internal route, the National Ombudsman), and routed to
+    someone independent of it (`routing.route`). Idempotent on
     `submission_token` (the complaint form's token): sending the form again returns the
     complaint already filed and its code, and files nothing."""
     if not report.is_submitted:
@@ -122,6 +124,10 @@ def file_complaint(report: Report, text: str, submission_token: str) -> tuple[Re
     if not created:
         return complaint, code
     report_services.exclude_people(complaint, _people_of(report), ExclusionReason.HANDLED_ORIGINAL)
+    # Only now, with those exclusions in place, is it clear who is independent of the complaint:
+    # the fall-back to the government-wide coordinator, or telling the administrators, comes
+    # after them (issue 10 defect 3; seed 000 points 1–2).
+    routing.route(complaint)
     record(
         REPORTER,
         "case.complaint_filed",

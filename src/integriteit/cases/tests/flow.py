@@ -164,6 +164,12 @@ class Flow:
             decided_on=timezone.localdate(),
         )
 
+    def record_no_measure(self):
+        """The decision's measures: "no measure" (RULES R13), needed before the case closes."""
+        return services.impose_measure(
+            self.authority, self.report, None, "none", timezone.localdate()
+        )
+
     def complete_decision(self):
         services.complete_decision(self.authority, self.report)
 
@@ -219,7 +225,14 @@ class Flow:
                     P.DECISION,
                     lambda: (self.prepare_investigation(), self.complete_investigation()),
                 ),
-                (P.FEEDBACK, lambda: (self.record_decision(), self.complete_decision())),
+                (
+                    P.FEEDBACK,
+                    lambda: (
+                        self.record_decision(),
+                        self.record_no_measure(),
+                        self.complete_decision(),
+                    ),
+                ),
             ]
         else:
             steps.append((P.FEEDBACK, lambda: (self.record_outcome(), self.complete_follow_up())))

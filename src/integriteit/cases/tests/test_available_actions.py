@@ -23,6 +23,7 @@ def test_a_closed_case_takes_no_hearing_and_says_why(people):
     flow = Flow(people).to(Phase.DECISION)
     assert _states(flow.authority, flow.report)[CaseAction.RECORD_HEARING].allowed
     flow.record_decision()
+    flow.record_no_measure()  # RULES R13: before the case closes (issue 10 defect 6)
     flow.complete_decision()
     flow.to(Phase.CLOSED)
     report = flow.report
@@ -52,6 +53,7 @@ def test_the_selector_agrees_with_the_guards_for_every_action(people):
 def test_the_case_page_shows_the_domain_reason_for_what_is_not_possible(people):
     flow = Flow(people).to(Phase.DECISION)
     flow.record_decision()
+    flow.record_no_measure()  # RULES R13: before the case closes (issue 10 defect 6)
     flow.complete_decision()
     flow.to(Phase.CLOSED)
     with translation.override("en"):

@@ -232,12 +232,15 @@ def complaint(people):
     """A handled case and a complaint about it; a second bzk coordinator handles the complaint."""
     original = Flow(people, name=REPORTER_NAME, email=REPORTER_EMAIL, files=(FILE,))
     original.to("closed")
-    complaint, _code = services.file_complaint(
-        original.report, "De behandeling duurde te lang.", new_submission_token()
-    )
+    # The second coordinator is there when the complaint arrives, so it stays in the
+    # organisation (without one it would go to the government-wide coordinator, issue 10
+    # defect 3; cases/tests/test_complaint_routing.py).
     second = verified(people["coordinator-fin"])
     RoleAssignment.objects.create(
         user=second, organisation=Organisation.objects.get(slug="bzk"), role=Role.COORDINATOR
+    )
+    complaint, _code = services.file_complaint(
+        original.report, "De behandeling duurde te lang.", new_submission_token()
     )
     return original, complaint, second
 

@@ -103,6 +103,7 @@ def test_the_decision_panel_offers_hearings_and_measures_only_while_the_case_tak
     # Nothing recorded and nothing the coordinator may record: no panel for the coordinator.
     assert builders.decision_panel(_input(flow.coordinator, flow.report)) is None
     flow.record_decision()
+    flow.record_no_measure()  # RULES R13: before the case closes (issue 10 defect 6)
     flow.complete_decision()
     flow.to(Phase.CLOSED)
     closed = _shown(builders.decision_panel(_input(flow.authority, flow.report)))

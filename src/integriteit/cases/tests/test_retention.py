@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
@@ -394,11 +395,36 @@ def test_a_case_with_an_open_complaint_is_held_back(people, make_report):
     complaint, _code = services.file_complaint(
         report, "De behandeling was slecht.", new_submission_token()
     )
+    # Filed shortly before the retention date (the hold is bounded from the complaint's receipt).
+    received = after_term(report) - datetime.timedelta(days=30)
+    Report.objects.filter(pk=complaint.pk).update(received_at=received)
     run = remove_personal_data(after_term(report))
     assert run.total == 0 and run.held_back == [report.reference]
     assert fresh(report).personal_data_removed_at is None
     Report.objects.filter(pk=complaint.pk).update(phase=Phase.CLOSED)
     assert remove_personal_data(after_term(report)).total == 1
+
+
+def test_an_unhandled_complaint_does_not_hold_the_data_back_for_ever(people, make_report):
+    """Issue 10 defect 3: a complaint nobody handles (nobody independent of the case) held the
+    original's personal data back for ever. It holds it at most COMPLAINT_HOLD_MONTHS after it
+    was received (RULES R9: no longer than necessary); then the data goes, and the audit entry
+    names the complaint still open."""
+    report = closed_case(people, make_report)
+    complaint, _code = services.file_complaint(
+        report, "De behandeling was slecht.", new_submission_token()
+    )
+    # Filed shortly before the retention date; nobody handles it.
+    received = after_term(report) - datetime.timedelta(days=30)
+    Report.objects.filter(pk=complaint.pk).update(received_at=received)
+    hold_ends = add_months(received, settings.COMPLAINT_HOLD_MONTHS)
+    assert remove_personal_data(after_term(report)).held_back == [report.reference]
+    assert remove_personal_data(hold_ends - datetime.timedelta(days=1)).held_back
+    run = remove_personal_data(hold_ends + datetime.timedelta(days=1))
+    assert run.total == 1 and run.held_back == []
+    assert fresh(report).personal_data_removed_at is not None
+    entry = AuditEntry.objects.get(action="case.personal_data_removed", object_id=str(report.pk))
+    assert entry.detail["open_complaints"] == [complaint.reference]
 
 
 def test_command_dry_run_changes_nothing(people, make_report):

@@ -398,6 +398,8 @@ class CaseMachine(RuleBasedStateMachine):
             elif phase == P.DECISION:
                 codes = self.report.classified_types.values_list("code", flat=True)
                 flow.record_decision(findings=dict.fromkeys(codes, True))
+                if not self.report.measures.exists():
+                    flow.record_no_measure()
                 flow.complete_decision()
             elif phase == P.FEEDBACK:
                 flow.give_final_feedback()

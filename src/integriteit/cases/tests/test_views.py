@@ -177,7 +177,9 @@ def test_one_case_through_every_phase(report, clients, people, django_capture_on
         "toewijzen/investigator/",
         {"assign-investigator-person": people["investigator"].pk},
     )
-    _assert_refused(response, "This person already has this role on the case.")
+    # Not even offered (issue 10 defect 7): the service's rule filters the choices.
+    _assert_refused(response, "Not saved: check the fields marked below.")
+    assert report.assignments.filter(role="investigator", ended_at=None).count() == 1
     # Only candidates with the matching organisation role can be chosen.
     response = _post(
         coordinator,
@@ -500,7 +502,8 @@ def test_assignment_refused_for_a_declared_conflict(people, staff_client, make_r
         {"assign-process_guide-person": people["guide"].pk},
         follow=True,
     )
-    _assert_refused(response, "This person declared a conflict of interest with someone named.")
+    # Not offered, so not accepted either (issue 10 defect 7; the service refuses it too).
+    _assert_refused(response, "Not saved: check the fields marked below.")
     assert not CaseAssignment.objects.filter(report=report, user=people["guide"]).exists()
 
 

@@ -203,6 +203,7 @@ def case_context(request, report: Report, bound: dict | None = None) -> dict:
     return {
         "report": report,
         "case": page,
+        "complaint_about": selectors.complaint_about(request.user, report),
         "actions": page.actions,
         "allowed": {state.key for state in states if state.allowed},
         "phase_panel": phase,

@@ -1,8 +1,12 @@
 """The staff screens of an investigation: commissioning from the case page, the investigation page
 with the protocol's steps, and the investigators' workload. Thin, like cases.views.actions: the
 view finds the investigation (404 for anyone without a role on it), the form checks the input,
-the service checks the rules. A refusal shows the page again with the reasons; success
-redirects to the section concerned."""
+the service checks the rules. Success redirects to the section concerned. A refused button (a
+step completed, a deviation approved, a report generated or offered: nothing typed) redirects
+too, with the reasons in a message, so the browser never stays on the POST address, where a
+reload would post again (issue 10 defect 7). A refused form shows the page again with what the
+user typed and the reasons beside it (SYSTEM.md "Bad input": keep what the user typed; the text
+cannot wait in the session, which is stored unencrypted)."""
 
 from collections.abc import Callable
 
@@ -41,9 +45,10 @@ def _render(request, investigation: Investigation, bound: dict | None = None, st
     return render(request, "investigations/staff/investigation.html", context, status=status)
 
 
-def _refused(request, investigation, name: str, form, error: Exception | None = None):
-    show_refusal(request, form, error)
-    return _render(request, investigation, {name: form} if form is not None else {})
+def _refused(request, investigation, error: Exception, anchor: str):
+    """The service refused: its reasons in a message, then back to the section (no re-post)."""
+    show_refusal(request, None, error)
+    return _to_page(investigation, anchor)
 
 
 def _handle(
@@ -159,7 +164,7 @@ def complete(request, investigation_id, code):
     try:
         services.complete_step(request.user, investigation, code)
     except REFUSALS as error:
-        return _refused(request, investigation, f"complete-{code}", None, error)
+        return _refused(request, investigation, error, f"step-{code}")
     messages.success(request, _("The step “%(name)s” is completed.") % {"name": _(step.name)})
     return _to_page(investigation, f"step-{code}")
 
@@ -191,7 +196,7 @@ def approve_deviation(request, investigation_id, code):
     try:
         services.approve_deviation(request.user, investigation, code)
     except REFUSALS as error:
-        return _refused(request, investigation, f"approve-{code}", None, error)
+        return _refused(request, investigation, error, f"step-{code}")
     messages.success(
         request,
         _("The deviation in “%(name)s” is approved; the next step is open.")
@@ -269,7 +274,7 @@ def generate_report(request, investigation_id, kind):
     try:
         services.generate_report(request.user, investigation, kind)
     except REFUSALS as error:
-        return _refused(request, investigation, f"generate-{kind}", None, error)
+        return _refused(request, investigation, error, "reports")
     messages.success(request, _("The report is generated."))
     return _to_page(investigation, "reports")
 
@@ -282,7 +287,7 @@ def offer_draft(request, investigation_id):
     try:
         services.offer_draft(request.user, investigation)
     except REFUSALS as error:
-        return _refused(request, investigation, "offer", None, error)
+        return _refused(request, investigation, error, "reports")
     messages.success(request, _("The draft report is offered to the subject for a response."))
     return _to_page(investigation, "reports")
 

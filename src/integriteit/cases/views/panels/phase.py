@@ -211,6 +211,19 @@ def _subject_todos(page: PanelInput) -> list[Todo]:
     return items
 
 
+def _measure_todos(page: PanelInput) -> list[Todo]:
+    """A recorded decision states its measures, if only "no measure", before the case closes
+    (RULES R13; issue 10 defect 6)."""
+    decision = page.read(selectors.decision_of)
+    if decision.decision is None or not page.allowed(A.IMPOSE_MEASURE):
+        return []
+    if page.read(selectors.subjects_of).measures:
+        return []
+    return [
+        Todo(_("Record the measures of the decision, or “no measure” (RULES R13)."), "measures")
+    ]
+
+
 def _feedback_todos(page: PanelInput, now) -> list[Todo]:
     report = page.report
     if not page.permitted(A.GIVE_INTERIM_FEEDBACK) or report.phase == Phase.FEEDBACK:
@@ -263,6 +276,7 @@ def todo(page: PanelInput, steps: list[StepRow]) -> list[Todo]:
         _signal_todos(page)
         + _step_todos(page, steps, now)
         + _subject_todos(page)
+        + _measure_todos(page)
         + _feedback_todos(page, now)
         + _aftercare_todos(page, now)
     )
