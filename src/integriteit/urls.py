@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
+from integriteit.accounts.views import workspace
 from integriteit.ui.views import healthz
 
 # Administrators reach the admin only after the second factor, like everyone else.
@@ -24,6 +25,8 @@ handler500 = "integriteit.ui.views.server_error"
 # Dutch has no prefix, so /melden/ and /postbus/ stay stable; English lives under /en/.
 urlpatterns += i18n_patterns(
     path("", include("integriteit.ui.urls")),
+    # The staff start page: it sits behind the staff login (accounts), so not in ui.
+    path("werkplek/", workspace, name="workspace"),
     path("", include("integriteit.reports.urls")),
     path("", include("integriteit.cases.urls")),
     path("", include("integriteit.investigations.urls")),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from integriteit.ui.landing import landing_for
 
 from . import services
+from .decorators import staff_required
 from .forms import LoginForm, OwnPasswordForm, TokenForm
 
 NEXT_KEY = "after_second_factor"
@@ -104,3 +105,10 @@ def logout(request):
     auth_logout(request)
     messages.info(request, _("You are logged out."))
     return redirect("accounts:login")
+
+
+@staff_required
+def workspace(request):
+    """The staff start page (/werkplek/): each role on its own work (ui.landing). Earlier
+    modules link here instead of naming a later module's page."""
+    return redirect(landing_for(request.user))

@@ -20,7 +20,7 @@ from integriteit.accounts.models import User
 from integriteit.organisations.models import Organisation
 from integriteit.reports import receipts
 from integriteit.reports import services as report_services
-from integriteit.reports.constants import Channel, Form, Kind, Phase, Relation
+from integriteit.reports.constants import Channel, Form, Kind, Phase, Relation, ViolationTypeCode
 from integriteit.reports.models import Report
 from integriteit.reports.sealing import Content, Identity
 
@@ -204,7 +204,7 @@ def _received(context: DemoContext) -> Report:
         "received",
         context.organisations["bzk"],
         Kind.INTEGRITY_VIOLATION,
-        ["information"],
+        [ViolationTypeCode.INFORMATION],
         "Een collega stuurt vertrouwelijke stukken over een lopende aanbesteding door naar "
         "een privé-adres.",
     )
@@ -219,7 +219,7 @@ def _overdue(context: DemoContext) -> Report:
             organisation=context.organisations["bzk"],
             kind=Kind.UNDESIRABLE_BEHAVIOUR,
             relation=Relation.EMPLOYEE,
-            violation_types=["behaviour"],
+            violation_types=[ViolationTypeCode.BEHAVIOUR],
             channel=Channel.MANAGER,
             form=Form.MEETING,
             received_at=timezone.now() - datetime.timedelta(days=OVERDUE_RECEIVED_DAYS_AGO),
@@ -257,13 +257,13 @@ def _aftercare(context: DemoContext) -> Report:
         "aftercare",
         context.organisations["bzk"],
         Kind.UNDESIRABLE_BEHAVIOUR,
-        ["behaviour"],
+        [ViolationTypeCode.BEHAVIOUR],
         "Mijn leidinggevende maakt in het bijzijn van het team opmerkingen over mijn uiterlijk.",
     )
     case = _Case(context, report)
     case.acknowledge()
     case.assign_guide()
-    case.assess(Kind.UNDESIRABLE_BEHAVIOUR, ["behaviour"], FollowUpRoute.MEDIATION)
+    case.assess(Kind.UNDESIRABLE_BEHAVIOUR, [ViolationTypeCode.BEHAVIOUR], FollowUpRoute.MEDIATION)
     services.record_outcome(
         case.coordinator,
         case.report,
@@ -280,13 +280,15 @@ def _closed(context: DemoContext) -> Report:
         "closed",
         context.organisations["bzk"],
         Kind.INTEGRITY_VIOLATION,
-        ["resources"],
+        [ViolationTypeCode.RESOURCES],
         "Een dienstauto wordt in het weekend voor privéritten gebruikt.",
     )
     case = _Case(context, report)
     case.acknowledge()
     case.assign_guide()
-    case.assess(Kind.INTEGRITY_VIOLATION, ["resources"], FollowUpRoute.INVESTIGATION)
+    case.assess(
+        Kind.INTEGRITY_VIOLATION, [ViolationTypeCode.RESOURCES], FollowUpRoute.INVESTIGATION
+    )
     case.investigate()
     services.record_outcome(
         case.investigator, case.report, "De ritten zijn vastgesteld uit de rittenregistratie."
@@ -297,7 +299,7 @@ def _closed(context: DemoContext) -> Report:
         case.report,
         summary="Het privégebruik is vastgesteld; de medewerker krijgt een schriftelijke "
         "berisping.",
-        findings={"resources": True},
+        findings={ViolationTypeCode.RESOURCES: True},
         decided_on=timezone.localdate(),
     )
     services.complete_decision(case.authority, case.report)
@@ -334,7 +336,7 @@ def _fin(context: DemoContext) -> Report:
         "fin",
         context.organisations["fin"],
         Kind.INTEGRITY_VIOLATION,
-        ["position"],
+        [ViolationTypeCode.POSITION],
         "Een douanemedewerker keurt zendingen goed van een bedrijf waarin een familielid werkt.",
     )
 

@@ -6,5 +6,4 @@ app_name = "ui"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("werkplek/", views.workspace, name="workspace"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of no particular module: the start page, the staff workspace link, the health check,
+"""Pages of no particular module: the start page, the health check,
 and the error pages, among them the one shown while the database is unreachable."""
 
 import re
@@ -9,16 +9,13 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 
-from integriteit.accounts.decorators import staff_required
 from integriteit.crypto.keycheck import KeyCheckFailed, checked_keyring
-
-from .landing import landing_for
 
 # Seconds a client (or a reporter, told "in a few minutes") should wait before trying again.
 OUTAGE_RETRY_AFTER_SECONDS = 60
@@ -30,13 +27,6 @@ _MACHINE_VALUE = re.compile(r"[a-z_]{1,40}|\d{1,2}|[0-9a-f-]{36}")
 
 def home(request):
     return render(request, "ui/home.html")
-
-
-@staff_required
-def workspace(request):
-    """The staff start page: each role on its own work (ui.landing). Earlier modules link
-    here instead of naming a later module's page."""
-    return redirect(landing_for(request.user))
 
 
 @never_cache

@@ -21,7 +21,7 @@ from integriteit.testing import found, random_code
 pytestmark = pytest.mark.django_db
 
 UNKNOWN = "This receipt code is not known. Check it and try again."
-LOCKED_PREFIX = "Too many attempts with this receipt code."
+LOCKED_PREFIX = "Te veel pogingen met deze ontvangstcode."  # what a reporter reads (Dutch)
 
 
 def nl(text: str) -> str:

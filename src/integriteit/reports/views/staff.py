@@ -96,7 +96,7 @@ def registered(request):
     """Shows the receipt code once: its token leaves the session as the page is rendered."""
     receipt = held_receipt(request.session.pop(REGISTERED_KEY, None))
     if receipt is None:
-        return redirect("ui:workspace")
+        return redirect("workspace")
     return render(
         request,
         "reports/staff/registered.html",

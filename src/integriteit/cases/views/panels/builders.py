@@ -311,15 +311,16 @@ def _at(*anchors: str) -> frozenset[str]:
 # The order leaves room between the panels for those of later modules (investigations: 60);
 # within a section the panels come in this order.
 CASE_PANELS = (
+    CasePanel("report", "cases/panels/report.html", 5, report_panel, section="overview"),
+    # Beside what the reporter wrote: a coordinator reads the report before acknowledging it.
     CasePanel(
         "acknowledge",
         "cases/panels/acknowledge.html",
-        3,
+        6,
         acknowledge_panel,
-        section="mailbox",
+        section="overview",
         anchors=_at("step-acknowledge"),
     ),
-    CasePanel("report", "cases/panels/report.html", 5, report_panel, section="overview"),
     CasePanel("unit", "cases/panels/unit.html", 10, unit_panel, anchors=_at("unit-heading")),
     CasePanel(
         "people",

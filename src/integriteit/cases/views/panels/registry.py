@@ -92,7 +92,7 @@ SECTION_KEYS = frozenset(section.key for section in SECTIONS)
 P = Phase
 # The section that holds what the current phase asks for: it opens first.
 PHASE_SECTION: dict[str, str] = {
-    P.RECEIVED: "mailbox",  # the acknowledgement
+    P.RECEIVED: "overview",  # the report, and the acknowledgement beside it
     P.ACKNOWLEDGED: "overview",
     P.ASSESSMENT: "overview",
     P.FOLLOW_UP_DECISION: "investigation",
