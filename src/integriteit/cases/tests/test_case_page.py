@@ -43,7 +43,7 @@ def test_a_panel_in_an_unknown_section_is_refused():
 @pytest.mark.parametrize(
     ("anchor", "section"),
     [
-        ("step-acknowledge", "mailbox"),
+        ("step-acknowledge", "overview"),
         ("mailbox", "mailbox"),
         ("people", "people"),
         ("subject-12", "people"),

@@ -163,7 +163,7 @@ class CasePage:
         self.submit(f"toewijzen/{role}/")
 
     def acknowledge(self, text: str) -> None:
-        self.go("mailbox").form("ontvangst/").locator("textarea[name=text]").fill(text)
+        self.go("overview").form("ontvangst/").locator("textarea[name=text]").fill(text)
         self.submit("ontvangst/")
 
     def assess(self) -> None:

@@ -68,6 +68,7 @@ def test_coordinator_acknowledges_and_asks_and_reporter_reads(demo, reported, ne
     report.refresh_from_db()
     assert report.acknowledged_at is not None
 
+    coordinator.goto(f"/behandeling/{report.pk}/?section=mailbox")  # the case page's mailbox
     ask = coordinator.locator(f"form[action='/behandeling/{report.pk}/bericht/']")
     ask.locator("textarea[name=text]").fill(QUESTION)
     ask.locator("button[type=submit]").click()
