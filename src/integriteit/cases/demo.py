@@ -302,6 +302,8 @@ def _closed(context: DemoContext) -> Report:
         findings={ViolationTypeCode.RESOURCES: True},
         decided_on=timezone.localdate(),
     )
+    # The decision's measure is recorded before the case can close (RULES R13).
+    services.impose_measure(case.authority, case.report, None, "none", timezone.localdate())
     services.complete_decision(case.authority, case.report)
     case.give_final_feedback()
     services.finish_aftercare(case.guide, case.plan_aftercare())

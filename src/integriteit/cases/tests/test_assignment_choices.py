@@ -40,7 +40,11 @@ def _options(page: str, name: str) -> set[int]:
 def test_a_person_named_in_the_report_is_not_offered_as_process_guide(people):
     flow = Flow(people, involved=(people["guide"],))
     flow.acknowledge()
-    page = verified_client(flow.coordinator).get(f"/behandeling/{flow.pk}/").content.decode()
+    page = (
+        verified_client(flow.coordinator)
+        .get(f"/behandeling/{flow.pk}/?section=people")
+        .content.decode()
+    )
     assert people["guide"].pk not in _options(page, "assign-process_guide-person")
     # The service refuses them for the same reason the form leaves them out.
     codes = services.assignment_refusal_codes(flow.report, people["guide"], CaseRole.PROCESS_GUIDE)
@@ -58,7 +62,9 @@ def test_the_original_coordinator_is_not_offered_as_handler_of_the_complaint(peo
     complaint, _code = services.file_complaint(
         flow.report, "De behandeling was slecht.", new_submission_token()
     )
-    page = verified_client(second).get(f"/behandeling/{complaint.pk}/").content.decode()
+    page = (
+        verified_client(second).get(f"/behandeling/{complaint.pk}/?section=people").content.decode()
+    )
     offered = _options(page, "assign-handler-person")
     assert second.pk in offered
     assert people["coordinator"].pk not in offered

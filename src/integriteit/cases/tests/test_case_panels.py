@@ -36,8 +36,8 @@ def _input(user, report, bound=None) -> PanelInput:
 def test_panels_come_in_their_order_with_the_investigations_panel_from_its_own_app():
     keys = [panel.key for panel in registered()]
     assert keys == [
-        "acknowledge",
         "report",
+        "acknowledge",
         "unit",
         "people",
         "assessment",

@@ -86,7 +86,9 @@ def test_a_complaint_stays_in_the_organisation_when_an_independent_coordinator_e
     assert not _visible(people["bzk-coordinator"], complaint)
 
 
-def test_nobody_independent_tells_the_administrator_with_one_mail(people, through_the_outbox):
+def test_nobody_independent_tells_the_administrator_with_one_mail(
+    people, through_the_outbox, without_notifications
+):
     """Outside BZK coordination (Defensie-like) nobody independent is left: the organisation's
     administrator gets exactly one mail, without contents, and the complaint waits unassigned."""
     Organisation.objects.filter(slug="bzk").update(outside_bzk_coordination=True)
@@ -109,7 +111,7 @@ def test_nobody_independent_tells_the_administrator_with_one_mail(people, throug
 
 
 def test_when_the_bzk_coordinator_handled_the_original_the_administrator_is_told(
-    people, mailoutbox
+    people, mailoutbox, without_notifications
 ):
     """The BZK coordinator handled the original too (as its handler), so nobody independent is
     left: exactly one mail, to the administrator; an administrator kept out is never told."""

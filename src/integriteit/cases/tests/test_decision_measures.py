@@ -79,7 +79,7 @@ def test_a_case_without_decision_closes_without_measures(people):
 def test_the_case_page_keeps_the_measure_form_after_the_decision(decided):
     flow = decided
     client = verified_client(flow.authority)
-    page = client.get(f"/behandeling/{flow.pk}/").content.decode()
+    page = client.get(f"/behandeling/{flow.pk}/?section=decision").content.decode()
     measure_url = f"/behandeling/{flow.pk}/maatregel/"
     assert f'action="{measure_url}' in page
     assert f"/behandeling/{flow.pk}/hoorzitting/" in page  # and the hearing form (RULES R10)
@@ -89,6 +89,7 @@ def test_the_case_page_keeps_the_measure_form_after_the_decision(decided):
             "measure-measure_type": _none_type_pk(),
             "measure-subject": "",
             "measure-imposed_on": timezone.localdate().isoformat(),
+            "confirm": "yes",  # imposing a measure cannot be undone (guards.IRREVERSIBLE)
         },
     )
     assert response.status_code == 302

@@ -81,7 +81,7 @@ def clients(people, staff_client):
 def test_case_page_shows_what_the_coordinator_must_do_and_by_when(report, clients):
     page = _page(clients["coordinator"], report)
     assert "What you may and must do now" in page
-    assert "Acknowledge receipt" in page and 'href="?section=mailbox#step-acknowledge"' in page
+    assert "Acknowledge receipt" in page and 'href="?section=overview#step-acknowledge"' in page
     assert "People on the case" in page
 
 
