@@ -13,12 +13,13 @@ class CasesConfig(AppConfig):
         from integriteit.crypto.holders import register_key_holder
         from integriteit.reports.signals import report_received
 
-        from . import access, demo, navigation
+        from . import access, demo, facts, navigation
         from .mailbox import register_panels
         from .models import DeclaredConflict
         from .routing import route_when_no_coordinator
 
         register_panels()
+        facts.connect()  # the registry follows each case (SYSTEM.md module 5)
         access.register()  # the case roles' table and case assignments (ADR 0002)
         navigation.register()
         # A declared conflict belongs to no case: it has its own data key (ADR 0013).

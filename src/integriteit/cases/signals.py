@@ -9,3 +9,8 @@ waiting_for = Signal()
 
 # Sent when a staff member opens the case page; kwargs: report, user.
 case_viewed = Signal()
+
+# Sent inside the transaction of every change to what the registry counts of a case (receipt,
+# classification, follow-up, subjects, decision and findings, measures, feedback, closure);
+# kwargs: report_id. Investigations sends it too when an investigation starts or ends.
+case_changed = Signal()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "integriteit.reports",
     "integriteit.cases",
     "integriteit.investigations",
+    "integriteit.registry",
     "integriteit.advisers",
     "integriteit.notifications",
 ]

@@ -19,13 +19,14 @@ class InvestigationsConfig(AppConfig):
         from integriteit.cases import reminders as case_reminders
         from integriteit.cases import retention, workflow
 
-        from . import navigation, reminders
+        from . import facts, navigation, reminders
         from .services import open_investigation_gaps, remove_personal_data
 
         # An open investigation protocol keeps the case in the phase "Investigation".
         workflow.add_precondition("complete_investigation", open_investigation_gaps)
         retention.register_remover(remove_personal_data)
         navigation.register()
+        facts.connect()  # the registry hears who investigated (SYSTEM.md module 5)
         # Time limits of investigation steps are reminded with the case reminders (issue 4 §6).
         case_reminders.register(reminders.send_due_reminders)
         # Commissioning and the list of investigations, in the case page's section

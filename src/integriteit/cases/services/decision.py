@@ -14,6 +14,7 @@ from integriteit.audit.services import Actor, record
 from integriteit.reports.models import Report
 
 from ..guards import CaseAction
+from ..signals import case_changed
 from ..models import (
     Decision,
     Finding,
@@ -64,6 +65,8 @@ def record_decision(
             for c, v in findings.items()
         ]
     )
+    # bulk_create sends no post_save: the registry is told here (cases.facts).
+    case_changed.send(sender=Finding, report_id=report.pk)
     record(
         Actor.of(user),
         "case.decision_recorded",

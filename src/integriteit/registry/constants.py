@@ -1,0 +1,18 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaxonomyKind(models.TextChoices):
+    """The lists the registry counts by; each is versioned data (REGISTRY.md "The category list
+    changes over time")."""
+
+    VIOLATION_TYPE = "violation_type", _("Violation types")
+    MEASURE = "measure", _("Measures")
+    CHANNEL = "channel", _("Channels")
+    EXECUTOR = "executor", _("Investigation executors")
+
+
+class EntrySource(models.TextChoices):
+    SYSTEM = "system", _("Case handling in this system")
+    MANUAL = "manual", _("Registered by hand")
+    IMPORTED = "imported", _("Imported from an earlier register")

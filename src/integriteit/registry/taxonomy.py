@@ -1,0 +1,65 @@
+"""The versioned lists (REGISTRY.md "The category list changes over time"): which version holds
+for a year, an item by code, and whether figures across two versions may be compared."""
+
+from django.utils import timezone
+
+from .constants import TaxonomyKind
+from .models import Category, Taxonomy
+
+
+class UnknownCode(LookupError):
+    def __init__(self, kind: str, codes: list[str], taxonomy: Taxonomy):
+        super().__init__(f"{kind}: {', '.join(codes)} not in {taxonomy.version}")
+        self.kind, self.codes, self.taxonomy = kind, codes, taxonomy
+
+
+def version_for(kind: str, year: int | None = None) -> Taxonomy:
+    """The version of `kind` valid in `year` (this year when None); the oldest version for a
+    year before every version, so old registers can still be read."""
+    year = year or timezone.localdate().year
+    versions = list(Taxonomy.objects.filter(kind=kind).order_by("valid_from"))
+    return next((v for v in versions if v.covers(year)), None) or (
+        versions[0] if year < versions[0].valid_from else versions[-1]
+    )
+
+
+def categories(taxonomy: Taxonomy, codes) -> list[Category]:
+    """The items of `taxonomy` with these codes, in the list's order; UnknownCode names any
+    code the version does not have."""
+    codes = set(codes)
+    found = list(taxonomy.categories.filter(code__in=codes))
+    if missing := sorted(codes - {c.code for c in found}):
+        raise UnknownCode(taxonomy.kind, missing, taxonomy)
+    return found
+
+
+def category(kind: str, code: str, year: int | None = None) -> Category:
+    return categories(version_for(kind, year), [code])[0]
+
+
+def comparable(old: Category, new: Category) -> bool:
+    """Whether counts of `old` (an item of the version before `new`'s) can be set beside counts
+    of `new`: every old item that maps onto `new` maps onto `new` alone, and `new` has such an
+    item (a rename or a merge, never a split)."""
+    sources = list(new.predecessors.prefetch_related("successors"))
+    return (
+        bool(sources)
+        and old in sources
+        and all([s.pk for s in source.successors.all()] == [new.pk] for source in sources)
+    )
+
+
+def comparable_items(new_version: Taxonomy) -> set[str]:
+    """The codes of `new_version` whose counts compare with the version before it."""
+    result = set()
+    for item in new_version.categories.prefetch_related("predecessors__successors"):
+        sources = list(item.predecessors.all())
+        if sources and all([s.pk for s in src.successors.all()] == [item.pk] for src in sources):
+            result.add(item.code)
+    return result
+
+
+VIOLATION_TYPE = TaxonomyKind.VIOLATION_TYPE
+MEASURE = TaxonomyKind.MEASURE
+CHANNEL = TaxonomyKind.CHANNEL
+EXECUTOR = TaxonomyKind.EXECUTOR
