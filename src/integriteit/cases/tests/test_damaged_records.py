@@ -4,14 +4,17 @@ cannot be shown without the damaged record (a download), a clear page instead of
 
 Pages are requested under /en/ so the note is matched in English (the site defaults to Dutch)."""
 
+from datetime import timedelta
 from functools import partial
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from integriteit.audit.models import AuditEntry
 from integriteit.cases import services
 from integriteit.cases.models import Assessment
+from integriteit.investigations.models import Investigation
 from integriteit.reports.constants import MessageKind, Phase, Sender
 from integriteit.reports.models import Attachment, Message, Report
 from integriteit.reports.sealing import attachment_path
@@ -233,6 +236,24 @@ def test_the_investigation_section_offers_no_commissioning_when_the_contents_are
     assert 'id="commission-blocked"' in page
     assert 'name="commission-investigators"' not in page
     assert flagged == ["report"]
+
+
+def test_commissioning_on_tampered_contents_is_refused_and_commissions_nothing(
+    people, staff_client
+):
+    flow = _to_investigation_without_commission(people)
+    tamper(flow.report, "sealed_content")
+    response = staff_client(people["authority"]).post(
+        f"/en/behandeling/{flow.pk}/onderzoek-opdracht/",
+        {
+            "commission-investigators": [people["investigator"].pk],
+            "commission-deadline": (timezone.localdate() + timedelta(days=30)).isoformat(),
+            "commission-note": "Opdracht.",
+        },
+    )
+    assert response.status_code == UNREADABLE_STATUS
+    assert not Investigation.objects.filter(report_id=flow.pk).exists()
+    assert [(kind, detail["record"]) for kind, _i, detail in alerts()] == [("report", "report")]
 
 
 def test_the_commission_form_is_offered_when_the_contents_are_intact(people, staff_client):
