@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from integriteit.accounts.models import User
 from integriteit.reports.constants import Kind, ViolationTypeCode
 from integriteit.reports.forms import MESSAGE_MAX, SHORT_MAX, StyledFormMixin, textarea
+from integriteit.reports.sealing import Content
 from integriteit.ui.fields import plausible_date
 
 from . import people, services
@@ -107,13 +108,16 @@ class SubjectChoiceField(forms.ModelChoiceField):
 class AssignForm(CaseForm):
     person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
 
-    def __init__(self, *args, report, role: str, **kwargs):
+    def __init__(self, *args, report, role: str, content: Content | None = None, **kwargs):
         self.prefix_name = f"assign-{role}"
         super().__init__(*args, **kwargs)
         self.role_value = role
         self.role_label = CaseRole(role).label
         # Only those the service would accept: nobody excluded, named or in conflict is offered.
-        self._choose("person", services.assignable(report, role), _("Choose a person"))
+        # `content`: the report's contents as the case page read them (read once per page).
+        self._choose(
+            "person", services.assignable(report, role, content=content), _("Choose a person")
+        )
 
 
 class DeclareConflictForm(CaseForm):

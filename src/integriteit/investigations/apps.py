@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 def _case_panel(page):
     """The investigations panel of the case page (cases.views.panels), when it has anything."""
+    from integriteit.reports.selectors import content_of
+
     from .panels import case_panel
 
-    context = case_panel(page.user, page.report, page.bound)
+    context = case_panel(page.user, page.report, page.bound, lambda: page.read(content_of))
     return context if context["show"] else None
 
 

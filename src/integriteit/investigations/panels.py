@@ -5,6 +5,7 @@ Reads only; the services decide, and `acts_as` says which forms exist for the us
 Time limits show like case deadlines: `deadlines.services.deadline` decides "due soon" for both
 (one setting, DUE_SOON_DAYS), so the page and the reminders agree (issue 9 defect 4)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from integriteit.deadlines.services import Deadline, deadline
 from integriteit.organisations.models import Organisation
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
+from integriteit.reports.sealing import Content
+from integriteit.reports.selectors import content_of
 from integriteit.ui.integrity import for_display, unreadable_note
 
 from . import selectors, services, staff_forms
@@ -51,14 +54,20 @@ def investigator_refusals(report: Report) -> dict[int, list[str]]:
     return refusals
 
 
-def commission_form(report: Report, data=None) -> staff_forms.CommissionForm:
+def commission_form(
+    report: Report, data=None, content: Content | None = None
+) -> staff_forms.CommissionForm:
     """Offers only the investigators commissioning would accept (the rule of
     `cases.services.assignable`, as `selectors.investigator_refusals`): nobody excluded from
-    the case, named in it, in conflict or from the subject's unit (issue 10 defect 7)."""
+    the case, named in it, in conflict or from the subject's unit (issue 10 defect 7).
+    `content`: the report's contents as the case page read them (once per page)."""
     return staff_forms.CommissionForm(
         data,
         candidates=case_services.assignable(
-            report, CaseRole.INVESTIGATOR, allowed={AssignmentRefusal.ALREADY_ASSIGNED}
+            report,
+            CaseRole.INVESTIGATOR,
+            allowed={AssignmentRefusal.ALREADY_ASSIGNED},
+            content=content,
         ),
         refusals={},
     )
@@ -71,7 +80,15 @@ def progress(investigation: Investigation) -> tuple[int, int, StepRecord | None]
     return completed, len(recs), current
 
 
-def case_panel(user: User, report: Report, bound: dict | None = None) -> dict[str, Any]:
+def case_panel(
+    user: User,
+    report: Report,
+    bound: dict | None = None,
+    read_content: Callable[[], Content] | None = None,
+) -> dict[str, Any]:
+    """`read_content()`: the report's contents as the case page reads them, once per page
+    (`PanelInput.read(content_of)`); contents that could not be read offer no commissioning
+    (who is named, and so refused as investigator, is unknown), with a note."""
     rows = []
     for investigation in report.investigations.select_related("protocol").order_by(
         "commissioned_at"
@@ -101,12 +118,18 @@ def case_panel(user: User, report: Report, bound: dict | None = None) -> dict[st
         and not report.investigations.filter(completed_at__isnull=True).exists()
     )
     form = None
+    blocked = False
     if may_commission:
-        form = (bound or {}).get("commission") or commission_form(report)
+        form = (bound or {}).get("commission")
+        if form is None:
+            content = read_content() if read_content is not None else content_of(report)
+            blocked = not content.readable
+            form = None if blocked else commission_form(report, content=content)
     return {
         "show": bool(rows) or may_commission,
         "rows": rows,
         "commission_form": form,
+        "commission_blocked": blocked,
         "in_phase": report.phase == Phase.INVESTIGATION,
     }
 

@@ -4,7 +4,7 @@ module knows how they are laid out and bound (record id + field) under the repor
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 
@@ -27,6 +27,10 @@ class Content:
     minutes: str = ""
     # Every name the reporter typed, as typed, recognised or not (issue 10 defect 5).
     involved_names: list[str] = field(default_factory=list)
+    # False only for what a page shows in place of contents that could not be read
+    # (reports.selectors.content_of): nobody is known to be named in it, so nothing that
+    # depends on who is named may be offered from it (not a field: never sealed).
+    readable: ClassVar[bool] = True
 
     @property
     def unrecognised_names(self) -> list[str]:

@@ -173,10 +173,20 @@ def _matching(user, chunk: list[Report], needle: str, damaged: list[DecryptionEr
     return found
 
 
+class UnreadableContent(Content):
+    """What a page shows in place of contents that could not be read: the note, and nobody
+    named (`readable` False: who is named is unknown, so no assignment may be offered)."""
+
+    readable = False
+
+
 # Display reads: a damaged record shows a note and is flagged instead of failing the page.
+# A page that needs the contents or the identity in several places reads them once and passes
+# them along (the case page: `PanelInput.read(content_of)`), so a damaged record is flagged
+# once and no strict read of it fails the whole page.
 _shown_body = for_display(open_message_body, unreadable_note)
 _shown_name = for_display(open_attachment_name, unreadable_note)
-content_of = for_display(open_content, lambda: Content(description=unreadable_note()))
+content_of = for_display(open_content, lambda: UnreadableContent(description=unreadable_note()))
 identity_of = for_display(open_identity, lambda: Identity(name=unreadable_note()))
 
 

@@ -14,7 +14,7 @@ from integriteit.crypto.holders import new_row_sealer
 from integriteit.reports import services as report_services
 from integriteit.reports.constants import ExclusionReason
 from integriteit.reports.models import Report
-from integriteit.reports.sealing import open_content
+from integriteit.reports.sealing import Content, open_content
 
 from .. import people
 from ..constants import (
@@ -34,10 +34,15 @@ def subject_people(report: Report) -> list[User]:
     return list(people.people_of(report.subjects.exclude(person_tag=""), "person").values())
 
 
-def _named_ids(report: Report) -> set[int]:
-    """The staff named in the report and the subjects: ids opened from the sealed content and
-    the sealed subject references (ADR 0013)."""
-    named = {person["id"] for person in open_content(report).involved_staff}
+def _named_ids(report: Report, content: Content | None = None) -> set[int]:
+    """The staff named in the report and the subjects: ids opened from the sealed content (or
+    taken from `content`, the contents a page already read) and the sealed subject references
+    (ADR 0013)."""
+    if content is None:
+        content = open_content(report)
+    if not content.readable:  # a page's stand-in for damaged contents: who is named is unknown
+        raise ValueError("the people named in an unreadable report are unknown")
+    named = {person["id"] for person in content.involved_staff}
     return named | {person.pk for person in subject_people(report)}
 
 
@@ -46,9 +51,9 @@ class _RefusalCheck:
     (the people named, their declared-conflict tags, the subjects' units): a form that lists
     the candidates asks it for each of them."""
 
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, content: Content | None = None):
         self.report = report
-        self.named = _named_ids(report)
+        self.named = _named_ids(report, content)
         self.conflict_tags = {
             references.tag_for(DeclaredConflict, "person", pk) for pk in self.named
         }
@@ -92,13 +97,18 @@ def assignment_refusal_codes(report: Report, assignee: User, role: str) -> list[
     return _RefusalCheck(report)(assignee, role)
 
 
-def assignable(report: Report, role: str, *, allowed=frozenset()):
+def assignable(report: Report, role: str, *, allowed=frozenset(), content: Content | None = None):
     """The candidates for `role` whom `assign` would accept: the one rule behind both the
     service's refusals and the choices every assignment form offers, so that a person kept out
     of the case (RULES R7; SYSTEM.md "Need to know"), named in it or in conflict is never
     offered and refused only after submitting (issue 10 defect 7). `allowed`: refusal codes
-    that do not count (commissioning keeps an investigator already on the case)."""
-    check = _RefusalCheck(report)
+    that do not count (commissioning keeps an investigator already on the case). `content`:
+    the report's contents as the page read them (once per page, reports.selectors.content_of);
+    without it they are opened here. Contents that could not be read leave nobody to offer:
+    who is named in them is unknown (fail closed)."""
+    if content is not None and not content.readable:
+        return candidates(report, role).none()
+    check = _RefusalCheck(report, content)
     people = list(candidates(report, role))
     ok = [person.pk for person in people if not set(check(person, role)) - set(allowed)]
     return candidates(report, role).filter(pk__in=ok)

@@ -223,7 +223,7 @@ def case_summary(page: PanelInput, phase: dict) -> dict:
     identity = None
     if Action.VIEW_IDENTITY in page.actions and not report.is_anonymous:
         # Shown on every section, so read (and audited, RULES R7) on every view of the case.
-        identity = identity_of(report)
+        identity = page.read(identity_of)  # the one read of the identity on the page
         record_read(page.user, report, "identity", {"ground": "handling (RULES R7)"})
     return {
         "deadlines": deadlines,

@@ -26,7 +26,7 @@ def report_panel(page: PanelInput) -> dict[str, Any]:
     """What the reporter wrote, and the files. Who the reporter is shows in the summary at the
     top (views.workspace.case_summary), on every section."""
     report = page.report
-    content = content_of(report)
+    content = page.read(content_of)  # the one read of the contents on the page
     return {
         "content": content,
         "raised_before_label": RaisedBefore(content.raised_before).label
@@ -90,12 +90,17 @@ def people_panel(page: PanelInput) -> dict[str, Any]:
     if page.allowed("assign"):
         # The competent authority commissions the investigation: it may assign the investigator.
         roles = list(CaseRole) if Action.ASSIGN in page.actions else [CaseRole.INVESTIGATOR]
+    # Who is named (refused as assignee) comes from the contents the page read once; contents
+    # that could not be read offer no assignment, with a note (the report panel shows why).
+    content = page.read(content_of) if roles else None
+    blocked = content is not None and not content.readable
+    make = partial(forms.AssignForm, report=report, content=content)
     return {
         "assignments": page.read(selectors.active_assignments),
-        "assign_forms": [
-            page.form(f"assign-{role}", True, partial(forms.AssignForm, report=report, role=role))
-            for role in roles
-        ],
+        "assign_forms": []
+        if blocked
+        else [page.form(f"assign-{role}", True, partial(make, role=role)) for role in roles],
+        "assign_blocked": blocked,
         "may_end_assignments": page.allowed("end_assignment"),
     }
 
