@@ -7,11 +7,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from integriteit.organisations.models import Organisation
+from integriteit.ui import dates
 
 from .constants import RequirementKind
 from .models import BasicRequirement, ConfidentialAdviser, PeerReviewSession
@@ -59,7 +59,7 @@ def requirement_gaps(
         elif adviser.term_ends_on < today:
             gaps.append(
                 _("The appointment term lapsed on %(date)s.")
-                % {"date": date_format(adviser.term_ends_on)}
+                % {"date": dates.day(adviser.term_ends_on)}
             )
     if RequirementKind.BASIC_TRAINING in kinds and adviser.basic_training_on is None:
         gaps.append(_("Basic training not completed."))
@@ -90,7 +90,7 @@ def term_warnings(adviser: ConfidentialAdviser, today: datetime.date) -> list[st
             "The appointment term ends on %(date)s, in %(days)d days.",
             days,
         )
-        % {"date": date_format(end), "days": days}
+        % {"date": dates.day(end), "days": days}
     ]
     if adviser.renewals >= MAX_RENEWALS:
         warnings.append(

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Case, Count, DateTimeField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -27,6 +26,7 @@ from integriteit.deadlines.services import Urgency, due_soon_window, end_of_day,
 from integriteit.organisations.models import Organisation, Unit
 from integriteit.reports.constants import Phase
 from integriteit.reports.models import Report
+from integriteit.ui import dates
 
 from .models import AftercareAction, Evaluation
 
@@ -89,7 +89,7 @@ def present(items: Iterable[DueItem]) -> None:
         item.organisation = organisation.abbreviation or organisation.name
         item.unit = report.unit.name if report.unit_id and report.unit else ""
         item.phase = phases.get(report.phase, report.phase)
-        item.due_text = date_filter(timezone.localtime(item.due), "j M Y")  # due: aware
+        item.due_text = dates.cell_day(item.due)  # a table cell
         label = urgencies.get(item.urgency)
         if label is None:
             label = urgencies[item.urgency] = str(item.urgency.label)

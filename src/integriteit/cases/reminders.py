@@ -43,6 +43,7 @@ from integriteit.organisations.models import Organisation
 from integriteit.reports import services as report_services
 from integriteit.reports.constants import MessageKind, Phase, Sender
 from integriteit.reports.models import Report
+from integriteit.ui import dates
 
 from . import services
 from .constants import CaseRole, ReminderKind
@@ -280,7 +281,7 @@ def staff_recipients(report: Report) -> list[User]:
 
 
 def _date(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%d-%m-%Y")
+    return dates.day(moment)
 
 
 def what_is_due(item: DueReminder) -> str:

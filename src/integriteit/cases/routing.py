@@ -23,7 +23,6 @@ the report exists). The case page shows the report as without handler, with a wa
 import logging
 
 from django.core.mail import send_mail
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from integriteit.access.rules import is_excluded
@@ -33,6 +32,7 @@ from integriteit.audit.services import SYSTEM, record
 from integriteit.reports import services as report_services
 from integriteit.reports.constants import ExclusionReason
 from integriteit.reports.models import Report
+from integriteit.ui import dates
 
 from .constants import CaseRole
 from .models import CaseAssignment
@@ -119,7 +119,7 @@ def _tell_administrators(report: Report) -> int:
     values = {
         "reference": report.reference,
         "organisation": report.organisation.name,
-        "date": timezone.localtime(report.received_at).strftime("%d-%m-%Y"),
+        "date": dates.day(report.received_at),
     }
     send_mail(
         subject=_("Report %(reference)s has no independent handler") % values,

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from integriteit.figures.exports import render_pdf
 from integriteit.reports.sealing import sealer_for
+from integriteit.ui import dates
 
 from . import selectors
 from .constants import ReportVersionKind, StepRole, StepState
@@ -146,8 +147,8 @@ def _when(value: datetime.datetime | datetime.date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
-    return formats.date_format(value, "DATE_FORMAT")
+        return dates.moment(value)
+    return dates.day(value)
 
 
 def _person(user) -> str:

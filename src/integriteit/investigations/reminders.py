@@ -32,6 +32,7 @@ from integriteit.cases.constants import CaseRole
 from integriteit.cases.reminders import NEAR, OVERDUE, SentReminder
 from integriteit.deadlines.services import Urgency, due_soon_window, urgency
 from integriteit.reports.constants import Phase
+from integriteit.ui import dates
 
 from .models import Investigation, InvestigationReminder, StepRecord
 
@@ -123,7 +124,7 @@ def recipients(investigation: Investigation) -> list[User]:
 
 
 def what_is_due(item: DueStep) -> str:
-    date = item.due_on.strftime("%d-%m-%Y")
+    date = dates.day(item.due_on)
     if item.kind == STEP:
         if item.stage == NEAR:
             return _("The step “%(step)s” of the investigation is due on %(date)s.") % {

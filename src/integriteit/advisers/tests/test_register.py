@@ -54,7 +54,7 @@ def test_formal_appointment_names_what_is_missing(complete):
 
 def test_term_lapsed_or_missing(complete):
     complete.term_ends_on = datetime.date(2026, 5, 31)
-    assert gaps(complete) == ["The appointment term lapsed on May 31, 2026."]
+    assert gaps(complete) == ["The appointment term lapsed on 31 May 2026."]
     complete.term_ends_on = None
     assert gaps(complete) == ["No end of the appointment term recorded."]
 

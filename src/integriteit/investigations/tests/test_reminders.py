@@ -12,6 +12,7 @@ from integriteit.cases.reminders import send_due_reminders
 from integriteit.deadlines.services import Urgency, due_soon_window, end_of_day, urgency
 from integriteit.investigations import reminders
 from integriteit.investigations.models import InvestigationReminder
+from integriteit.ui import dates
 
 from .helpers import Investigating, fake_render  # noqa: F401
 
@@ -57,7 +58,9 @@ def test_a_step_is_reminded_once_near_and_once_overdue(case, run):
     assert sorted(m.to[0] for m in mails) == sorted(
         [case.flow.investigator.email, case.flow.authority.email]
     )
-    assert all(due.strftime("%d-%m-%Y") in m.body for m in mails)
+    with translation.override("en"):
+        written = dates.day(due)  # as every date for people (integriteit.ui.dates)
+    assert all(written in m.body for m in mails)
     # Twice: nothing the second time, the same day or on the due day itself.
     for day in (near, due):
         result, mails = run(day)

@@ -78,6 +78,18 @@ def moment(value) -> str:
     return dates.moment(value)
 
 
+@register.filter
+def cell_day(value) -> str:
+    """`{{ report.received_at|cell_day }}` in a table cell: "8 mrt 2027" (integriteit.ui.dates)."""
+    return dates.cell_day(value)
+
+
+@register.filter
+def cell_moment(value) -> str:
+    """`{{ interview.planned_at|cell_moment }}` in a table cell: "8 mrt 2027 14:05"."""
+    return dates.cell_moment(value)
+
+
 _CHOICE_LABELS: dict[tuple[type, str], dict] = {}
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from integriteit.access.rules import Action
 from integriteit.deadlines.services import Deadline, deadline
 from integriteit.reports.constants import Phase
+from integriteit.ui import dates
 
 from ... import guards, selectors, workflow
 from ...constants import CaseRole
@@ -163,7 +164,7 @@ def _signal_todos(page: PanelInput) -> list[Todo]:
     return [
         Todo(
             _("Act on the signal of disadvantage recorded on %(date)s (RULES R8).")
-            % {"date": timezone.localtime(signal.recorded_at).strftime("%d-%m-%Y")},
+            % {"date": dates.day(signal.recorded_at)},
             "disadvantage",
             urgent=True,
         )
