@@ -4,8 +4,11 @@ the same page again with the form as typed, the reasons beside it and in a messa
 
 from collections.abc import Callable, Iterable
 
+from django import forms
+from django.forms.widgets import DateTimeBaseInput
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 
@@ -18,6 +21,30 @@ def reasons_of(error: Exception) -> list[str]:
         return [_("You do not have the role for this.")]
     reasons: Iterable = getattr(error, "reasons", None) or [str(error)]
     return [str(reason) for reason in reasons]
+
+
+def typed_text(form) -> bool:
+    """Whether the user typed text into `form` (a text field or area that is not blank): what a
+    redirect would lose. Choices, dates, numbers and ticks are not typed text; they are shown
+    again by the page as it stands (docs/workspace.md "After a post")."""
+    if form is None:
+        return False
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, DateTimeBaseInput) or field.disabled:
+            continue  # a date or time is chosen, not typed text
+        if isinstance(widget, forms.Textarea | forms.TextInput):
+            if str(form.data.get(form.add_prefix(name), "")).strip():
+                return True
+    return False
+
+
+def refuse_with_redirect(request, reasons: Iterable, to: str):
+    """A refusal by a rule (not bad input): the reasons in a message on the page `to`, and a
+    redirect there, so the browser does not stay on the POST address, where a reload would
+    post again (issue 10)."""
+    messages.error(request, _("Not possible: %(reasons)s") % {"reasons": " ".join(map(str, reasons))})
+    return redirect(to)
 
 
 def show_refusal(request, form, error: Exception | None = None) -> None:
