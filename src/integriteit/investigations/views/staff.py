@@ -4,9 +4,10 @@ view finds the investigation (404 for anyone without a role on it), the form che
 the service checks the rules. Success redirects to the section concerned. A refused button (a
 step completed, a deviation approved, a report generated or offered: nothing typed) redirects
 too, with the reasons in a message, so the browser never stays on the POST address, where a
-reload would post again (issue 10 defect 7). A refused form shows the page again with what the
-user typed and the reasons beside it (SYSTEM.md "Bad input": keep what the user typed; the text
-cannot wait in the session, which is stored unencrypted)."""
+reload would post again (issue 10 defect 7); so does a form refused by a rule (the step is not
+open) with no text typed into it. Bad input, and a refused form with typed text, show the page
+again with what the user typed and the reasons beside it (SYSTEM.md "Bad input": keep what the
+user typed; the text cannot wait in the session, which is stored unencrypted)."""
 
 from collections.abc import Callable
 
@@ -23,10 +24,17 @@ from integriteit.accounts.decorators import staff_required
 from integriteit.accounts.models import User
 from integriteit.accounts.selectors import staff_of
 from integriteit.cases.views.actions import _refused as case_refused
+from integriteit.cases.views.panels import section_url
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
 from integriteit.reports.services import record_read
-from integriteit.ui.submission import handle_form, show_refusal
+from integriteit.ui.submission import (
+    handle_form,
+    reasons_of,
+    refuse_with_redirect,
+    show_refusal,
+    typed_text,
+)
 
 from .. import access, panels, selectors, services, staff_forms
 from ..constants import IntervieweeRole, ReportVersionKind, StepRole
@@ -35,9 +43,13 @@ from ..models import Investigation
 REFUSALS = (services.InvestigationError, ValidationError, PermissionDenied)
 
 
-def _to_page(investigation: Investigation, anchor: str = ""):
+def _page_url(investigation: Investigation, anchor: str = "") -> str:
     url = reverse("investigations:detail", kwargs={"investigation_id": investigation.pk})
-    return redirect(url + (f"#{anchor}" if anchor else ""))
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _to_page(investigation: Investigation, anchor: str = ""):
+    return redirect(_page_url(investigation, anchor))
 
 
 def _render(request, investigation: Investigation, bound: dict | None = None, status: int = 200):
@@ -69,6 +81,8 @@ def _handle(
         success=success,
         on_success=lambda: _to_page(investigation, anchor),
         on_refusal=lambda bound: _render(request, investigation, {name: bound}),
+        redirect_to=_page_url(investigation, anchor),
+        redirect_on=(services.StepRefused,),
     )
 
 
@@ -97,6 +111,12 @@ def commission(request, report_id):
                 note=data["note"],
             )
         except REFUSALS as error:
+            if isinstance(error, services.StepRefused) and not typed_text(form):
+                # A rule (an investigation is open already), nothing typed: no re-post.
+                case_url = reverse("cases:detail", kwargs={"report_id": report.pk})
+                return refuse_with_redirect(
+                    request, reasons_of(error), section_url(report, "commission", case_url)
+                )
             return case_refused(request, report, "commission", form, error)
         messages.success(request, _("The investigation is commissioned."))
         return _to_page(investigation)
