@@ -75,16 +75,16 @@ def handle_form(
     redirect_on: tuple[type[Exception], ...] = (),
 ):
     """Validate `form`, run `call(cleaned_data)` (the service), and answer either way. A refusal
-    by a rule (one of `redirect_on`: the action is not open now, whatever the input) of a form
-    with no typed text answers a redirect to `redirect_to` with the reasons (issue 10); bad
-    input, and a refusal of typed text, show the page again with the form as typed."""
+    by a rule (one of `redirect_on`: the action is not open now, whatever the input, and so its
+    form is not on the page) answers a redirect to `redirect_to` with the reasons (issue 10);
+    bad input, and any other refusal, show the page again with the form as typed."""
     if not form.is_valid():
         show_refusal(request, form)
         return on_refusal(form)
     try:
         call(form.cleaned_data)
     except refusals as error:
-        if redirect_to and isinstance(error, redirect_on) and not typed_text(form):
+        if redirect_to and isinstance(error, redirect_on):
             return refuse_with_redirect(request, reasons_of(error), redirect_to)
         show_refusal(request, form, error)
         return on_refusal(form)

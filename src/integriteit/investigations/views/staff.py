@@ -4,8 +4,9 @@ view finds the investigation (404 for anyone without a role on it), the form che
 the service checks the rules. Success redirects to the section concerned. A refused button (a
 step completed, a deviation approved, a report generated or offered: nothing typed) redirects
 too, with the reasons in a message, so the browser never stays on the POST address, where a
-reload would post again (issue 10 defect 7); so does a form refused by a rule (the step is not
-open) with no text typed into it. Bad input, and a refused form with typed text, show the page
+reload would post again (issue 10 defect 7); so does a form refused because its step or the
+case is not open (StepRefused): the page offers no form for a step that is not open, so there is
+no typed text it could show again. Bad input, and any other refusal of a form, show the page
 again with what the user typed and the reasons beside it (SYSTEM.md "Bad input": keep what the
 user typed; the text cannot wait in the session, which is stored unencrypted)."""
 
@@ -28,13 +29,7 @@ from integriteit.cases.views.panels import section_url
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
 from integriteit.reports.services import record_read
-from integriteit.ui.submission import (
-    handle_form,
-    reasons_of,
-    refuse_with_redirect,
-    show_refusal,
-    typed_text,
-)
+from integriteit.ui.submission import handle_form, reasons_of, refuse_with_redirect, show_refusal
 
 from .. import access, panels, selectors, services, staff_forms
 from ..constants import IntervieweeRole, ReportVersionKind, StepRole
@@ -110,13 +105,14 @@ def commission(request, report_id):
                 deadline=data["deadline"],
                 note=data["note"],
             )
+        except services.StepRefused as error:
+            # Not in this phase, or an investigation is open already: the case page offers no
+            # commission form then, so the reasons go there with a redirect (no re-post).
+            case_url = reverse("cases:detail", kwargs={"report_id": report.pk})
+            return refuse_with_redirect(
+                request, reasons_of(error), section_url(report, "commission", case_url)
+            )
         except REFUSALS as error:
-            if isinstance(error, services.StepRefused) and not typed_text(form):
-                # A rule (an investigation is open already), nothing typed: no re-post.
-                case_url = reverse("cases:detail", kwargs={"report_id": report.pk})
-                return refuse_with_redirect(
-                    request, reasons_of(error), section_url(report, "commission", case_url)
-                )
             return case_refused(request, report, "commission", form, error)
         messages.success(request, _("The investigation is commissioned."))
         return _to_page(investigation)
