@@ -119,6 +119,19 @@ def commission(request, report_id):
     return case_refused(request, report, "commission", form)
 
 
+# --- The investigations she carries out (the investigator's landing) ---------------------------
+
+
+@staff_required
+def mine(request):
+    """The investigations the user carries out, each linking to its page; an empty state for
+    an investigator who has none; 404 for anyone else (like any page not theirs)."""
+    if not selectors.carries_out_investigations(request.user):
+        raise Http404
+    rows = panels.my_investigations(request.user)
+    return render(request, "investigations/staff/mine.html", {"rows": rows})
+
+
 # --- The investigation page --------------------------------------------------------------------
 
 
