@@ -55,3 +55,28 @@ def test_bad_input_keeps_the_text(make_report):
     response = client.post("/postbus/berichten/", {"text": typed})
     assert response.status_code == 200
     assert "Mijn bericht Mijn bericht" in response.content.decode()
+
+
+def _nl(text: str) -> str:
+    with translation.override("nl"):
+        return escape(translation.gettext(text))
+
+
+def test_refused_minutes_approval_redirects_with_the_reason(make_report):
+    """A report without minutes: nothing to approve (a rule), the reason on the mailbox."""
+    report, _code = make_report()
+    client = _opened(report)
+    response = client.post("/postbus/verslag-akkoord/")
+    assert response.status_code == 302 and response["Location"] == "/postbus/berichten/"
+    page = client.get(response["Location"]).content.decode()
+    assert _nl("This report has no minutes to approve.") in page
+
+
+def test_a_refused_evaluation_redirects_with_the_reason(make_report):
+    """No evaluation is open yet: the reason on the mailbox, nothing posted again on reload."""
+    report, _code = make_report()
+    client = _opened(report)
+    response = client.post("/postbus/evaluatie/", {"felt_safe": "4"})
+    assert response.status_code == 302 and response["Location"] == "/postbus/berichten/"
+    page = client.get(response["Location"]).content.decode()
+    assert _nl("There is no evaluation to answer yet.") in page
