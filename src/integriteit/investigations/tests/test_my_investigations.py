@@ -46,8 +46,10 @@ def test_she_sees_her_investigation_with_its_open_step_and_link(people, staff_cl
     assert _row(page, investigation)
     assert investigation.report.reference in page
     assert f'href="/onderzoek/{investigation.pk}/"' in page
+    current = selectors.current_record(investigation)
+    assert current is not None
     with translation.override("nl"):
-        open_step = translation.gettext(selectors.current_record(investigation).step.name)
+        open_step = translation.gettext(current.step.name)
         phase = str(Phase(investigation.report.phase).label)
     assert open_step in page and phase in page
     assert "int-deadline" in page
