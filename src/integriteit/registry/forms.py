@@ -19,6 +19,16 @@ from .constants import EntrySource
 from .entries import EntryValues
 from .selectors import CLOSED, OPEN, Filters, violation_type_choices
 
+
+class DateInput(forms.DateInput):
+    """A browser's date field: it reads and writes ISO dates whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 FIRST_YEAR = 2005  # the oldest lists (REGISTRY.md)
 ESTABLISHED = "established"
 NOT_ESTABLISHED = "not_established"
@@ -47,20 +57,14 @@ class EntryForm(forms.Form):
         help_text=_("Only the highest level, so that nobody can be recognised."),
     )
     channel = forms.ChoiceField(label=_("Channel"), required=False)
-    received_on = forms.DateField(
-        label=_("Received"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    acknowledged_on = forms.DateField(
-        label=_("Acknowledged"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_on = forms.DateField(label=_("Received"), widget=DateInput())
+    acknowledged_on = forms.DateField(label=_("Acknowledged"), required=False, widget=DateInput())
     fed_back_on = forms.DateField(
         label=_("Feedback on the outcome"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
-    closed_on = forms.DateField(
-        label=_("Closed"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    closed_on = forms.DateField(label=_("Closed"), required=False, widget=DateInput())
     follow_up = forms.ChoiceField(
         label=_("Follow-up"), required=False, choices=[("", "–"), *FollowUpRoute.choices]
     )
@@ -278,7 +282,7 @@ class FilterForm(forms.Form):
     on = forms.DateField(
         label=_("Reference date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=_("Open or closed on this day; today when empty."),
     )
     reference = forms.CharField(label=_("Search by reference"), required=False, max_length=40)

@@ -291,6 +291,8 @@ def test_correct_a_manual_entry_with_a_reason(coordinator):
     entry = make_entry(reference="B-1", **investigated())
     page = coordinator.get(correct(entry))
     assert page.context["form"]["measure_written_reprimand"].value() == 2
+    # Date fields carry ISO dates, which a browser's date field reads in every language.
+    assert 'name="received_on" value="2023-03-01"' in page.content.decode()
     data = form_data(
         reference="B-1",
         received_on="2023-03-01",
