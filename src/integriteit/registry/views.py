@@ -7,7 +7,6 @@ to anyone who keeps none."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -149,9 +148,9 @@ def entry_new(request):
 def entry_correct(request, entry_id: str):
     entry = selectors.entry_for(request.user, entry_id)
     if not selectors.correctable(entry):
-        if request.method == "POST":
-            raise PermissionDenied
-        return render(request, "registry/not_correctable.html", {"entry": entry})
+        # The page says why; a correction posted all the same is refused with it (409).
+        status = 409 if request.method == "POST" else 200
+        return render(request, "registry/not_correctable.html", {"entry": entry}, status=status)
     system = entry.source == EntrySource.SYSTEM
     default = timezone.localdate().year if system else entry.received_on.year
     year = _year(request, default)

@@ -324,7 +324,7 @@ def test_a_system_entry_is_corrected_only_once_frozen(coordinator):
     assert page.status_code == 200 and 'id="not-correctable"' in page.content.decode()
     assert "<form" not in page.content.decode().split('id="not-correctable"')[1]
     assert 'id="not-correctable"' in coordinator.get(detail(entry)).content.decode()
-    assert coordinator.post(correct(entry), form_data(reference="S-1")).status_code == 403
+    assert coordinator.post(correct(entry), form_data(reference="S-1")).status_code == 409
     assert entry.changes.count() == 1
 
     Entry.objects.filter(pk=entry.pk).update(frozen_at=timezone.now())
