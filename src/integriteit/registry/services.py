@@ -13,7 +13,7 @@ from integriteit.audit.services import Actor, record
 from . import access
 from .constants import EntrySource
 from .entries import EntryValues, apply_values, problems
-from .models import Entry
+from .models import Entry, EntryChange
 from .selectors import correctable
 
 
@@ -68,9 +68,10 @@ def write_manual_entry(values: EntryValues, *, by, reason: str = "") -> Entry:
     return entry
 
 
-def correct_entry(user, entry: Entry, values: EntryValues, *, reason: str) -> Entry:
+def correct_entry(user, entry: Entry, values: EntryValues, *, reason: str) -> EntryChange | None:
     """A correction with a reason about the registration (never about people), recorded as a
-    manual change; an entry of the case handling only once frozen."""
+    manual change; an entry of the case handling only once frozen. None when nothing changed
+    (nothing is written then, and nothing audited)."""
     if not access.entries_visible_to(user).filter(pk=entry.pk).exists():
         raise PermissionDenied
     if not correctable(entry):
@@ -81,11 +82,12 @@ def correct_entry(user, entry: Entry, values: EntryValues, *, reason: str) -> En
         entry = Entry.objects.select_for_update().get(pk=entry.pk)
         _check(values, entry)
         change = apply_values(entry, values, source=EntrySource.MANUAL, by=user, reason=reason)
-        record(
-            Actor.of(user),
-            "registry.entry_corrected",
-            "registry_entry",
-            entry.pk,
-            {"fields": sorted(change.fields) if change else [], "change": change and change.pk},
-        )
-    return entry
+        if change is not None:
+            record(
+                Actor.of(user),
+                "registry.entry_corrected",
+                "registry_entry",
+                entry.pk,
+                {"fields": sorted(change.fields), "change": change.pk},
+            )
+    return change

@@ -165,13 +165,16 @@ def entry_correct(request, entry_id: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.correct_entry(
+            change = services.correct_entry(
                 request.user, entry, form.values(), reason=form.cleaned_data["reason"]
             )
         except services.EntryInvalid as invalid:
             form.add_problems(invalid.problems)
         else:
-            messages.success(request, _("The correction was saved."))
+            if change is None:
+                messages.info(request, _("Nothing was changed: the values are the same."))
+            else:
+                messages.success(request, _("The correction was saved."))
             return redirect("registry:detail", entry_id=entry.pk)
     return render(
         request,

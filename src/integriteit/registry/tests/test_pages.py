@@ -316,6 +316,11 @@ def test_correct_a_manual_entry_with_a_reason(coordinator):
     assert change.fields["measures"] == [{"written_reprimand": 2}, {"written_reprimand": 3}]
     audit = AuditEntry.objects.get(action="registry.entry_corrected")
     assert audit.object_id == str(entry.pk)
+    # The same values again: nothing written, nothing audited.
+    response = coordinator.post(correct(entry), {**data, "reason": "Count from the file"})
+    assert response.status_code == 302
+    assert entry.changes.count() == 2
+    assert AuditEntry.objects.filter(action="registry.entry_corrected").count() == 1
 
 
 def test_a_system_entry_is_corrected_only_once_frozen(coordinator):
