@@ -432,3 +432,26 @@ def test_demo_registers_earlier_years_for_bzk(people):
     assert {c.taxonomy.version for c in old.violation_types.all()} == {"2018"}
     load_registry(context)  # idempotent
     assert Entry.objects.filter(organisation__slug="bzk").count() == entries.count()
+
+
+def test_a_coordinator_of_two_organisations_chooses_and_filters(people, make_staff, staff_client):
+    from integriteit.accounts.constants import Role
+    from integriteit.accounts.tests.factories import RoleAssignmentFactory
+    from integriteit.organisations.models import Organisation
+
+    user = make_staff(Role.COORDINATOR, "bzk", username="two-hats")
+    fin = Organisation.objects.get(slug="fin")
+    RoleAssignmentFactory.create(role=Role.COORDINATOR, organisation=fin, user=user)
+    make_entry(reference="B-1")
+    make_entry("fin", "F-1")
+    client = staff_client(user)
+    refs = {row.entry.reference for row in client.get(LIST).context["rows"]}
+    assert refs == {"B-1", "F-1"}
+    refs = {
+        row.entry.reference for row in client.get(LIST, {"organisation": fin.pk}).context["rows"]
+    }
+    assert refs == {"F-1"}
+    response = client.post(NEW, form_data(organisation=str(fin.pk)))
+    assert response.status_code == 302
+    assert Entry.objects.get(reference="BZK-P-2021-007").organisation == fin
+    assert "organisation" in client.post(NEW, form_data()).context["form"].errors
