@@ -32,6 +32,9 @@ def ensure_reference_data() -> None:
         ("integriteit.registry.migrations.0002_taxonomies", "add"),
     ):
         getattr(import_module(module), function_name)(apps, None)
+    # The registry's lists (not idempotent: added only when a flush removed them).
+    if not apps.get_model("registry", "Taxonomy").objects.exists():
+        import_module("integriteit.registry.migrations.0002_taxonomies").add(apps, None)
 
 
 def remove_audit_entries() -> None:
