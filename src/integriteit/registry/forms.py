@@ -5,13 +5,14 @@ registration year, and the registry list's filters."""
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integriteit.cases.constants import FollowUpRoute
-from integriteit.organisations.models import Unit
+from integriteit.organisations.models import Organisation, Unit
 from integriteit.reports.constants import Kind
 
 from . import taxonomy
@@ -43,7 +44,9 @@ class EntryForm(forms.Form):
     """Every field of EntryValues. Findings are one choice per violation type, measures one
     count per measure; the lists are those valid in `year`."""
 
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
     reference = forms.CharField(
         label=_("Reference"),
         max_length=40,
@@ -51,7 +54,7 @@ class EntryForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind of report"), choices=Kind.choices)
     unit = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Unit.objects.none(),
         required=False,
         label=_("Unit"),
         help_text=_("Only the highest level, so that nobody can be recognised."),
@@ -115,18 +118,26 @@ class EntryForm(forms.Form):
         super().__init__(data, initial=_initial(values) if values else None)
         if fixed_organisation is not None:
             organisations = organisations.filter(pk=fixed_organisation.pk)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
         if organisations.count() == 1:
             # One organisation: shown, not chosen (a posted value is ignored).
             self.fields["organisation"].initial = organisations.first()
             self.fields["organisation"].disabled = True
-        self.fields["unit"].queryset = Unit.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = Unit.objects.filter(
             organisation__in=organisations, parent=None
         ).select_related("organisation")
-        self.fields["unit"].label_from_instance = _unit_label
-        self.fields["channel"].choices = [("", "–"), *_choices(self.lists[taxonomy.CHANNEL])]
-        self.fields["executor"].choices = [("", "–"), *_choices(self.lists[taxonomy.EXECUTOR])]
-        self.fields["violation_types"].choices = [(c.code, c.name) for c in self.types]
+        self.fields["unit"].label_from_instance = _unit_label  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["channel"]).choices = [
+            ("", "–"),
+            *_choices(self.lists[taxonomy.CHANNEL]),
+        ]
+        cast(forms.ChoiceField, self.fields["executor"]).choices = [
+            ("", "–"),
+            *_choices(self.lists[taxonomy.EXECUTOR]),
+        ]
+        cast(forms.ChoiceField, self.fields["violation_types"]).choices = [
+            (c.code, c.name) for c in self.types
+        ]
         self.fields["reason"].required = reason_required
         for item in self.types:
             self.fields[f"finding_{item.code}"] = forms.ChoiceField(
@@ -155,7 +166,7 @@ class EntryForm(forms.Form):
         return self.cleaned_data["reference"].strip()
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         received = data.get("received_on")
         if (
             received
@@ -265,14 +276,19 @@ class YearForm(forms.Form):
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
-        self.fields["jaar"].choices = [(year, str(year)) for year in years()]
+        cast(forms.ChoiceField, self.fields["jaar"]).choices = [
+            (year, str(year)) for year in years()
+        ]
 
 
 class FilterForm(forms.Form):
     """The registry list's filters (GET)."""
 
     organisation = forms.ModelChoiceField(
-        queryset=None, required=False, label=_("Organisation"), empty_label=_("All")
+        queryset=Organisation.objects.none(),
+        required=False,
+        label=_("Organisation"),
+        empty_label=_("All"),
     )
     year = forms.TypedChoiceField(label=_("Year of receipt"), required=False, coerce=int)
     kind = forms.ChoiceField(label=_("Kind of report"), required=False)
@@ -289,16 +305,25 @@ class FilterForm(forms.Form):
 
     def __init__(self, data=None, *, organisations):
         super().__init__(data)
-        self.fields["organisation"].queryset = organisations
-        self.fields["year"].choices = [("", _("All")), *((y, str(y)) for y in years())]
-        self.fields["kind"].choices = [("", _("All")), *Kind.choices]
-        self.fields["violation_type"].choices = [("", _("All")), *violation_type_choices()]
-        self.fields["status"].choices = [
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        cast(forms.ChoiceField, self.fields["year"]).choices = [
+            ("", _("All")),
+            *((y, str(y)) for y in years()),
+        ]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("All")), *Kind.choices]
+        cast(forms.ChoiceField, self.fields["violation_type"]).choices = [
+            ("", _("All")),
+            *violation_type_choices(),
+        ]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             ("", _("All")),
             (OPEN, _("Open at the reference date")),
             (CLOSED, _("Closed at the reference date")),
         ]
-        self.fields["source"].choices = [("", _("All")), *EntrySource.choices]
+        cast(forms.ChoiceField, self.fields["source"]).choices = [
+            ("", _("All")),
+            *EntrySource.choices,
+        ]
         self.shows_organisation = organisations.count() > 1
         if not self.shows_organisation:
             del self.fields["organisation"]

@@ -74,11 +74,6 @@ class Category(models.Model):
         return self.name_en if translation.get_language() == "en" else self.name_nl
 
 
-class EntryQuerySet(models.QuerySet):
-    def received_in(self, year: int) -> "EntryQuerySet":
-        return self.filter(received_on__year=year)
-
-
 class Entry(models.Model):
     """A report in the registry: what it was, what followed and how it ended."""
 
@@ -133,8 +128,6 @@ class Entry(models.Model):
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "-received_on", "reference"]

@@ -179,8 +179,8 @@ class ValueNames:
             found = Organisation.objects.filter(pk=value).first()
             return found.name if found else str(value)
         if field == "unit_id":
-            found = Unit.objects.filter(pk=value).first()
-            return found.name if found else str(value)
+            unit = Unit.objects.filter(pk=value).first()
+            return unit.name if unit else str(value)
         return str(value)
 
 

@@ -51,7 +51,7 @@ def registry_list(user, filters: Filters, on: datetime.date) -> QuerySet[Entry]:
     if filters.organisation_id:
         entries = entries.filter(organisation_id=filters.organisation_id)
     if filters.year:
-        entries = entries.received_in(filters.year)
+        entries = entries.filter(received_on__year=filters.year)
     if filters.kind:
         entries = entries.filter(kind=filters.kind)
     if filters.violation_type:

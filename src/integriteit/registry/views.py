@@ -21,7 +21,7 @@ from integriteit.figures import exports
 from . import access, selectors, services
 from .constants import EntrySource
 from .entries import values_of
-from .forms import EntryForm, FilterForm, YearForm
+from .forms import EntryForm, FilterForm, YearForm, years
 from .rows import ValueNames, change_lines, export_row, header, row_of
 
 PAGE_SIZE = 50
@@ -110,7 +110,7 @@ def _year(request, default: int) -> int:
     if year_form.is_bound and year_form.is_valid():
         return year_form.cleaned_data["jaar"]
     posted = request.POST.get("year", "")
-    if posted.isdigit() and int(posted) in dict(YearForm().fields["jaar"].choices):
+    if posted.isdigit() and int(posted) in years():
         return int(posted)
     return default
 

@@ -229,7 +229,8 @@ def test_register_a_case_handled_outside_the_system(coordinator, people):
     assert response.status_code == 302 and response["Location"] == detail(entry)
     assert entry.source == EntrySource.MANUAL and entry.organisation_id == bzk_pk()
     assert entry.violation_types.get().taxonomy.version == "2018"
-    assert entry.established and entry.executor.code == "rijksrecherche"
+    assert entry.established
+    assert entry.executor is not None and entry.executor.code == "rijksrecherche"
     assert [(m.measure.code, m.count) for m in entry.measures.all()] == [("written_reprimand", 1)]
     change = entry.changes.get()
     assert change.source == EntrySource.MANUAL and change.by == people["coordinator"]
@@ -429,6 +430,7 @@ def test_demo_registers_earlier_years_for_bzk(people):
     assert entries.filter(findings__established=True).exists()
     assert entries.filter(measures__isnull=False).exists()
     old = entries.filter(received_on__year=2019).first()
+    assert old is not None
     assert {c.taxonomy.version for c in old.violation_types.all()} == {"2018"}
     load_registry(context)  # idempotent
     assert Entry.objects.filter(organisation__slug="bzk").count() == entries.count()
