@@ -1,0 +1,36 @@
+"""Entries for the cells, returns and figures tests, written through `entries.apply_values`."""
+
+import datetime
+import itertools
+
+from integriteit.organisations.models import Organisation
+from integriteit.registry.constants import EntrySource
+from integriteit.registry.entries import EntryValues, apply_values
+from integriteit.registry.models import Entry
+
+_numbers = itertools.count(1)
+
+
+def defensie() -> Organisation:
+    organisation, _created = Organisation.objects.get_or_create(
+        slug="defensie",
+        defaults={"name": "Ministerie van Defensie", "sector": Organisation.objects.first().sector,
+                  "abbreviation": "Defensie", "outside_bzk_coordination": True},
+    )
+    return organisation
+
+
+def add_entry(organisation, received_on: datetime.date, **values) -> Entry:
+    entry = Entry()
+    apply_values(
+        entry,
+        EntryValues(
+            organisation_id=organisation.pk,
+            reference=values.pop("reference", f"R-{next(_numbers)}"),
+            kind=values.pop("kind", "integrity_violation"),
+            received_on=received_on,
+            **values,
+        ),
+        source=EntrySource.MANUAL,
+    )
+    return entry
