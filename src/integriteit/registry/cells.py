@@ -133,7 +133,8 @@ def cells_of_many(
             open=Count("pk", filter=~closed),
             acknowledged=Count(
                 "pk",
-                filter=Q(acknowledged_on__lte=acknowledged_by) & Q(acknowledged_on__lte=reference_date),
+                filter=Q(acknowledged_on__lte=acknowledged_by)
+                & Q(acknowledged_on__lte=reference_date),
             ),
             fed_back=Count("pk", filter=_in_time_feedback(reference_date)),
         )

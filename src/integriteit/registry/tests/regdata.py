@@ -14,8 +14,12 @@ _numbers = itertools.count(1)
 def defensie() -> Organisation:
     organisation, _created = Organisation.objects.get_or_create(
         slug="defensie",
-        defaults={"name": "Ministerie van Defensie", "sector": Organisation.objects.first().sector,
-                  "abbreviation": "Defensie", "outside_bzk_coordination": True},
+        defaults={
+            "name": "Ministerie van Defensie",
+            "sector": Organisation.objects.first().sector,
+            "abbreviation": "Defensie",
+            "outside_bzk_coordination": True,
+        },
     )
     return organisation
 

@@ -21,14 +21,27 @@ def bzk(people):
 
 def test_counts_per_definition(bzk):
     add_entry(
-        bzk, D(2024, 3, 1), violation_types=["financial", "behaviour"], investigated=True,
-        findings={"financial": True, "behaviour": False}, measures={"dismissal": 2},
-        criminal_complaints=1, persons_involved=2, acknowledged_on=D(2024, 3, 8),
-        fed_back_on=D(2024, 6, 1), closed_on=D(2024, 6, 1), executor="internal",
+        bzk,
+        D(2024, 3, 1),
+        violation_types=["financial", "behaviour"],
+        investigated=True,
+        findings={"financial": True, "behaviour": False},
+        measures={"dismissal": 2},
+        criminal_complaints=1,
+        persons_involved=2,
+        acknowledged_on=D(2024, 3, 8),
+        fed_back_on=D(2024, 6, 1),
+        closed_on=D(2024, 6, 1),
+        executor="internal",
     )
     add_entry(
-        bzk, D(2024, 5, 31), violation_types=["financial"], acknowledged_on=D(2024, 6, 10),
-        fed_back_on=D(2024, 9, 17), closed_on=D(2024, 7, 30), persons_involved=1,
+        bzk,
+        D(2024, 5, 31),
+        violation_types=["financial"],
+        acknowledged_on=D(2024, 6, 10),
+        fed_back_on=D(2024, 9, 17),
+        closed_on=D(2024, 7, 30),
+        persons_involved=1,
     )
     add_entry(bzk, D(2024, 12, 20), kind="wrongdoing", violation_types=["information"])
     add_entry(bzk, D(2023, 12, 31), violation_types=["financial"])  # another year
@@ -75,9 +88,15 @@ def test_fixed_number_of_queries_for_many_organisations(bzk):
 
     def count(n):
         for i in range(n):
-            add_entry(bzk, D(2024, 1 + i % 12, 1), violation_types=["financial"],
-                      investigated=True, findings={"financial": True}, measures={"fine": 1},
-                      closed_on=D(2024, 12, 1))
+            add_entry(
+                bzk,
+                D(2024, 1 + i % 12, 1),
+                violation_types=["financial"],
+                investigated=True,
+                findings={"financial": True},
+                measures={"fine": 1},
+                closed_on=D(2024, 12, 1),
+            )
             add_entry(fin, D(2024, 2, 1), violation_types=["behaviour"])
         with CaptureQueriesContext(connection) as queries:
             result = cells.cells_of_many([bzk.pk, fin.pk], 2024)
@@ -98,9 +117,7 @@ def test_total_and_differences(bzk):
     summed = cells.total(many.values(), 2024, D(2025, 1, 31))
     assert summed["reports"]["total"] == 2
     assert summed["reports"]["by_type"] == {"financial": 2, "behaviour": 1}
-    assert cells.differences(many[bzk.pk], many[fin.pk]) == {
-        "reports.by_type.behaviour": (0, 1)
-    }
+    assert cells.differences(many[bzk.pk], many[fin.pk]) == {"reports.by_type.behaviour": (0, 1)}
 
 
 def test_year_on_year_marks_a_list_change_not_comparable(bzk):
@@ -109,7 +126,8 @@ def test_year_on_year_marks_a_list_change_not_comparable(bzk):
     add_entry(bzk, D(2024, 2, 1), violation_types=["financial"])
     before, after = cells.cells_of(bzk, 2023), cells.cells_of(bzk, 2024)
     assert (before["versions"]["violation_type"], after["versions"]["violation_type"]) == (
-        "2022", "2024"
+        "2022",
+        "2024",
     )
     change = cells.year_on_year(before, after)["reports.by_type"]
     assert change["financial"] == 1
