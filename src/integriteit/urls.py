@@ -33,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("", include("integriteit.audit.urls")),
     path("", include("integriteit.advisers.urls")),
     path("", include("integriteit.notifications.urls")),
+    # Issue 11 annual returns and figures (the lead merges with registry/urls.py).
+    path("register/", include("integriteit.registry.urls_figures")),
     path("account/", include("integriteit.accounts.urls")),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,

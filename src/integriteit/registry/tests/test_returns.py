@@ -7,44 +7,17 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from integriteit.accounts.constants import Role
 from integriteit.audit.models import AuditEntry
-from integriteit.organisations.models import Organisation
 from integriteit.registry import cells, returns
 from integriteit.registry.constants import EntrySource, ReturnStatus
 from integriteit.registry.entries import apply_values, values_of
 from integriteit.registry.models import AnnualReturn
-from integriteit.registry.tests.regdata import add_entry, defensie
+from integriteit.registry.tests import regdata
+from integriteit.registry.tests.regdata import add_entry
 
 pytestmark = pytest.mark.django_db
+orgs, users = regdata.orgs, regdata.users  # fixtures
 D = datetime.date
-
-
-@pytest.fixture
-def orgs(people):
-    return {
-        "bzk": Organisation.objects.get(slug="bzk"),
-        "fin": Organisation.objects.get(slug="fin"),
-        "defensie": defensie(),
-    }
-
-
-@pytest.fixture
-def users(people, orgs, make_staff):
-    found = {
-        "bzk_coordinator": people["coordinator"],
-        "fin_coordinator": make_staff(Role.COORDINATOR, "fin", username="fin-coord"),
-        "def_coordinator": make_staff(Role.COORDINATOR, "defensie", username="def-coord"),
-        "def_authority": make_staff(Role.COMPETENT_AUTHORITY, "defensie", username="def-auth"),
-        "government": people["bzk-coordinator"],
-        "authority": people["authority"],
-        "auditor": people["auditor"],
-        "admin": people["admin"],
-        "employee": people["employee"],
-    }
-    for user in found.values():
-        user.is_verified = lambda: True  # logged in with the second factor
-    return found
 
 
 def submitted(user, organisation, year=2024):
