@@ -13,3 +13,7 @@ class RegistryConfig(AppConfig):
         from .feed import on_case_changed
 
         case_changed.connect(on_case_changed, dispatch_uid="registry-follows-cases")
+
+        from . import figures_navigation
+
+        figures_navigation.register()
