@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from integriteit.accounts.decorators import staff_required
 from integriteit.figures import exports
+from integriteit.reports.constants import Kind
 
 from . import access, published, returns
 from .constants import ReturnStatus
@@ -187,6 +188,7 @@ def _figures(request):
     filters = {
         "organisation": request.GET.get("organisation", "")[:12],
         "type_code": request.GET.get("type", "")[:48],
+        "kind": request.GET.get("kind", "")[:32],
     }
     return publication, years, filters
 
@@ -195,8 +197,15 @@ def _figures(request):
 def figures(request):
     publication, years, filters = _figures(request)
     data = published.of_publication(publication, **filters) if publication else None
-    organisations = []
+    organisations, types = [], []
     if publication:
+        codes = {
+            code
+            for c in publication.cells["organisations"].values()
+            for code in c["reports"]["by_type"]
+        }
+        labels = published._type_labels(codes, publication.year)
+        types = sorted(((code, labels.get(code, code)) for code in codes), key=lambda t: t[1])
         names = published._names(
             list(publication.cells["organisations"]) + list(publication.cells["outside"])
         )
@@ -210,6 +219,8 @@ def figures(request):
             "years": years,
             "filters": filters,
             "organisations": organisations,
+            "types": types,
+            "kinds": Kind.choices,
             "query": request.GET.urlencode(),
         },
     )

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from integriteit.figures.charts import BarChart, column_chart
+from integriteit.figures.charts import Bar, BarChart, bar_chart, column_chart, row_chart
 from integriteit.figures.suppression import group_shown, min_cell
 from integriteit.figures.tables import Table, build_table
 from integriteit.organisations.models import Organisation
@@ -66,17 +66,26 @@ class Figures:
         return next(t for t in self.tables if t.key == key)
 
     def charts(self) -> list[BarChart]:
+        """One chart per table: the funnel of the sector total; per type or kind the row
+        totals; for a table without totals its first column."""
         charts = []
         for table in self.tables:
-            if table.rows:
-                charts.append(
-                    column_chart(
-                        table,
-                        0,
-                        _("%(caption)s: %(column)s")
-                        % {"caption": table.caption, "column": table.columns[0]},
+            if not table.rows:
+                continue
+            if table.totals is not None and not table.row_totals:
+                charts.append(row_chart(table, "total", table.caption))
+            elif table.row_totals:
+                bars = [
+                    Bar(
+                        row.label,
+                        None if row.total.suppressed else row.total.value,
+                        row.total.display(table.threshold),
                     )
-                )
+                    for row in table.rows
+                ]
+                charts.append(bar_chart(f"{table.key}-total", table.caption, _("Total"), bars))
+            else:
+                charts.append(column_chart(table, 0, table.caption))
         return charts
 
     def pairs(self) -> list[tuple[Table, BarChart | None]]:
@@ -106,6 +115,7 @@ def build(
     *,
     organisation: str = "",
     type_code: str = "",
+    kind: str = "",
     threshold: int | None = None,
     previous: dict | None = None,
     completeness: list[tuple[str, str]] | None = None,
@@ -175,6 +185,26 @@ def build(
                 for code in codes
             ],
             column_totals=False,
+            threshold=threshold,
+        )
+    )
+    from integriteit.reports.constants import Kind
+
+    kinds = [k for k in Kind.values if not kind or k == kind]
+    data.tables.append(
+        build_table(
+            "kinds",
+            _("Reports by kind, %(year)s (sector Rijk without Defensie)") % {"year": year},
+            [names[pk] for pk in order(inside)],
+            [
+                (
+                    code,
+                    str(dict(Kind.choices)[code]),
+                    [inside[pk]["reports"]["by_kind"].get(code, 0) for pk in order(inside)],
+                )
+                for code in kinds
+            ],
+            column_totals=not kind,
             threshold=threshold,
         )
     )

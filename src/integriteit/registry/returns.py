@@ -84,10 +84,13 @@ def comparison(annual_return: AnnualReturn) -> list[dict]:
     version = annual_return.latest_version
     now = cells.flat(current_cells(annual_return))
     if version is None:
-        return [
-            {"key": key, "frozen": None, "current": value, "changes": []}
-            for key, value in now.items()
-        ]
+        return _labelled(
+            [
+                {"key": key, "frozen": None, "current": value, "changes": []}
+                for key, value in now.items()
+            ],
+            annual_return.year,
+        )
     frozen = cells.flat(version.cells)
     changes = list(
         EntryChange.objects.filter(
@@ -110,7 +113,55 @@ def comparison(annual_return: AnnualReturn) -> list[dict]:
                 )
             ]
         rows.append({"key": key, "frozen": before, "current": after, "changes": related})
+    return _labelled(rows, annual_return.year)
+
+
+def _labelled(rows: list[dict], year: int) -> list[dict]:
+    labels = cell_labels()
+    for row in rows:
+        row["label"] = label_of(row["key"], year, labels)
     return rows
+
+
+def cell_labels() -> dict[str, str]:
+    return {
+        "reports.total": _("Reports"),
+        "reports.by_type": _("Reports by violation type"),
+        "reports.by_kind": _("Reports by kind"),
+        "investigations": _("Investigations"),
+        "established.total": _("Reports with an established violation"),
+        "established.by_type": _("Established violations by type"),
+        "measures": _("Measures"),
+        "criminal_complaints": _("Criminal complaints"),
+        "open": _("Open at the reference date"),
+        "persons_involved": _("Persons involved"),
+        "duration.closed": _("Closed by the reference date"),
+        "duration.median": _("Median duration (days)"),
+        "duration.p90": _("Duration, 90th percentile (days)"),
+        "acknowledged_in_time": _("Acknowledged within 7 days"),
+        "fed_back_in_time": _("Fed back within 3 months"),
+    }
+
+
+def label_of(key: str, year: int, labels: dict[str, str] | None = None) -> str:
+    """A cell's name for the reader: "Reports by violation type: Financial violations"."""
+    from integriteit.reports.constants import Kind
+
+    from . import taxonomy
+
+    labels = labels or cell_labels()
+    if key in labels:
+        return labels[key]
+    section, _dot, code = key.rpartition(".")
+    if section in ("reports.by_type", "established.by_type", "measures"):
+        kind = taxonomy.MEASURE if section == "measures" else taxonomy.VIOLATION_TYPE
+        item = taxonomy.version_for(kind, year).categories.filter(code=code).first()
+        name = item.name if item else code
+    elif section == "reports.by_kind":
+        name = dict(Kind.choices).get(code, code)
+    else:
+        return key
+    return f"{labels.get(section, section)}: {name}"
 
 
 def headcount(organisation_id: int, year: int) -> Decimal | None:

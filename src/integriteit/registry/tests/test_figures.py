@@ -149,6 +149,22 @@ def test_published_page_and_exports(orgs, users, staff_client):
     )
 
 
+def test_filters(orgs, users, staff_client):
+    _publish(orgs, users)
+    client = staff_client(users["employee"])
+    page = client.get(
+        reverse("registry:figures"),
+        {"organisation": orgs["fin"].pk, "type": "behaviour", "kind": "integrity_violation"},
+    )
+    assert page.status_code == 200
+    data = page.context["figures"]
+    assert [row.key for row in data.table("funnel").rows] == [str(orgs["fin"].pk)]
+    assert [row.key for row in data.table("types").rows] == ["behaviour"]
+    assert [row.key for row in data.table("kinds").rows] == ["integrity_violation"]
+    assert client.get(reverse("registry:figures"), {"year": 1999}).status_code == 200
+    assert client.get(reverse("registry:figures"), {"year": 2023}).status_code == 404
+
+
 def test_figures_need_staff(client, orgs, users):
     assert client.get(reverse("registry:figures")).status_code in (302, 404)
 
