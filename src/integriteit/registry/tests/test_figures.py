@@ -228,3 +228,54 @@ def test_no_suppressed_cell_recoverable(orgs, per_type, funnel):
             for cell in row.all_cells():
                 if 0 < cell.value < 5:
                     assert cell.suppressed == PRIMARY
+
+
+TYPES = ["financial", "behaviour", "information", "position"]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["bzk", "fin"]),
+            st.lists(st.sampled_from(TYPES), min_size=1, max_size=2, unique=True),
+            st.booleans(),
+        ),
+        max_size=30,
+    )
+)
+def test_no_suppressed_cell_recoverable_from_random_entries(orgs, entries):
+    """Random entry sets, through the cells and the page's table builder."""
+    from integriteit.registry import cells
+    from integriteit.registry.models import Entry
+
+    Entry.objects.all().delete()
+    for org, types, investigated in entries:
+        add_entry(
+            orgs[org],
+            D(2024, 3, 1),
+            violation_types=types,
+            investigated=investigated,
+            findings={types[0]: True} if investigated else {},
+        )
+    ids = [orgs["bzk"].pk, orgs["fin"].pk]
+    many = cells.cells_of_many(ids, 2024)
+    publication = {
+        "organisations": {str(pk): c for pk, c in many.items()},
+        "outside": {},
+        "sector": cells.total(many.values(), 2024, D(2025, 1, 31)),
+    }
+    data = published.build(publication, 2024, threshold=5)
+    for table in data.tables:
+        assert _recoverable(table) == [], table.key
+        for row in table.all_rows():
+            for cell in row.all_cells():
+                if 0 < cell.value < 5:
+                    assert cell.suppressed == PRIMARY
+        exported = [v for line in table.export_rows()[1:] for v in line[1:]]
+        shown = [c.display(5) for row in table.all_rows() for c in row.all_cells()]
+        assert [str(v) for v in exported] == shown
