@@ -88,7 +88,8 @@ def return_detail(request, pk: int):
         "registry/return_detail.html",
         {
             "return": annual_return,
-            "rows": returns.comparison(annual_return),
+            # The entry changes behind a cell name entries: for the organisation's coordinators.
+            "rows": returns.comparison(annual_return, with_changes=can_submit),
             "versions": annual_return.versions.order_by("-number"),
             "can_submit": can_submit
             and annual_return.status in (ReturnStatus.DRAFT, ReturnStatus.RETURNED),

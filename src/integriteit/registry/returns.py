@@ -78,9 +78,10 @@ CELL_FIELDS = {
 }
 
 
-def comparison(annual_return: AnnualReturn) -> list[dict]:
+def comparison(annual_return: AnnualReturn, *, with_changes: bool = True) -> list[dict]:
     """Per cell of the latest version: frozen value, current value, and for a changed cell the
-    entry changes since the submission that touch its fields."""
+    entry changes since the submission that touch its fields (`with_changes`: only for the
+    organisation's coordinators, who keep its entries; a validator never sees an entry)."""
     version = annual_return.latest_version
     now = cells.flat(current_cells(annual_return))
     if version is None:
@@ -101,7 +102,7 @@ def comparison(annual_return: AnnualReturn) -> list[dict]:
     for key in sorted(set(frozen) | set(now)):
         before, after = frozen.get(key), now.get(key)
         related = []
-        if (before or 0) != (after or 0):
+        if with_changes and (before or 0) != (after or 0):
             fields = CELL_FIELDS.get(key.split(".")[0], set())
             related = [
                 change

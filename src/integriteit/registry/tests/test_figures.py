@@ -83,7 +83,27 @@ def test_return_pages_flow(orgs, users, staff_client):
         ).status_code
         == 404
     )
+    # A correction after submission: its reason beside the cell for the coordinator only.
+    from integriteit.registry.entries import apply_values, values_of
+    from integriteit.registry.models import Entry
+
+    entry = Entry.objects.get(organisation=orgs["fin"])
+    values = values_of(entry)
+    values.investigated = True
+    apply_values(
+        entry,
+        values,
+        source="manual",
+        by=users["fin_coordinator"],
+        reason="Investigation was missing",
+    )
+    page = coordinator.get(reverse("registry:return_detail", args=[annual_return.pk]))
+    assert "Investigation was missing" in page.content.decode()
     government = staff_client(users["government"])
+    page = government.get(reverse("registry:return_detail", args=[annual_return.pk]))
+    assert page.status_code == 200
+    assert "Investigation was missing" not in page.content.decode()
+    assert entry.reference not in page.content.decode()
     government.post(
         reverse("registry:return_decide", args=[annual_return.pk]),
         {"decision": "return", "remark": "Missing a paper file"},
