@@ -134,3 +134,43 @@ def test_year_on_year_marks_a_list_change_not_comparable(bzk):
     assert change["position"] == cells.NOT_COMPARABLE
     same = cells.year_on_year(after, after)["reports.by_type"]
     assert same == {"financial": 0, "position": 0}
+
+
+def test_defensie_2015_funnel(people):
+    """REGISTRY.md: Defensie 2015, 417 reports, 376 investigations, 284 established; measures
+    dismissal 114, reprimand/official note 101, transfer 9, other 90, none 153 (per person)."""
+    from integriteit.registry.tests.regdata import defensie
+
+    organisation = defensie()
+    measures = (
+        [{"dismissal": 1}] * 114
+        + [{"reprimand_or_note": 1}] * 101
+        + [{"transfer": 1}] * 9
+        + [{"other": 2}] * 30
+        + [{"other": 1}] * 30
+    )
+    none = [{"none": 2}] * 20 + [{"none": 1}] * 113
+    for i in range(417):
+        established, investigated = i < 284, i < 376
+        add_entry(
+            organisation,
+            D(2015, 1 + i % 12, 1 + i % 28),
+            violation_types=["financial"],
+            investigated=investigated,
+            findings={"financial": established} if investigated else {},
+            measures=measures[i] if established else none[i - 284] if i - 284 < 133 else {},
+        )
+    result = cells.cells_of(organisation, 2015)
+    assert (
+        result["reports"]["total"],
+        result["investigations"],
+        result["established"]["total"],
+    ) == (417, 376, 284)
+    assert result["measures"] == {
+        "dismissal": 114,
+        "reprimand_or_note": 101,
+        "transfer": 9,
+        "other": 90,
+        "none": 153,
+    }
+    assert result["versions"]["measure"] == "legacy"
