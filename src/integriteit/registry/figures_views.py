@@ -4,6 +4,7 @@ user may not see is a 404, as a write the services refuse."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 
@@ -138,6 +139,20 @@ def return_decide(request, pk: int):
             messages.success(request, _("The annual return has been returned."))
     except returns.ReturnError as error:
         return _back(request, annual_return, error)
+    return _back(request, annual_return)
+
+
+@staff_required
+@require_POST
+@_denied_as_404
+def return_reference_date(request, pk: int):
+    annual_return = returns.return_for(request.user, pk)
+    try:
+        value = datetime.date.fromisoformat(request.POST.get("reference_date", ""))
+        returns.set_reference_date(request.user, annual_return, value)
+    except ValueError as error:
+        message = error if isinstance(error, returns.ReturnError) else _("Enter a valid date.")
+        return _back(request, annual_return, ValueError(str(message)))
     return _back(request, annual_return)
 
 

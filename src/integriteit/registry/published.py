@@ -249,6 +249,17 @@ def build(
                 )
                 % {"old": year - 1, "new": year}
             )
+        total_change = sector["reports"]["total"] - prev_sector["reports"]["total"]
+        data.year_on_year.append(
+            (
+                _("Reports"),
+                f"{total_change:+d}"
+                if data.table("funnel").totals is not None
+                and data.table("funnel").totals.cells[0].shown
+                and group_shown(prev_sector["reports"]["total"], threshold)
+                else "*",
+            )
+        )
         change = cells.year_on_year(prev_sector, sector)["reports.by_type"]
         for code in codes:
             value = change.get(code, cells.NOT_COMPARABLE)

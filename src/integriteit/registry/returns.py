@@ -207,8 +207,8 @@ def set_reference_date(user, annual_return: AnnualReturn, reference_date: dateti
         raise PermissionDenied
     if annual_return.status not in (ReturnStatus.DRAFT, ReturnStatus.RETURNED):
         raise ReturnError(_("Only a draft or returned return can be changed."))
-    if reference_date.year <= annual_return.year - 1:
-        raise ReturnError(_("The reference date lies after the start of the year."))
+    if reference_date < datetime.date(annual_return.year, 12, 31):
+        raise ReturnError(_("The reference date is the end of the year or later."))
     annual_return.reference_date = reference_date
     annual_return.save(update_fields=["reference_date", "updated_at"])
     _audit(user, "reference_date", annual_return, reference_date=reference_date.isoformat())

@@ -12,6 +12,11 @@ urlpatterns = [
     path("jaaropgaven/<int:pk>/", views.return_detail, name="return_detail"),
     path("jaaropgaven/<int:pk>/indienen/", views.return_submit, name="return_submit"),
     path("jaaropgaven/<int:pk>/beoordelen/", views.return_decide, name="return_decide"),
+    path(
+        "jaaropgaven/<int:pk>/standdatum/",
+        views.return_reference_date,
+        name="return_reference_date",
+    ),
     path("jaaropgaven/<int:pk>/personeel/", views.return_headcount, name="return_headcount"),
     path("jaaropgaven/publiceren/", views.publish, name="publish"),
     path("cijfers/", views.figures, name="figures"),

@@ -7,10 +7,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from integriteit.figures.suppression import PRIMARY
+from integriteit.organisations.models import Organisation
 from integriteit.registry import published, returns
 from integriteit.registry.constants import ReturnStatus
 from integriteit.registry.models import AnnualReturn
@@ -299,3 +301,49 @@ def test_no_suppressed_cell_recoverable_from_random_entries(orgs, entries):
         exported = [v for line in table.export_rows()[1:] for v in line[1:]]
         shown = [c.display(5) for row in table.all_rows() for c in row.all_cells()]
         assert [str(v) for v in exported] == shown
+
+
+def _sector(year, version, by_type, total):
+    from integriteit.registry import cells
+
+    c = cells._empty(year, D(year + 1, 1, 31))
+    c["versions"]["violation_type"] = version
+    c["reports"]["total"] = total
+    c["reports"]["by_type"] = by_type
+    return c
+
+
+def test_year_on_year_across_a_list_change(people):
+    before = _sector(2023, "2022", {"financial": 20, "other": 9}, 29)
+    after = _sector(2024, "2024", {"financial": 25, "position": 8}, 33)
+    org = str(Organisation.objects.get(slug="bzk").pk)
+    data = published.build(
+        {"organisations": {org: after}, "outside": {}, "sector": after},
+        2024,
+        previous={"organisations": {org: before}, "outside": {}, "sector": before},
+        threshold=5,
+    )
+    labels = published._type_labels(["financial", "position"], 2024)
+    changes = dict(data.year_on_year)
+    assert changes[labels["financial"]] == "+5"
+    assert changes[labels["position"]] == gettext_nl("not comparable")
+    assert len(data.notes) == 1
+
+
+def gettext_nl(message):
+    with translation.override("nl"):
+        return translation.gettext(message)
+
+
+def test_reference_date(orgs, users, staff_client):
+    annual_return = returns.open_return(users["fin_coordinator"], orgs["fin"], 2024)
+    client = staff_client(users["fin_coordinator"])
+    url = reverse("registry:return_reference_date", args=[annual_return.pk])
+    client.post(url, {"reference_date": "2024-06-30"})  # before the year's end: refused
+    annual_return.refresh_from_db()
+    assert annual_return.reference_date == D(2025, 1, 31)
+    client.post(url, {"reference_date": "2025-02-15"})
+    annual_return.refresh_from_db()
+    assert annual_return.reference_date == D(2025, 2, 15)
+    other = staff_client(users["government"])
+    assert other.post(url, {"reference_date": "2025-03-01"}).status_code == 404
