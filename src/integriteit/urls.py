@@ -31,10 +31,9 @@ urlpatterns += i18n_patterns(
     path("", include("integriteit.cases.urls")),
     path("", include("integriteit.investigations.urls")),
     path("", include("integriteit.audit.urls")),
+    path("", include("integriteit.registry.urls")),
     path("", include("integriteit.advisers.urls")),
     path("", include("integriteit.notifications.urls")),
-    # Issue 11 annual returns and figures (the lead merges with registry/urls.py).
-    path("register/", include("integriteit.registry.urls_figures")),
     path("account/", include("integriteit.accounts.urls")),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,
