@@ -11,9 +11,10 @@ class RegistryConfig(AppConfig):
         from integriteit.accounts.demo import register_demo_content
         from integriteit.cases.signals import case_changed
 
-        from . import demo, navigation
+        from . import demo, figures_navigation, navigation
         from .feed import on_case_changed
 
         case_changed.connect(on_case_changed, dispatch_uid="registry-follows-cases")
         navigation.register()
+        figures_navigation.register()
         register_demo_content(demo.load_registry)  # only `manage.py load_demo` loads it

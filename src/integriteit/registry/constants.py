@@ -16,3 +16,14 @@ class EntrySource(models.TextChoices):
     SYSTEM = "system", _("Case handling in this system")
     MANUAL = "manual", _("Registered by hand")
     IMPORTED = "imported", _("Imported from an earlier register")
+
+
+# --- Annual returns (issue 11 §3) ---------------------------------------------------------------
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VALIDATED = "validated", _("Validated")
+    RETURNED = "returned", _("Returned with a remark")
+    PUBLISHED = "published", _("Published")

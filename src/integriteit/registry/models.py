@@ -17,7 +17,7 @@ from integriteit.cases.constants import FollowUpRoute
 from integriteit.organisations.models import Organisation, Unit
 from integriteit.reports.constants import Kind
 
-from .constants import EntrySource, TaxonomyKind
+from .constants import EntrySource, ReturnStatus, TaxonomyKind
 
 
 class Taxonomy(models.Model):
@@ -227,3 +227,85 @@ class SeriesBreak(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.year}"
+
+
+# --- Annual returns (issue 11 §3) ---------------------------------------------------------------
+
+
+class AnnualReturn(models.Model):
+    """An organisation's annual return (jaaropgave) for a registration year: its cells are
+    computed from the entries until it is submitted; each submission freezes them as a
+    ReturnVersion, which later changes to entries never alter."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="annual_returns"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    reference_date = models.DateField(_("reference date"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
+    )
+    # The validator's remark when returned (and optionally when validated).
+    remark = models.TextField(_("remark"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        unique_together = [("organisation", "year")]
+        ordering = ["-year", "organisation"]
+        verbose_name = _("annual return")
+        verbose_name_plural = _("annual returns")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year}"
+
+    @property
+    def latest_version(self) -> "ReturnVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class ReturnVersion(models.Model):
+    """The cells of a return as submitted: frozen."""
+
+    annual_return = models.ForeignKey(
+        AnnualReturn, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveSmallIntegerField()
+    cells = models.JSONField()
+    submitted_at = models.DateTimeField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+
+    class Meta:
+        unique_together = [("annual_return", "number")]
+        ordering = ["annual_return", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.annual_return_id} v{self.number}"
+
+
+class Publication(models.Model):
+    """The government-wide figures of a year as published: the sum of the validated returns of
+    the organisations under BZK's coordination, and those outside it (Defensie) apart."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    cells = models.JSONField()  # {"sector": cells, "organisations": {id: cells}, "outside": ...}
+    versions = models.ManyToManyField(ReturnVersion, related_name="publications")
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("publication of annual figures")
+
+    def __str__(self) -> str:
+        return str(self.year)

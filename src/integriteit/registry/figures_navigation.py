@@ -1,0 +1,29 @@
+"""The header entries of the annual returns and the published figures (ui.navigation),
+registered from apps.py."""
+
+from django.utils.translation import gettext_lazy as _
+
+from integriteit.ui.navigation import Audience, Entry, register_entry
+
+from .access import organisations_for_returns, sees_published_figures
+
+
+def register() -> None:
+    register_entry(
+        Entry(
+            "registry:return_list",
+            _("Annual returns"),
+            Audience.STAFF,
+            organisations_for_returns,
+            order=95,
+        )
+    )
+    register_entry(
+        Entry(
+            "registry:figures",
+            _("Government-wide integrity figures"),
+            Audience.STAFF,
+            sees_published_figures,
+            order=96,
+        )
+    )
