@@ -85,5 +85,14 @@ def organisations_for_figures(user) -> QuerySet[Organisation]:
     return _organisations(own)
 
 
+def is_inside(user, organisation: Organisation) -> bool:
+    """Whether the user works in the organisation's integrity system (its coordinators,
+    competent authority, management): only they see its figures unsuppressed. For anyone
+    else, BZK included, a figure has left the organisation (issue 11 §5)."""
+    return is_verified_staff(user) and organisation.pk in organisation_ids_with_role(
+        user, [Role.COORDINATOR, Role.COMPETENT_AUTHORITY, Role.MANAGER]
+    )
+
+
 def sees_published_figures(user) -> bool:
     return is_verified_staff(user)

@@ -84,13 +84,16 @@ def return_list(request):
 def return_detail(request, pk: int):
     annual_return = returns.return_for(request.user, pk)
     can_submit = returns.may_submit(request.user, annual_return)
+    inside = access.is_inside(request.user, annual_return.organisation)
     return render(
         request,
         "registry/return_detail.html",
         {
             "return": annual_return,
             # The entry changes behind a cell name entries: for the organisation's coordinators.
-            "rows": returns.comparison(annual_return, with_changes=can_submit),
+            "rows": returns.comparison(annual_return, with_changes=can_submit) if inside else [],
+            # Outside the organisation (BZK validating) the return is seen suppressed only.
+            "figures": None if inside else returns.suppressed_figures(annual_return),
             "versions": annual_return.versions.order_by("-number"),
             "can_submit": can_submit
             and annual_return.status in (ReturnStatus.DRAFT, ReturnStatus.RETURNED),

@@ -268,6 +268,14 @@ class AnnualReturn(models.Model):
     def latest_version(self) -> "ReturnVersion | None":
         return self.versions.order_by("-number").first()
 
+    @property
+    def submitted_version(self) -> "ReturnVersion":
+        """The latest version of a return that has been submitted (every status past draft)."""
+        version = self.latest_version
+        if version is None:
+            raise ValueError(f"return {self.pk} has no submitted version")
+        return version
+
 
 class ReturnVersion(models.Model):
     """The cells of a return as submitted: frozen."""

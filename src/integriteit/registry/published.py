@@ -78,10 +78,11 @@ class Figures:
                 bars = [
                     Bar(
                         row.label,
-                        None if row.total.suppressed else row.total.value,
-                        row.total.display(table.threshold),
+                        None if total.suppressed else total.value,
+                        total.display(table.threshold),
                     )
                     for row in table.rows
+                    if (total := row.total) is not None
                 ]
                 charts.append(bar_chart(f"{table.key}-total", table.caption, _("Total"), bars))
             else:
@@ -254,8 +255,8 @@ def build(
             (
                 _("Reports"),
                 f"{total_change:+d}"
-                if data.table("funnel").totals is not None
-                and data.table("funnel").totals.cells[0].shown
+                if (funnel_totals := data.table("funnel").totals) is not None
+                and funnel_totals.cells[0].shown
                 and group_shown(prev_sector["reports"]["total"], threshold)
                 else "*",
             )
@@ -263,7 +264,8 @@ def build(
         change = cells.year_on_year(prev_sector, sector)["reports.by_type"]
         for code in codes:
             value = change.get(code, cells.NOT_COMPARABLE)
-            shown_now = data.table("types").row(code).total.shown
+            type_total = data.table("types").row(code).total
+            shown_now = type_total is not None and type_total.shown
             if value == cells.NOT_COMPARABLE:
                 data.year_on_year.append((labels.get(code, code), _("not comparable")))
             elif shown_now and group_shown(

@@ -117,6 +117,21 @@ def comparison(annual_return: AnnualReturn, *, with_changes: bool = True) -> lis
     return _labelled(rows, annual_return.year)
 
 
+def suppressed_figures(annual_return: AnnualReturn):
+    """The submitted return as it leaves the organisation: the tables of the published figures
+    for this one organisation, through the one suppression function (for a validator)."""
+    from . import published
+
+    version = annual_return.latest_version
+    if version is None:
+        return None
+    key = str(annual_return.organisation_id)
+    return published.build(
+        {"organisations": {key: version.cells}, "outside": {}, "sector": version.cells},
+        annual_return.year,
+    )
+
+
 def _labelled(rows: list[dict], year: int) -> list[dict]:
     labels = cell_labels()
     for row in rows:
@@ -157,9 +172,9 @@ def label_of(key: str, year: int, labels: dict[str, str] | None = None) -> str:
     if section in ("reports.by_type", "established.by_type", "measures"):
         kind = taxonomy.MEASURE if section == "measures" else taxonomy.VIOLATION_TYPE
         item = taxonomy.version_for(kind, year).categories.filter(code=code).first()
-        name = item.name if item else code
+        name = str(item.name) if item else code
     elif section == "reports.by_kind":
-        name = dict(Kind.choices).get(code, code)
+        name = str(dict(Kind.choices).get(code, code))
     else:
         return key
     return f"{labels.get(section, section)}: {name}"
@@ -250,7 +265,7 @@ def _decide(user, annual_return: AnnualReturn, status: str, remark: str) -> Annu
     annual_return.save(
         update_fields=["status", "remark", "validated_at", "validated_by", "updated_at"]
     )
-    _audit(user, status, annual_return, version=annual_return.latest_version.number)
+    _audit(user, status, annual_return, version=annual_return.submitted_version.number)
     return annual_return
 
 
@@ -302,7 +317,7 @@ def publish(user, year: int) -> Publication:
     )
     if not returns:
         raise ReturnError(_("There is no validated return for this year."))
-    versions = {r.pk: r.latest_version for r in returns}
+    versions = {r.pk: r.submitted_version for r in returns}
     inside = {
         str(r.organisation_id): versions[r.pk].cells
         for r in returns

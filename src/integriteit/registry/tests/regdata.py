@@ -6,6 +6,7 @@ import itertools
 import pytest
 
 from integriteit.accounts.constants import Role
+from integriteit.organisations.constants import Sector
 from integriteit.organisations.models import Organisation
 from integriteit.registry.constants import EntrySource
 from integriteit.registry.entries import EntryValues, apply_values
@@ -19,7 +20,7 @@ def defensie() -> Organisation:
         slug="defensie",
         defaults={
             "name": "Ministerie van Defensie",
-            "sector": Organisation.objects.first().sector,
+            "sector": Sector.RIJK,
             "abbreviation": "Defensie",
             "outside_bzk_coordination": True,
         },

@@ -170,3 +170,22 @@ def test_headcount(orgs, users):
     assert returns.headcount(orgs["bzk"].pk, 2024) == Decimal("2600")
     with pytest.raises(PermissionDenied):
         returns.set_headcount(users["fin_coordinator"], orgs["bzk"], 2024, Decimal("1"))
+
+
+def test_a_return_leaves_the_organisation_suppressed(orgs, users, staff_client):
+    """BZK validates FIN's return from the suppressed tables; FIN's coordinator sees the exact
+    cells (issue 11 §5: every figure that leaves the organisation is suppressed)."""
+    for day in range(1, 4):  # three reports: under the threshold of 5
+        add_entry(orgs["fin"], D(2024, 3, day), violation_types=["behaviour"])
+    annual_return = submitted(users["fin_coordinator"], orgs["fin"])
+    url = f"/register/jaaropgaven/{annual_return.pk}/"
+
+    outside = staff_client(users["government"]).get(url)
+    assert outside.status_code == 200
+    page = outside.content.decode()
+    assert 'data-cell="reports.total"' not in page  # not the exact cells
+    assert "&lt;5" in page
+    assert ">3<" not in page
+
+    inside = staff_client(users["fin_coordinator"]).get(url).content.decode()
+    assert 'data-cell="reports.total"' in inside
