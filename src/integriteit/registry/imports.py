@@ -363,6 +363,11 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
     return mapping
 
 
+def jobs_visible_to(user):
+    """The imports of the organisations whose registry the user keeps."""
+    return ImportJob.objects.filter(organisation__in=organisations_for_entries(user))
+
+
 # The steps --------------------------------------------------------------------------------
 
 
@@ -511,7 +516,8 @@ def _process_batch(job_pk: int) -> tuple[ImportJob, bool]:
     if not rows:
         _finish(job)
         return job, False
-    references = {row.values["reference"] for row in rows}
+    plain = {row.pk: row.values or {} for row in rows}
+    references = {plain[row.pk]["reference"] for row in rows}
     taken = set(
         Entry.objects.filter(organisation=job.organisation, reference__in=references).values_list(
             "reference", flat=True
@@ -520,7 +526,7 @@ def _process_batch(job_pk: int) -> tuple[ImportJob, bool]:
     imported = 0
     with taxonomy.cached():
         for row in rows:
-            values = _from_plain(row.values)
+            values = _from_plain(plain[row.pk])
             if values.reference in taken:  # registered meanwhile, after the dry run
                 row.status = ImportRowStatus.INVALID
                 row.errors = {
@@ -780,7 +786,9 @@ def _parse(
         criminal_complaints=complaints,
         persons_involved=persons,
         version_year=version_year,
-        **dates,
+        acknowledged_on=dates["acknowledged_on"],
+        fed_back_on=dates["fed_back_on"],
+        closed_on=dates["closed_on"],
     )
     return values, errors
 

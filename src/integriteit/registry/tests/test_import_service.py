@@ -95,6 +95,7 @@ def test_the_defensie_2015_funnel_is_reproduced_from_imported_entries(defensie_c
     assert set(entries.values_list("violation_types__taxonomy__version", flat=True)) == {"2009"}
     assert set(entries.values_list("source", flat=True)) == {EntrySource.IMPORTED}
     change = EntryChange.objects.filter(entry__organisation=organisation).first()
+    assert change is not None
     assert (change.source, change.by, change.reason) == ("imported", user, f"import {job.pk}")
     audit = AuditEntry.objects.get(action="registry.import", object_id=str(job.pk))
     assert audit.detail == {
