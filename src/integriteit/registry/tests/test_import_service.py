@@ -240,31 +240,66 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("name", "content"),
+    ("name", "content", "why"),
     [
-        ("leeg.csv", b""),  # an empty file
-        ("leeg.csv", b"\n\n"),
-        ("koppen.csv", HEADER.encode()),  # only headers
-        ("koppen.csv", (HEADER + ";;;;;;\n").encode()),
-        ("latin1.csv", (HEADER + "A-1;1-1-2016;financiële;nee;;;\n").encode("latin-1")),
-        ("nep.xlsx", b"Kenmerk;Datum\nA;1-1-2016\n"),  # a fake XLSX
-        ("nep.xlsx", b"PK\x03\x04 not really a zip"),
-        ("nep.xlsx", _zip({"word/document.xml": b"<w/>"})),  # a zip, not a workbook
-        ("bom.xlsx", _zip({"xl/workbook.xml": b"<w/>", "xl/worksheets/s.xml": b"0" * 5_000_000})),
-        ("formule.xlsx", _xlsx([["Kenmerk", "Datum"], ["A", "1-1-2016"]], formula=True)),
-        ("formule.csv", (HEADER + 'A-1;1-1-2016;"=HYPERLINK(""x"")";nee;;;\n').encode()),
-        ("register.pdf", b"%PDF-1.4"),
-        ("binair.csv", b"Kenmerk\x00;Datum\n"),
-        ("groot.csv", b"a;b\n" + b"1;2\n" * 3_000_000),  # over 10 MB
+        ("leeg.csv", b"", "The file is empty."),
+        ("leeg.csv", b"\n\n", "The file is empty."),
+        ("koppen.csv", HEADER.encode(), "The file has headers but no rows."),
+        ("koppen.csv", (HEADER + ";;;;;;\n").encode(), "The file has headers but no rows."),
+        (
+            "latin1.csv",
+            (HEADER + "A-1;1-1-2016;financiële;nee;;;\n").encode("latin-1"),
+            "The file is not in UTF-8.",
+        ),
+        ("nep.xlsx", b"Kenmerk;Datum\nA;1-1-2016\n", "not an Excel workbook"),  # a fake XLSX
+        ("nep.xlsx", b"PK\x03\x04 not really a zip", "not an Excel workbook"),
+        ("nep.xlsx", _zip({"word/document.xml": b"<w/>"}), "not an Excel workbook"),
+        (
+            "bom.xlsx",
+            _zip({"xl/workbook.xml": b"<w/>", "xl/worksheets/s.xml": b"0" * 5_000_000}),
+            "too large once unpacked",
+        ),
+        (
+            "entiteit.xlsx",
+            _zip({"xl/workbook.xml": b'<!DOCTYPE x [<!ENTITY a "aaaa">]><w/>'}),
+            "holds XML it should not",
+        ),
+        (
+            "formule.xlsx",
+            _xlsx([["Kenmerk", "Datum"], ["A", "1-1-2016"]], formula=True),
+            "holds formulas",
+        ),
+        (
+            "formule.csv",
+            (HEADER + 'A-1;1-1-2016;"=HYPERLINK(""x"")";nee;;;\n').encode(),
+            "Row 2, column 3 holds a formula",
+        ),
+        ("register.pdf", b"%PDF-1.4", "Only CSV (.csv) and Excel (.xlsx)"),
+        ("binair.csv", b"Kenmerk\x00;Datum\n", "not a CSV text file"),
+        ("groot.csv", b"a;b\n" + b"1;2\n" * 3_000_000, "larger than 10"),  # over 10 MB
     ],
 )
-def test_a_bad_file_is_refused_and_stores_nothing(bzk, name, content):
+def test_a_bad_file_is_refused_and_stores_nothing(bzk, name, content, why):
     organisation, user = bzk
-    with pytest.raises(imports.ImportRefused) as refused:
+    with translation.override("en"), pytest.raises(imports.ImportRefused) as refused:
         imports.start(user, organisation, name, content)
-    assert refused.value.message
+    assert why in refused.value.message
     assert not ImportJob.objects.exists()
     assert not ImportRow.objects.exists()
+
+
+def test_abandoned_imports_are_cancelled_and_their_rows_removed(bzk):
+    import datetime
+
+    organisation, user = bzk
+    job = imports.start(user, organisation, "r.csv", (HEADER + "A;1-1-2016;;nee;;;\n").encode())
+    ImportJob.objects.filter(pk=job.pk).update(
+        updated_at=job.updated_at - imports.ABANDONED_AFTER - datetime.timedelta(hours=1)
+    )
+    imports.run_pending()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.CANCELLED
+    assert not job.rows.exists()
 
 
 def test_too_many_rows(bzk, monkeypatch):
