@@ -18,7 +18,7 @@ from integriteit.reports.sealing import Content, Identity
 
 
 def ensure_reference_data() -> None:
-    """Rows that data migrations add (violation types, measure types); a transactional test's
+    """Rows that data migrations add (violation types, measure types, the registry's lists); a transactional test's
     flush removes them, so tests that need them call this."""
     from importlib import import_module
 
@@ -29,8 +29,12 @@ def ensure_reference_data() -> None:
         ("integriteit.cases.migrations.0002_measure_types", "add"),
         ("integriteit.investigations.migrations.0002_baseline_protocol", "add_baseline"),
         ("integriteit.advisers.migrations.0002_basic_requirements", "add"),
+        ("integriteit.registry.migrations.0002_taxonomies", "add"),
     ):
         getattr(import_module(module), function_name)(apps, None)
+    # The registry's lists (not idempotent: added only when a flush removed them).
+    if not apps.get_model("registry", "Taxonomy").objects.exists():
+        import_module("integriteit.registry.migrations.0002_taxonomies").add(apps, None)
 
 
 def remove_audit_entries() -> None:

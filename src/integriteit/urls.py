@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("", include("integriteit.cases.urls")),
     path("", include("integriteit.investigations.urls")),
     path("", include("integriteit.audit.urls")),
+    path("", include("integriteit.registry.urls")),
     path("", include("integriteit.advisers.urls")),
     path("", include("integriteit.notifications.urls")),
     path("account/", include("integriteit.accounts.urls")),

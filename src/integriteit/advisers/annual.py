@@ -48,6 +48,7 @@ from .models import (
     InterimSignal,
     Recommendation,
 )
+from .signals import annual_report_waiting
 
 TREND_YEARS = 5  # the report's year and the four before it
 ORGANISATION_LEVEL = "organisation"
@@ -362,38 +363,36 @@ def add_recommendation(user, report: AnnualReport, text: str) -> Recommendation:
     return recommendation
 
 
+def _authorities(organisation) -> list:
+    """The organisation's competent authority: who responds to the annual report."""
+    found = {
+        a.user.pk: a.user
+        for a in RoleAssignment.objects.filter(
+            organisation=organisation, role=Role.COMPETENT_AUTHORITY
+        ).select_related("user")
+        if a.user.is_active
+    }
+    return list(found.values())
+
+
 def _authority_emails(organisation) -> list[str]:
-    return sorted(
-        {
-            a.user.email
-            for a in RoleAssignment.objects.filter(
-                organisation=organisation, role=Role.COMPETENT_AUTHORITY
-            ).select_related("user")
-            if a.user.email and a.user.is_active
-        }
-    )
+    return sorted({person.email for person in _authorities(organisation) if person.email})
 
 
 @transaction.atomic
 def send_to_authority(user, report: AnnualReport) -> None:
-    """Mark as sent and tell the competent authority; the e-mail holds a link, no contents."""
+    """Mark as sent; the competent authority, who must respond, is told it waits (the signal:
+    notifications tells them and mails a link, no contents)."""
     _require(selectors.can_edit_report(user, report.organisation_id))
     report.sent_to_authority_at = timezone.now()
     report.save(update_fields=["sent_to_authority_at"])
     _audit(user, "sent", report)
-    link = settings.SITE_URL + reverse("advisers:annual_detail", args=[report.pk])
-    recipients = _authority_emails(report.organisation)
-    if recipients:
-        send_mail(
-            _("The confidential advisers' annual report is ready"),
-            _(
-                "The confidential advisers have sent their annual report %(year)s to you. "
-                "Read it and respond to the recommendations after logging in: %(link)s"
-            )
-            % {"year": report.year, "link": link},
-            None,
-            recipients,
-        )
+    annual_report_waiting.send(
+        sender=AnnualReport,
+        annual_report=report,
+        people=_authorities(report.organisation),
+        link=reverse("advisers:annual_detail", args=[report.pk]),
+    )
 
 
 @transaction.atomic

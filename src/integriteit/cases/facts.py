@@ -77,7 +77,7 @@ def facts_of(report_id: uuid.UUID) -> CaseFacts | None:
         kind=report.classified_kind or report.kind,
         channel=report.channel,
         violation_types=frozenset(t.code for t in types),
-        received_on=_day(report.received_at or report.submitted_at),
+        received_on=timezone.localdate(report.received_at or report.submitted_at),
         acknowledged_on=_day(report.acknowledged_at),
         fed_back_on=_day(report.feedback_given_at),
         closed_on=_day(report.closed_at) if report.phase == Phase.CLOSED else None,

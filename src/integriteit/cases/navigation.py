@@ -20,8 +20,9 @@ def queue_url(**filters: str) -> str:
     return f"{url}?{urlencode(filters)}" if filters else url
 
 
-# The roles whose landing is the work queue (below); anyone else has it only with a case.
-QUEUE_ROLES = (Role.COORDINATOR, Role.COMPETENT_AUTHORITY, Role.INVESTIGATOR, Role.PROCESS_GUIDE)
+# The roles whose landing is the work queue (below); anyone else, the investigator included
+# (she lands on her investigations), has it only with a case.
+QUEUE_ROLES = (Role.COORDINATOR, Role.COMPETENT_AUTHORITY, Role.PROCESS_GUIDE)
 
 
 def _has_a_queue(user):

@@ -4,10 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from integriteit.accounts.constants import Role
-from integriteit.cases import queue
 from integriteit.cases.access import holds_role
 from integriteit.cases.constants import CaseRole
-from integriteit.cases.navigation import queue_url
 from integriteit.ui.landing import Landing, register_fallback, register_landing
 from integriteit.ui.navigation import Audience, Entry, register_entry
 
@@ -17,6 +15,7 @@ from .access import (
     report_versions_visible_to,
     workload_organisations,
 )
+from .selectors import carries_out_investigations
 
 
 def _asked_to_cooperate(user):
@@ -25,17 +24,27 @@ def _asked_to_cooperate(user):
 
 
 def register() -> None:
-    # The investigator lands on the cases she investigates; each links to its investigation.
+    # The investigator lands on the investigations she carries out, each with its open step
+    # and next time limit, linking to its page (an empty state when she has none).
     register_landing(
         Landing(
             "investigator",
             30,
             lambda user: holds_role(user, Role.INVESTIGATOR, CaseRole.INVESTIGATOR),
-            lambda: queue_url(assignee=queue.MINE),
+            lambda: reverse("investigations:mine"),
         )
     )
     # Everyone else, an employee: her invitations and what she is asked to respond to.
     register_fallback(lambda: reverse("investigations:portal"))
+    register_entry(
+        Entry(
+            "investigations:mine",
+            _("Investigations I carry out"),
+            Audience.STAFF,
+            carries_out_investigations,
+            order=55,
+        )
+    )
     register_entry(
         Entry(
             "investigations:protocol",

@@ -429,3 +429,30 @@ def workload(organisation: Organisation, bound: dict | None = None) -> list[Work
             )
         )
     return rows
+
+
+# --- The investigations an investigator carries out (her landing) ----------------------------
+
+
+@dataclass
+class MyInvestigationRow:
+    investigation: Investigation
+    current: StepRecord | None  # the open step, None once every step is done
+    next_deadline: Deadline  # the open step's time limit if it has one, else the overall one
+
+
+def my_investigations(user: User) -> list[MyInvestigationRow]:
+    """Per investigation of `user` (selectors.investigations_of): reference, phase, open step
+    and the next time limit. No contents: the list is metadata only."""
+    now = timezone.now()
+    rows = []
+    for investigation in selectors.investigations_of(user):
+        current = selectors.current_record(investigation)
+        if current is not None and current.due_on is not None:
+            next_deadline = deadline("step", current.due_on, None, now)
+        else:
+            next_deadline = deadline(
+                "investigation", investigation.deadline, investigation.completed_at, now
+            )
+        rows.append(MyInvestigationRow(investigation, current, next_deadline))
+    return rows

@@ -4,14 +4,16 @@ through here; nothing here writes."""
 
 import json
 
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from integriteit.access.rules import Action, can
+from integriteit.access.rules import Action, can, reports_visible_to
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment, User
 from integriteit.cases import people
 from integriteit.cases import services as case_services
+from integriteit.cases.access import holds_role
 from integriteit.cases.constants import AssignmentRefusal, CaseRole
 from integriteit.cases.models import Subject
 from integriteit.organisations.models import Organisation
@@ -25,6 +27,7 @@ from .models import (
     Interview,
     Investigation,
     InvestigationDocument,
+    InvestigationMember,
     InvestigatorProfile,
     Protocol,
     ProtocolStep,
@@ -91,6 +94,30 @@ def investigation_for(user: User, investigation_id: int) -> Investigation:
     if not may_view(user, found):
         raise Http404
     return found
+
+
+def carries_out_investigations(user: User) -> bool:
+    """Whether `user` has the page of the investigations she carries out: the investigator
+    role (with an empty state when she has none), or an active membership."""
+    if holds_role(user, Role.INVESTIGATOR):
+        return True
+    return InvestigationMember.objects.filter(user=user, ended_at__isnull=True).exists()
+
+
+def investigations_of(user: User) -> list[Investigation]:
+    """The investigations `user` carries out: those where she is an active member (an
+    investigator) on a case she may see (access.rules: her organisations' cases and assignments
+    whose seal holds, minus any she is excluded from). Open ones first, by time limit."""
+    visible = reports_visible_to(user)
+    found = (
+        Investigation.objects.filter(
+            members__user=user, members__ended_at__isnull=True, report__in=visible
+        )
+        .select_related("report", "protocol")
+        .distinct()
+        .order_by(F("completed_at").desc(nulls_first=True), "deadline", "pk")
+    )
+    return [i for i in found if is_member(user, i) and can(user, Action.VIEW, i.report)]
 
 
 def investigator_refusals(report: Report, person: User) -> list[str]:

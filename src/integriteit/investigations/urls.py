@@ -48,6 +48,7 @@ urlpatterns += [
         staff.commission,
         name="commission",
     ),
+    path("onderzoek/", staff.mine, name="mine"),
     path("onderzoek/onderzoekers/", staff.investigators, name="investigators"),
     path(
         "onderzoek/onderzoekers/<int:user_id>/profiel/",

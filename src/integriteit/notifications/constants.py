@@ -14,6 +14,14 @@ class NotificationKind(models.TextChoices):
         _("A deviation from the protocol waits for your approval"),
     )
     RECORD_WAITING = "record_waiting", _("An interview record waits for your approval")
+    DRAFT_RESPONSE_WAITING = (
+        "draft_response_waiting",
+        _("A draft investigation report waits for the subject's response"),
+    )
+    ANNUAL_REPORT_WAITING = (
+        "annual_report_waiting",
+        _("The confidential advisers' annual report waits for your response"),
+    )
     ESCALATION_NEAR = "escalation_near", _("A legal deadline of a case is about to pass")
     ESCALATION_OVERDUE = "escalation_overdue", _("A legal deadline of a case has passed")
 

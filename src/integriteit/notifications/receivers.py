@@ -8,7 +8,10 @@ module (tests/test_imports.py): they send signals, or save the rows that are the
 - an assignment (a cases.CaseAssignment saved): the assignee, unless they assigned themselves
   or the routing did (the new-report notification told them);
 - a case waiting for someone (cases.signals.waiting_for: a decision for the competent
-  authority, a deviation to approve, an interview record to approve): those people.
+  authority, a deviation to approve, an interview record to approve, a draft investigation
+  report offered to the subject: those people);
+- the advisers' annual report sent to the competent authority
+  (advisers.signals.annual_report_waiting): those who must respond.
 
 Every receiver runs inside the sender's transaction, so the notification and its e-mail exist
 exactly when the event does.
@@ -18,6 +21,7 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 
 from integriteit.accounts.models import User
+from integriteit.advisers.signals import annual_report_waiting
 from integriteit.cases import services as case_services
 from integriteit.cases.constants import CaseRole
 from integriteit.cases.signals import case_viewed, waiting_for
@@ -33,6 +37,7 @@ WAITING_KINDS = {
     Phase.DECISION: NotificationKind.DECISION_WAITING,
     "deviation_approval": NotificationKind.DEVIATION_WAITING,
     "record_approval": NotificationKind.RECORD_WAITING,
+    "draft_response": NotificationKind.DRAFT_RESPONSE_WAITING,
 }
 
 
@@ -95,6 +100,11 @@ def on_waiting_for(sender, report: Report, people, what: str, **kwargs) -> None:
     services.notify(people, kind, report, link)
 
 
+def on_annual_report_waiting(sender, annual_report, people, link: str, **kwargs) -> None:
+    """No case: the notification names no report and leads to the annual reports."""
+    services.notify(people, NotificationKind.ANNUAL_REPORT_WAITING, None, link)
+
+
 def on_case_viewed(sender, report: Report, user, **kwargs) -> None:
     services.mark_case_read(user, report)
 
@@ -109,6 +119,9 @@ def connect() -> None:
     )
     waiting_for.connect(on_waiting_for, dispatch_uid="notifications-waiting-for")
     case_viewed.connect(on_case_viewed, dispatch_uid="notifications-case-viewed")
+    annual_report_waiting.connect(
+        on_annual_report_waiting, dispatch_uid="notifications-annual-report-waiting"
+    )
 
 
 def disconnect() -> None:
@@ -118,3 +131,4 @@ def disconnect() -> None:
     post_save.disconnect(sender="cases.CaseAssignment", dispatch_uid="notifications-assigned")
     waiting_for.disconnect(dispatch_uid="notifications-waiting-for")
     case_viewed.disconnect(dispatch_uid="notifications-case-viewed")
+    annual_report_waiting.disconnect(dispatch_uid="notifications-annual-report-waiting")

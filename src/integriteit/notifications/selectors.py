@@ -56,7 +56,8 @@ class Shown:
 
 def shown(user, notifications: list[Notification]) -> list[Shown]:
     """Each notification with where it leads: the case page while the user may open it, the
-    "my investigations" page for an interview record, else nowhere."""
+    "my investigations" page for an interview record, the annual reports for an annual report
+    waiting for a response, else nowhere."""
     report_ids = {n.report_id for n in notifications if n.report_id}
     visible = (
         set(reports_visible_to(user).filter(pk__in=report_ids).values_list("pk", flat=True))
@@ -67,6 +68,8 @@ def shown(user, notifications: list[Notification]) -> list[Shown]:
     for notification in notifications:
         if notification.kind == NotificationKind.RECORD_WAITING:
             link = reverse("investigations:portal")
+        elif notification.kind == NotificationKind.ANNUAL_REPORT_WAITING:
+            link = reverse("advisers:annual_list")
         elif notification.report_id in visible:
             link = reverse("cases:detail", kwargs={"report_id": notification.report_id})
         else:

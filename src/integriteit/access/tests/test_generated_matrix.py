@@ -51,6 +51,8 @@ from integriteit.notifications import selectors as notification_selectors
 from integriteit.notifications.constants import NotificationKind
 from integriteit.notifications.models import Notification
 from integriteit.organisations.models import Organisation
+from integriteit.registry import access as registry_access
+from integriteit.registry.tests.helpers import make_entry
 from integriteit.reports.attachments import clean
 from integriteit.testing import load_people, make_report
 
@@ -78,6 +80,8 @@ NOT_AN_OBJECT = {
     "accounts:set_password": "a one-time token, checked by Django's token generator",
     "cases:queue_export": "the format of the queue's export; its rows are the queue's own, "
     "cases/tests/test_queue.py",
+    "registry:export": "the format of the registry's export; its rows are the user's own "
+    "entries, registry/tests/test_pages.py",
     "reports:mailbox_attachment": "the reporter's mailbox: the session of the receipt code, "
     "reports/tests/test_mailbox*.py",
 }
@@ -235,6 +239,10 @@ class Scenario:
         return rooms.book(
             verified(self.people["adviser"]), room, starts, starts + datetime.timedelta(hours=1)
         )
+
+    @cached_property
+    def registry_entry(self):
+        return make_entry("bzk", "BZK-P-2023-001")
 
 
 Rule = Callable[[User, Scenario], bool]
@@ -459,6 +467,22 @@ GATES: dict[str, Gate] = {
         adviser_access.annual_report_organisations_to_respond,
         "post",
         pk=lambda s: s.follow_up.pk,
+    ),
+    "registry:detail": Gate(
+        lambda s: {"entry_id": s.registry_entry.pk},
+        lambda user, s: (
+            registry_access.entries_visible_to(user).filter(pk=s.registry_entry.pk).exists()
+        ),
+        "get",
+        "entry_id",
+    ),
+    "registry:correct": Gate(
+        lambda s: {"entry_id": s.registry_entry.pk},
+        lambda user, s: (
+            registry_access.entries_visible_to(user).filter(pk=s.registry_entry.pk).exists()
+        ),
+        "post",
+        "entry_id",
     ),
     "notifications:mark_read": Gate(
         lambda s: {"notification_id": s.notification.pk},

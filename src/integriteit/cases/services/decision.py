@@ -14,7 +14,6 @@ from integriteit.audit.services import Actor, record
 from integriteit.reports.models import Report
 
 from ..guards import CaseAction
-from ..signals import case_changed
 from ..models import (
     Decision,
     Finding,
@@ -24,6 +23,7 @@ from ..models import (
     OrderMeasure,
     Subject,
 )
+from ..signals import case_changed
 from .base import CaseError, _advance, _guard, _locked, _require, seal_on
 
 

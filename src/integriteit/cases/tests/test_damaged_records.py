@@ -6,6 +6,7 @@ Pages are requested under /en/ so the note is matched in English (the site defau
 
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -143,7 +144,7 @@ def test_case_page_shows_a_note_for_tampered_contents(people, staff_client, make
     assert sorted(detail["record"] for _k, _i, detail in alerts()) == ["identity", "report"]
 
 
-def _records_flagged_by(request) -> list[str]:
+def _records_flagged_by(request) -> tuple[Any, list[str]]:
     """The response of `request()` and the records flagged (integrity alerts) while it ran."""
     before = AuditEntry.objects.filter(action="integrity.alert").count()
     response = request()

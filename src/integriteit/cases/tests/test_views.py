@@ -101,6 +101,16 @@ def _assert_refused(response, *reasons: str) -> None:
         assert reason in text, reason
 
 
+def _assert_refused_by_rule(response, *reasons: str) -> None:
+    """A refusal by the rules of the process (cases.guards) of a form with nothing typed into
+    it redirects to the case page, where the reasons are shown (issue 10: a reload does not post
+    again; docs/workspace.md "After a post")."""
+    assert response.redirect_chain, "expected a redirect after a refusal by the rules"
+    text = _text(response).replace("&#x27;", "'").replace("&quot;", '"')
+    for reason in reasons:
+        assert reason in text, reason
+
+
 def _assert_done(response, message: str) -> None:
     assert response.redirect_chain, "expected a redirect after success"
     assert message in _text(response).replace("&#x27;", "'")
@@ -303,7 +313,7 @@ def test_one_case_through_every_phase(report, clients, people, django_capture_on
         "measure-imposed_on": TODAY().isoformat(),
     }
     response = _post(authority, report, "maatregel/", reprimand)
-    _assert_refused(response, "Record the decision before imposing measures.")
+    _assert_refused_by_rule(response, "Record the decision before imposing measures.")
     response = _post(authority, report, "stap/record_decision/")
     assert "Record the decision of the competent authority." in _text(response)
     response = _post(

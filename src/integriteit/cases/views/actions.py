@@ -3,10 +3,14 @@ success message, access right, anchor) and one view that runs any of them. Thin:
 checks the access right (404 for anyone without it), the form checks the input, the service
 checks the rules of the process (cases.guards).
 
-A refusal (CaseError, TransitionRefused, ValidationError) shows the case page again with the
-reason in a message and next to the form, keeping what the user typed; success redirects back
-to the case page at the section concerned. Actions without a form (a button) answer a refusal
-with the reason in a message on the case page."""
+After a post the browser never stays on the POST address, where a reload would post again
+(issue 10, docs/workspace.md "After a post"): success redirects back to the case page at the
+section concerned, and so does a refusal by the rules of the process (cases.guards: the step is
+not open in this phase, the case is closed), with the reasons in a message there, unless the
+user typed text into the form: a redirect would lose it, and the text cannot wait in the
+session, which is stored unencrypted. Bad input (the form, or a service's ValidationError about
+what was typed), and a refusal of a form with typed text, show the case page again with the form
+as typed and the reasons beside it (SYSTEM.md "Bad input": lose nothing typed)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +33,13 @@ from integriteit.accounts.selectors import staff_of
 from integriteit.organisations.models import Organisation
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
-from integriteit.ui.submission import handle_form, reasons_of, show_refusal
+from integriteit.ui.submission import (
+    handle_form,
+    reasons_of,
+    refuse_with_redirect,
+    show_refusal,
+    typed_text,
+)
 
 from .. import forms, guards, people, services
 from ..constants import CaseRole
@@ -48,11 +58,13 @@ A = guards.CaseAction
 REFUSALS = (services.CaseError, services.TransitionRefused, ValidationError)
 
 
+def _case_url(report: Report, anchor: str) -> str:
+    return section_url(report, anchor, reverse("cases:detail", kwargs={"report_id": report.pk}))
+
+
 def _to_case(report: Report, anchor: str):
     """Back to the case page, at `anchor` in the section that holds it."""
-    return redirect(
-        section_url(report, anchor, reverse("cases:detail", kwargs={"report_id": report.pk}))
-    )
+    return redirect(_case_url(report, anchor))
 
 
 def _refused(request, report: Report, name: str, form, error: Exception | None = None):
@@ -411,13 +423,17 @@ def case_action(request, report_id, key: str, **url_args):
     if entry.permitted is not None and not entry.permitted(request.user, report, **url_args):
         raise Http404
     submission = Submission(request.user, report, target)
+    if entry.form is not None:
+        submission.form = entry.form(submission, request.POST)
+    if (reasons := guards.refusals(entry.case_action, report)) and not typed_text(submission.form):
+        # Not open now, and nothing typed to lose: the reasons on the case page, no re-post.
+        return refuse_with_redirect(request, reasons, _case_url(report, entry.anchor(target)))
     unconfirmed = entry.case_action in guards.IRREVERSIBLE and not confirmed(request)
     if entry.form is None:
         if unconfirmed:
             messages.error(request, not_confirmed_message())
             return _to_case(report, entry.anchor(target))
         return _press(request, entry, submission)
-    submission.form = entry.form(submission, request.POST)
     if unconfirmed:
         # The form comes back as typed, with the reason beside it; nothing is carried out.
         submission.form.is_valid()

@@ -276,19 +276,30 @@ def acknowledge(request, report_id):
 @require_POST
 def send_message(request, report_id):
     report = report_for(request.user, report_id, Action.MESSAGE)
-    form = StaffMessageForm(request.POST, request.FILES)
+    form = StaffMessageForm(request.POST, request.FILES, auto_id="message-%s")
     if not form.is_valid():
+        # Bad input: the case page again with the message as typed (docs/workspace.md "After a
+        # post"; before, a redirect lost the text).
         for error in form.errors.values():
             messages.error(request, " ".join(str(e) for e in error))
-        return _back(report, "mailbox")
+        return _message_page(request, report, form)
     try:
         services.send_message(
             request.user, report, form.cleaned_data["text"], form.cleaned_data["attachments"]
         )
-        messages.success(request, _("Message sent to the reporter's mailbox."))
-    except ValidationError as error:
+    except ValidationError as error:  # about the input (an attachment): keep the text
         _error(request, error)
+        form.add_error(None, error)
+        return _message_page(request, report, form)
+    except services.TransitionRefused as error:  # the report takes no messages: a rule
+        _error(request, error)
+        return _back(report, "mailbox")
+    messages.success(request, _("Message sent to the reporter's mailbox."))
     return _back(report, "mailbox")
+
+
+def _message_page(request, report: Report, form):
+    return render(request, "cases/case.html", case_context(request, report, {"message": form}))
 
 
 # The confirmation every irreversible action needs (guards.IRREVERSIBLE): the checkbox of

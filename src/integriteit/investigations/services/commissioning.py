@@ -20,7 +20,7 @@ from integriteit.reports.models import Report
 
 from ..models import Investigation, InvestigationMember, StepRecord
 from ..selectors import current_protocol, investigator_refusals
-from .errors import InvestigationError
+from .errors import InvestigationError, StepRefused
 from .gatekeeping import open_step
 
 
@@ -39,15 +39,13 @@ def commission(
     if not can(authority, Action.DECIDE, report):
         raise PermissionDenied
     if report.phase != Phase.INVESTIGATION:
-        raise InvestigationError(
-            _("An investigation is commissioned in the phase “Investigation”.")
-        )
+        raise StepRefused([_("An investigation is commissioned in the phase “Investigation”.")])
     if not investigators:
         raise InvestigationError(_("Choose at least one investigator."))
     if deadline <= timezone.localdate():
         raise InvestigationError(_("The overall time limit must be in the future."))
     if report.investigations.filter(completed_at__isnull=True).exists():
-        raise InvestigationError(_("This case already has an open investigation."))
+        raise StepRefused([_("This case already has an open investigation.")])
     for person in investigators:
         if reasons := investigator_refusals(report, person):
             raise InvestigationError(f"{person}: " + " ".join(reasons))

@@ -16,7 +16,7 @@ from ..constants import StepState
 from ..models import Investigation, InvestigationDocument, StepRecord
 from ..selectors import state_of, values_of
 from ..storage import write_sealed_file
-from .errors import InvestigationError
+from .errors import StepRefused
 from .gatekeeping import record_of
 from .roles import require_role
 
@@ -28,7 +28,7 @@ def save_values(
     rec = record_of(investigation, code)
     require_role(user, investigation, rec.step.responsible_role)
     if state_of(rec) not in {StepState.OPEN, StepState.DEFERRED}:
-        raise InvestigationError(_("Only an open step can be recorded."))
+        raise StepRefused([_("Only an open step can be recorded.")])
     allowed = {f["code"] for f in rec.step.required_fields}
     merged = values_of(rec) | {k: v for k, v in values.items() if k in allowed}
     rec.sealed_values = sealer_for(investigation.report).seal_text(
@@ -52,7 +52,7 @@ def upload_document(
     rec = record_of(investigation, code)
     require_role(user, investigation, rec.step.responsible_role)
     if state_of(rec) not in {StepState.OPEN, StepState.DEFERRED}:
-        raise InvestigationError(_("Documents are added to an open step."))
+        raise StepRefused([_("Documents are added to an open step.")])
     document = InvestigationDocument.objects.create(
         investigation=investigation,
         step=rec.step,

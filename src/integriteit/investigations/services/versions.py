@@ -12,7 +12,10 @@ from django.utils.translation import gettext as _
 from integriteit.access.rules import is_verified_staff
 from integriteit.accounts.models import User
 from integriteit.audit.services import Actor, record
+from integriteit.cases.constants import CaseRole
+from integriteit.cases.models import CaseAssignment
 from integriteit.cases.services import seal_on
+from integriteit.cases.signals import waiting_for
 
 from .. import documents
 from ..constants import ReportVersionKind, StepRole, StepState
@@ -60,6 +63,19 @@ def offer_draft(user: User, investigation: Investigation) -> ReportVersion:
     )
     draft.save(update_fields=["offered_to_subject_at", "response_due"])
     record(Actor.of(user), "investigation.draft_offered", "report", investigation.report_id)
+    # Hoor en wederhoor (RULES R10, R12): the case's handler and competent authority are told
+    # the draft waits for the subject's response; no contents, only that it waits.
+    waiting = CaseAssignment.objects.filter(
+        report_id=investigation.report_id,
+        role__in=[CaseRole.HANDLER, CaseRole.COMPETENT_AUTHORITY],
+        ended_at__isnull=True,
+    ).select_related("user")
+    waiting_for.send(
+        sender=ReportVersion,
+        report=investigation.report,
+        people=[assignment.user for assignment in waiting],
+        what="draft_response",
+    )
     return draft
 
 

@@ -4,9 +4,11 @@ view finds the investigation (404 for anyone without a role on it), the form che
 the service checks the rules. Success redirects to the section concerned. A refused button (a
 step completed, a deviation approved, a report generated or offered: nothing typed) redirects
 too, with the reasons in a message, so the browser never stays on the POST address, where a
-reload would post again (issue 10 defect 7). A refused form shows the page again with what the
-user typed and the reasons beside it (SYSTEM.md "Bad input": keep what the user typed; the text
-cannot wait in the session, which is stored unencrypted)."""
+reload would post again (issue 10 defect 7); so does a form refused because its step or the
+case is not open (StepRefused): the page offers no form for a step that is not open, so there is
+no typed text it could show again. Bad input, and any other refusal of a form, show the page
+again with what the user typed and the reasons beside it (SYSTEM.md "Bad input": keep what the
+user typed; the text cannot wait in the session, which is stored unencrypted)."""
 
 from collections.abc import Callable
 
@@ -23,10 +25,11 @@ from integriteit.accounts.decorators import staff_required
 from integriteit.accounts.models import User
 from integriteit.accounts.selectors import staff_of
 from integriteit.cases.views.actions import _refused as case_refused
+from integriteit.cases.views.panels import section_url
 from integriteit.reports.models import Report
 from integriteit.reports.selectors import report_for
 from integriteit.reports.services import record_read
-from integriteit.ui.submission import handle_form, show_refusal
+from integriteit.ui.submission import handle_form, reasons_of, refuse_with_redirect, show_refusal
 
 from .. import access, panels, selectors, services, staff_forms
 from ..constants import IntervieweeRole, ReportVersionKind, StepRole
@@ -35,9 +38,13 @@ from ..models import Investigation
 REFUSALS = (services.InvestigationError, ValidationError, PermissionDenied)
 
 
-def _to_page(investigation: Investigation, anchor: str = ""):
+def _page_url(investigation: Investigation, anchor: str = "") -> str:
     url = reverse("investigations:detail", kwargs={"investigation_id": investigation.pk})
-    return redirect(url + (f"#{anchor}" if anchor else ""))
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _to_page(investigation: Investigation, anchor: str = ""):
+    return redirect(_page_url(investigation, anchor))
 
 
 def _render(request, investigation: Investigation, bound: dict | None = None, status: int = 200):
@@ -69,6 +76,8 @@ def _handle(
         success=success,
         on_success=lambda: _to_page(investigation, anchor),
         on_refusal=lambda bound: _render(request, investigation, {name: bound}),
+        redirect_to=_page_url(investigation, anchor),
+        redirect_on=(services.StepRefused,),
     )
 
 
@@ -96,11 +105,31 @@ def commission(request, report_id):
                 deadline=data["deadline"],
                 note=data["note"],
             )
+        except services.StepRefused as error:
+            # Not in this phase, or an investigation is open already: the case page offers no
+            # commission form then, so the reasons go there with a redirect (no re-post).
+            case_url = reverse("cases:detail", kwargs={"report_id": report.pk})
+            return refuse_with_redirect(
+                request, reasons_of(error), section_url(report, "commission", case_url)
+            )
         except REFUSALS as error:
             return case_refused(request, report, "commission", form, error)
         messages.success(request, _("The investigation is commissioned."))
         return _to_page(investigation)
     return case_refused(request, report, "commission", form)
+
+
+# --- The investigations she carries out (the investigator's landing) ---------------------------
+
+
+@staff_required
+def mine(request):
+    """The investigations the user carries out, each linking to its page; an empty state for
+    an investigator who has none; 404 for anyone else (like any page not theirs)."""
+    if not selectors.carries_out_investigations(request.user):
+        raise Http404
+    rows = panels.my_investigations(request.user)
+    return render(request, "investigations/staff/mine.html", {"rows": rows})
 
 
 # --- The investigation page --------------------------------------------------------------------

@@ -167,26 +167,36 @@ LISTS = {
 
 
 def add(apps, schema_editor):
+    """Idempotent: tests that flush the database run it again (testing.ensure_reference_data)."""
     Taxonomy = apps.get_model("registry", "Taxonomy")
     Category = apps.get_model("registry", "Category")
     for kind, versions in LISTS.items():
         previous = None
         for version, name, valid_from, valid_until, items in versions:
-            taxonomy = Taxonomy.objects.create(
-                kind=kind, version=version, name=name, valid_from=valid_from,
-                valid_until=valid_until, predecessor=previous,
+            taxonomy, _created = Taxonomy.objects.update_or_create(
+                kind=kind,
+                version=version,
+                defaults={
+                    "name": name,
+                    "valid_from": valid_from,
+                    "valid_until": valid_until,
+                    "predecessor": previous,
+                },
             )
             for position, (code, nl, en, _successors) in enumerate(items, start=1):
-                Category.objects.create(
-                    taxonomy=taxonomy, code=code, name_nl=nl, name_en=en, position=position
+                Category.objects.update_or_create(
+                    taxonomy=taxonomy,
+                    code=code,
+                    defaults={"name_nl": nl, "name_en": en, "position": position},
                 )
             previous = taxonomy
         for (version, *_rest, items), (next_version, *_next) in zip(
             versions, versions[1:], strict=False
         ):
             for code, _nl, _en, successors in items:
-                category = Category.objects.get(taxonomy__kind=kind, taxonomy__version=version,
-                                                code=code)
+                category = Category.objects.get(
+                    taxonomy__kind=kind, taxonomy__version=version, code=code
+                )
                 category.successors.set(
                     Category.objects.filter(
                         taxonomy__kind=kind, taxonomy__version=next_version, code__in=successors

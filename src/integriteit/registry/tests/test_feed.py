@@ -145,7 +145,9 @@ def test_a_reopened_case_thaws_its_entry(people):
 def test_removal_of_personal_data_leaves_the_entry_as_it_was(people):
     flow = Flow(people, name="Sanne de Melder", email="sanne@example.org").to(Phase.CLOSED)
     before = entry_as_dict(Entry.objects.get(report_id=flow.pk))
-    run = remove_personal_data(flow.report.retention_until + datetime.timedelta(days=1))
+    retention_until = flow.report.retention_until
+    assert retention_until is not None
+    run = remove_personal_data(retention_until + datetime.timedelta(days=1))
     assert [case.reference for case in run.removed] == [flow.report.reference]
     assert flow.report.personal_data_removed_at is not None
     assert not Subject.objects.filter(report_id=flow.pk, sealed_person__isnull=False).exists()
@@ -188,6 +190,10 @@ AFTER = [Phase.FEEDBACK, Phase.AFTERCARE, Phase.EVALUATION, Phase.CLOSED]
 REFUSED = (TransitionRefused, CaseError, PermissionDenied)
 
 
+def in_phase(*phases: str):
+    return precondition(lambda machine: machine.report.phase in phases)
+
+
 class RegistryMachine(RuleBasedStateMachine):
     """Random case histories that reach every fact the registry counts: a route, types
     reclassified, findings, measures with and without a hearing, a criminal complaint, closure
@@ -217,9 +223,6 @@ class RegistryMachine(RuleBasedStateMachine):
     def attempt(self, step, *args, **kwargs):
         with contextlib.suppress(*REFUSED):
             step(*args, **kwargs)
-
-    def in_phase(*phases):
-        return precondition(lambda machine: machine.report.phase in phases)
 
     @precondition(lambda machine: machine.report.phase != Phase.CLOSED)
     @rule()

@@ -248,6 +248,8 @@ def test_failed_staff_message_loses_nothing(people, staff_client, make_report, s
     )
     page = response.content.decode()
     assert "te-groot.txt" in page
+    # Bad input: the case page again at the POST address, with the message as typed.
+    assert not response.redirect_chain and "Tweede vraag." in page
     assert Message.objects.filter(report=report).count() == 1
     assert Attachment.objects.filter(report=report).count() == 2
     assert "Eerste vraag." in page

@@ -132,9 +132,17 @@ def mailbox(request):
     form = MessageForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
-            services.reporter_reply(
-                report, form.cleaned_data["text"], form.cleaned_data["attachments"]
-            )
+            try:
+                services.reporter_reply(
+                    report, form.cleaned_data["text"], form.cleaned_data["attachments"]
+                )
+            except services.TransitionRefused as refused:
+                # The report takes no messages (a rule, not the input): the reason on the
+                # mailbox page, and no re-post on reload (issue 10; docs/workspace.md).
+                messages.error(
+                    request, _("Your message was not sent: %(reason)s") % {"reason": refused}
+                )
+                return redirect("reports:mailbox")
             messages.success(request, _("Your message has been sent."))
             return redirect("reports:mailbox")
         messages.error(request, _("Your message was not sent. See the messages below."))

@@ -32,6 +32,7 @@ NOT_IN_NAVIGATION = {
     "cases:mailbox_complaint": "from the mailbox",
     "cases:mailbox_complaint_received": "after a complaint",
     "advisers:log_new": "from the conversation log",
+    "registry:new": "from the registry",
     "cases:evaluations_csv": "a download on the process evaluation page",
     "cases:evaluations_xlsx": "a download on the process evaluation page",
     "accounts:login": "from the start page, and wherever a login is needed",

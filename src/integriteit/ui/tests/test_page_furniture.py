@@ -26,9 +26,9 @@ def test_reporter_and_public_pages_have_the_reporter_footer(people, client, path
         ("coordinator", "/behandeling/"),
         ("coordinator", "/behandeling/overzicht/"),
         ("adviser", "/vertrouwenspersonen/logboek/"),
-        ("investigator", "/behandeling/"),
+        ("investigator", "/onderzoek/"),
     ],
-    ids=["queue", "dashboard", "adviser-log", "investigator-queue"],
+    ids=["queue", "dashboard", "adviser-log", "investigator-investigations"],
 )
 def test_staff_pages_have_no_reporter_footer(people, username, path):
     response = verified_client(people[username]).get(path)

@@ -71,7 +71,10 @@ def acknowledge_panel(page: PanelInput) -> dict[str, Any] | None:
 def mailbox_panel(page: PanelInput) -> dict[str, Any]:
     return {
         "timeline": messages_of(page.report, for_staff=True),
-        "form": StaffMessageForm(auto_id="message-%s") if page.allowed("send_message") else None,
+        # A message refused for bad input comes back as typed (views.workspace.send_message).
+        "form": page.form(
+            "message", page.allowed("send_message"), lambda: StaffMessageForm(auto_id="message-%s")
+        ),
     }
 
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("register/", views.registry_list, name="list"),
+    path("register/export.<str:kind>", views.registry_export, name="export"),
+    path("register/nieuw/", views.entry_new, name="new"),
+    path("register/<str:entry_id>/", views.entry_detail, name="detail"),
+    path("register/<str:entry_id>/corrigeren/", views.entry_correct, name="correct"),
+]
