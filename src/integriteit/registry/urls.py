@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import urls_import, views
 
 app_name = "registry"
 
 urlpatterns = [
+    # Before `register/<entry_id>/`, which would take `register/importeren/`.
+    *urls_import.urlpatterns,
     path("register/", views.registry_list, name="list"),
     path("register/export.<str:kind>", views.registry_export, name="export"),
     path("register/nieuw/", views.entry_new, name="new"),

@@ -1,4 +1,4 @@
-"""The import pages, for the "registry" namespace: `registry/urls.py` puts these patterns
+"""The import pages, in the "registry" namespace: `registry/urls.py` puts these patterns
 before its own (`register/<entry_id>/` would otherwise take `register/importeren/`)."""
 
 from django.urls import path

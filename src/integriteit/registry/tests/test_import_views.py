@@ -16,7 +16,7 @@ from integriteit.registry.constants import ImportStatus
 from integriteit.registry.models import Entry, EntryMeasure, ImportJob
 from integriteit.registry.tests import defensie2015
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("integriteit.registry.tests.urls_import")]
+pytestmark = pytest.mark.django_db
 
 HEADER = "Kenmerk;Datum ontvangst;Soort schending;Onderzocht;Vastgesteld;Maatregelen\n"
 

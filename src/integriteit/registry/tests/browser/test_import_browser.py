@@ -10,7 +10,7 @@ from integriteit.registry.models import Entry, ImportJob
 
 from .conftest import assert_no_axe_violations, log_in_staff
 
-pytestmark = [pytest.mark.browser, pytest.mark.urls("integriteit.registry.tests.urls_import")]
+pytestmark = pytest.mark.browser
 
 CSV = (
     "Kenmerk;Datum ontvangst;Soort schending;Onderzocht;Vastgesteld;Maatregelen\n"
