@@ -27,3 +27,21 @@ class ReturnStatus(models.TextChoices):
     VALIDATED = "validated", _("Validated")
     RETURNED = "returned", _("Returned with a remark")
     PUBLISHED = "published", _("Published")
+
+
+class ImportStatus(models.TextChoices):
+    """An import of an earlier register (registry/imports.py): uploaded and waiting for its
+    column mapping, checked (the dry run), importing in batches, done or cancelled."""
+
+    MAPPING = "mapping", _("Waiting for the column mapping")
+    CHECKED = "checked", _("Checked, nothing imported yet")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportRowStatus(models.TextChoices):
+    PENDING = "pending", _("Not checked yet")
+    VALID = "valid", _("Valid")
+    INVALID = "invalid", _("Has errors")
+    IMPORTED = "imported", _("Imported")

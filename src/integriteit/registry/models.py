@@ -17,7 +17,7 @@ from integriteit.cases.constants import FollowUpRoute
 from integriteit.organisations.models import Organisation, Unit
 from integriteit.reports.constants import Kind
 
-from .constants import EntrySource, ReturnStatus, TaxonomyKind
+from .constants import EntrySource, ImportRowStatus, ImportStatus, ReturnStatus, TaxonomyKind
 
 
 class Taxonomy(models.Model):
@@ -317,3 +317,66 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+# Imports of earlier registers (registry/imports.py; docs/registry-import.md). The file itself is
+# never stored: its rows are parsed into ImportRow, and those rows are removed when the job ends
+# (imported or cancelled), leaving the job with its counts.
+
+
+class ImportJob(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    file_name = models.CharField(_("file"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.MAPPING
+    )
+    headers = models.JSONField(default=list)  # the file's column headers, in order
+    mapping = models.JSONField(default=dict)  # {entry field: column index}
+    # The registration year whose lists the codes come from; None: the year of each receipt.
+    version_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    only_valid = models.BooleanField(default=False)  # import the valid rows, leave the others
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    invalid_rows = models.PositiveIntegerField(default=0)
+    to_import = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    # Who ordered the import: the entries' changes are hers (EntryChange.by).
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.file_name}"
+
+
+class ImportRow(models.Model):
+    """One data row of an imported file: its cells as read, the values parsed from them under
+    the job's mapping, and what is wrong with them."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    number = models.PositiveIntegerField()  # the row's number in the file (the headers are 1)
+    cells = models.JSONField(default=list)
+    values = models.JSONField(null=True, blank=True)
+    errors = models.JSONField(default=dict)  # {field: [message, ...]}
+    status = models.CharField(
+        max_length=16, choices=ImportRowStatus.choices, default=ImportRowStatus.PENDING
+    )
+
+    class Meta:
+        ordering = ["job", "number"]
+        unique_together = [("job", "number")]
+        indexes = [models.Index(fields=["job", "status", "number"])]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}:{self.number}"

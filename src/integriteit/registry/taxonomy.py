@@ -1,6 +1,9 @@
 """The versioned lists (REGISTRY.md "The category list changes over time"): which version holds
 for a year, an item by code, and whether figures across two versions may be compared."""
 
+import contextlib
+import contextvars
+
 from django.utils import timezone
 
 from .constants import TaxonomyKind
@@ -13,11 +16,44 @@ class UnknownCode(LookupError):
         self.kind, self.codes, self.taxonomy = kind, codes, taxonomy
 
 
+# Inside `cached()` (an import checking thousands of rows) the lists are read once, not per row.
+_cache: contextvars.ContextVar[dict | None] = contextvars.ContextVar("taxonomy", default=None)
+
+
+@contextlib.contextmanager
+def cached():
+    """Read each list and its items once while inside (the lists do not change meanwhile)."""
+    token = _cache.set({})
+    try:
+        yield
+    finally:
+        _cache.reset(token)
+
+
+def _versions(kind: str) -> list[Taxonomy]:
+    cache = _cache.get()
+    if cache is None:
+        return list(Taxonomy.objects.filter(kind=kind).order_by("valid_from"))
+    if ("versions", kind) not in cache:
+        cache["versions", kind] = list(Taxonomy.objects.filter(kind=kind).order_by("valid_from"))
+    return cache["versions", kind]
+
+
+def items_of(taxonomy: Taxonomy) -> list[Category]:
+    """Every item of `taxonomy`, in the list's order."""
+    cache = _cache.get()
+    if cache is None:
+        return list(taxonomy.categories.all())
+    if ("items", taxonomy.pk) not in cache:
+        cache["items", taxonomy.pk] = list(taxonomy.categories.all())
+    return cache["items", taxonomy.pk]
+
+
 def version_for(kind: str, year: int | None = None) -> Taxonomy:
     """The version of `kind` valid in `year` (this year when None); the oldest version for a
     year before every version, so old registers can still be read."""
     year = year or timezone.localdate().year
-    versions = list(Taxonomy.objects.filter(kind=kind).order_by("valid_from"))
+    versions = _versions(kind)
     return next((v for v in versions if v.covers(year)), None) or (
         versions[0] if year < versions[0].valid_from else versions[-1]
     )
@@ -27,7 +63,10 @@ def categories(taxonomy: Taxonomy, codes) -> list[Category]:
     """The items of `taxonomy` with these codes, in the list's order; UnknownCode names any
     code the version does not have."""
     codes = set(codes)
-    found = list(taxonomy.categories.filter(code__in=codes))
+    if _cache.get() is not None:
+        found = [c for c in items_of(taxonomy) if c.code in codes]
+    else:
+        found = list(taxonomy.categories.filter(code__in=codes))
     if missing := sorted(codes - {c.code for c in found}):
         raise UnknownCode(taxonomy.kind, missing, taxonomy)
     return found

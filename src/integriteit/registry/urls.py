@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import urls_import, views
 from .urls_figures import urlpatterns as figures_patterns
 
 app_name = "registry"
 
 urlpatterns = [
-    *figures_patterns,  # annual returns and figures: before register/<entry_id>/
+    # Before `register/<entry_id>/`, which would take `register/jaaropgaven/` and the others.
+    *figures_patterns,
+    *urls_import.urlpatterns,
     path("register/", views.registry_list, name="list"),
     path("register/export.<str:kind>", views.registry_export, name="export"),
     path("register/nieuw/", views.entry_new, name="new"),

@@ -52,6 +52,7 @@ from integriteit.notifications.constants import NotificationKind
 from integriteit.notifications.models import Notification
 from integriteit.organisations.models import Organisation
 from integriteit.registry import access as registry_access
+from integriteit.registry import imports as registry_imports
 from integriteit.registry.tests.helpers import make_entry
 from integriteit.reports.attachments import clean
 from integriteit.testing import load_people, make_report
@@ -243,6 +244,15 @@ class Scenario:
     @cached_property
     def registry_entry(self):
         return make_entry("bzk", "BZK-P-2023-001")
+
+    @cached_property
+    def import_job(self):
+        return registry_imports.start(
+            verified(self.people["coordinator"]),
+            Organisation.objects.get(slug="bzk"),
+            "register.csv",
+            b"Kenmerk;Datum ontvangst\nOUD-1;1-2-2016\n",
+        )
 
 
 Rule = Callable[[User, Scenario], bool]
@@ -483,6 +493,30 @@ GATES: dict[str, Gate] = {
         ),
         "post",
         "entry_id",
+    ),
+    "registry:import_job": Gate(
+        lambda s: {"pk": s.import_job.pk},
+        lambda user, s: registry_imports.jobs_visible_to(user).filter(pk=s.import_job.pk).exists(),
+        "get",
+        "pk",
+    ),
+    "registry:import_mapping": Gate(
+        lambda s: {"pk": s.import_job.pk},
+        lambda user, s: registry_imports.jobs_visible_to(user).filter(pk=s.import_job.pk).exists(),
+        "post",
+        "pk",
+    ),
+    "registry:import_run": Gate(
+        lambda s: {"pk": s.import_job.pk},
+        lambda user, s: registry_imports.jobs_visible_to(user).filter(pk=s.import_job.pk).exists(),
+        "post",
+        "pk",
+    ),
+    "registry:import_cancel": Gate(
+        lambda s: {"pk": s.import_job.pk},
+        lambda user, s: registry_imports.jobs_visible_to(user).filter(pk=s.import_job.pk).exists(),
+        "post",
+        "pk",
     ),
     "notifications:mark_read": Gate(
         lambda s: {"notification_id": s.notification.pk},

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisations', '0002_organisation_interim_feedback_weeks_and_more'),
-        ('registry', '0002_taxonomies'),
+        ('registry', '0003_imports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

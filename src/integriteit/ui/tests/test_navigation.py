@@ -33,6 +33,7 @@ NOT_IN_NAVIGATION = {
     "cases:mailbox_complaint_received": "after a complaint",
     "advisers:log_new": "from the conversation log",
     "registry:new": "from the registry",
+    "registry:import_start": "from the registry",
     "cases:evaluations_csv": "a download on the process evaluation page",
     "cases:evaluations_xlsx": "a download on the process evaluation page",
     "accounts:login": "from the start page, and wherever a login is needed",

@@ -1,7 +1,8 @@
 """A small scheduler for the demo and for single-machine installations: every `--interval`
-seconds (60) it runs `send_reminders` (reminders and escalations) and `send_outbox`. Both are
-idempotent, so a run that overlaps another, or a restart, sends nothing twice. In production a
-cron job or systemd timer running the two commands every minute does the same
+seconds (60) it runs `send_reminders` (reminders and escalations), `send_outbox` and
+`run_imports` (registry imports in batches). All are idempotent, so a run that overlaps
+another, or a restart, sends or imports nothing twice. In production a cron job or systemd
+timer running the three commands every minute does the same
 (docs/notifications.md)."""
 
 import signal
@@ -12,11 +13,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-COMMANDS = ("send_reminders", "send_outbox")
+COMMANDS = ("send_reminders", "send_outbox", "run_imports")
 
 
 class Command(BaseCommand):
-    help = "Run send_reminders and send_outbox every minute until stopped."
+    help = "Run send_reminders, send_outbox and run_imports every minute until stopped."
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=60.0, help="Seconds between runs.")
