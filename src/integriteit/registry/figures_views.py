@@ -105,6 +105,15 @@ def return_detail(request, pk: int):
     )
 
 
+def _return_to_act_on(request, pk: int, may) -> AnnualReturn:
+    """The return, if the user may take this step on it: one who may only see it gets the same
+    404 as anyone else (the access matrix, ADR 0002)."""
+    annual_return = returns.return_for(request.user, pk)
+    if not may(request.user, annual_return):
+        raise PermissionDenied
+    return annual_return
+
+
 def _back(request, annual_return: AnnualReturn, error: Exception | None = None):
     if error is not None:
         messages.error(request, str(error))
@@ -115,7 +124,7 @@ def _back(request, annual_return: AnnualReturn, error: Exception | None = None):
 @require_POST
 @_denied_as_404
 def return_submit(request, pk: int):
-    annual_return = returns.return_for(request.user, pk)
+    annual_return = _return_to_act_on(request, pk, returns.may_submit)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Confirm that the figures are complete before submitting."))
         return _back(request, annual_return)
@@ -131,7 +140,7 @@ def return_submit(request, pk: int):
 @require_POST
 @_denied_as_404
 def return_decide(request, pk: int):
-    annual_return = returns.return_for(request.user, pk)
+    annual_return = _return_to_act_on(request, pk, returns.may_validate)
     remark = request.POST.get("remark", "")[:2000]
     try:
         if request.POST.get("decision") == "validate":
@@ -149,7 +158,7 @@ def return_decide(request, pk: int):
 @require_POST
 @_denied_as_404
 def return_reference_date(request, pk: int):
-    annual_return = returns.return_for(request.user, pk)
+    annual_return = _return_to_act_on(request, pk, returns.may_submit)
     try:
         value = datetime.date.fromisoformat(request.POST.get("reference_date", ""))
         returns.set_reference_date(request.user, annual_return, value)
@@ -163,7 +172,7 @@ def return_reference_date(request, pk: int):
 @require_POST
 @_denied_as_404
 def return_headcount(request, pk: int):
-    annual_return = returns.return_for(request.user, pk)
+    annual_return = _return_to_act_on(request, pk, returns.may_submit)
     try:
         fte = Decimal(request.POST.get("fte", "").replace(",", "."))
         returns.set_headcount(request.user, annual_return.organisation, annual_return.year, fte)

@@ -53,6 +53,7 @@ from integriteit.notifications.models import Notification
 from integriteit.organisations.models import Organisation
 from integriteit.registry import access as registry_access
 from integriteit.registry import imports as registry_imports
+from integriteit.registry import returns as registry_returns
 from integriteit.registry.tests.helpers import make_entry
 from integriteit.reports.attachments import clean
 from integriteit.testing import load_people, make_report
@@ -246,6 +247,13 @@ class Scenario:
         return make_entry("bzk", "BZK-P-2023-001")
 
     @cached_property
+    def annual_return(self):
+        self.registry_entry  # noqa: B018 - the return has a cell to show
+        return registry_returns.open_return(
+            verified(self.people["coordinator"]), Organisation.objects.get(slug="bzk"), 2023
+        )
+
+    @cached_property
     def import_job(self):
         return registry_imports.start(
             verified(self.people["coordinator"]),
@@ -274,6 +282,15 @@ def _on_case(action: Action, method: str = "post", **extra: Callable[[Scenario],
         lambda user, s: can(user, action, s.report),
         method,
         "report_id",
+    )
+
+
+def _on_return(may: Callable[[User, object], bool], method: str = "post") -> Gate:
+    return Gate(
+        lambda s: {"pk": s.annual_return.pk},
+        lambda user, s: may(user, s.annual_return),
+        method,
+        "pk",
     )
 
 
@@ -494,6 +511,14 @@ GATES: dict[str, Gate] = {
         "post",
         "entry_id",
     ),
+    "registry:return_detail": _on_return(
+        lambda user, r: registry_returns.returns_visible_to(user).filter(pk=r.pk).exists(),
+        "get",
+    ),
+    "registry:return_submit": _on_return(registry_returns.may_submit),
+    "registry:return_reference_date": _on_return(registry_returns.may_submit),
+    "registry:return_headcount": _on_return(registry_returns.may_submit),
+    "registry:return_decide": _on_return(registry_returns.may_validate),
     "registry:import_job": Gate(
         lambda s: {"pk": s.import_job.pk},
         lambda user, s: registry_imports.jobs_visible_to(user).filter(pk=s.import_job.pk).exists(),
