@@ -34,7 +34,7 @@ def mapping_post(job, **changes):
     return data
 
 
-def test_the_defensie_register_through_the_pages(people, staff_client):
+def test_the_defensie_register_through_the_pages(people, staff_client, monkeypatch):
     defensie = defensie2015.defensie()
     user = RoleAssignmentFactory.create(role=Role.COORDINATOR, organisation=defensie).user
     client = staff_client(user)
@@ -58,6 +58,8 @@ def test_the_defensie_register_through_the_pages(people, staff_client):
     run = reverse("registry:import_run", args=[job.pk])
     client.post(run, {})  # not confirmed: nothing happens
     assert not Entry.objects.filter(organisation=defensie).exists()
+    # The whole file within the request, however busy the machine (the budget: next test).
+    monkeypatch.setattr(imports, "REQUEST_BUDGET_SECONDS", 600)
     client.post(run, {"confirm": "yes"})
     job.refresh_from_db()
     assert (job.status, job.imported_rows) == (ImportStatus.DONE, 417)
