@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime
 import random
+from decimal import Decimal
 
 from integriteit.accounts.demo import DemoContext
 from integriteit.reports.constants import Kind
 
-from . import taxonomy
+from . import returns, taxonomy
+from .constants import ReturnStatus
 from .entries import EntryValues
-from .models import Entry
+from .models import AnnualReturn, Entry, Publication
 from .services import write_manual_entry
 
 FIRST_YEAR = 2019
@@ -73,4 +75,34 @@ def load_registry(context: DemoContext) -> list[str]:
                 continue
             write_manual_entry(values, by=coordinator, reason=REASON)
             added += 1
-    return [f"Registry: {added} entries registered by hand for BZK ({FIRST_YEAR}–{last_year})."]
+    lines = [f"Registry: {added} entries registered by hand for BZK ({FIRST_YEAR}–{last_year})."]
+    return lines + _load_returns(context, last_year)
+
+
+def _signed_in(user):
+    """The demo person as the OTP middleware leaves them after the second factor."""
+    setattr(user, "is_verified", lambda: True)  # noqa: B010 - not an attribute of the model
+    return user
+
+
+def _load_returns(context: DemoContext, last_year: int) -> list[str]:
+    """BZK's return of the year before last validated and published, so the government-wide
+    figures page shows a year; last year's submitted and waiting for BZK's validation."""
+    bzk = context.organisations["bzk"]
+    coordinator = _signed_in(context.people["coordinator"])
+    government = _signed_in(context.people["bzk-coordinator"])
+    published_year = last_year - 1
+    if Publication.objects.filter(year=published_year).exists():
+        return []
+    for year in (published_year, last_year):
+        returns.set_headcount(coordinator, bzk, year, Decimal("3100.0"))
+        annual_return = returns.open_return(coordinator, bzk, year)
+        if annual_return.status == ReturnStatus.DRAFT:
+            returns.submit(coordinator, annual_return, "Demo")
+    published = AnnualReturn.objects.get(organisation=bzk, year=published_year)
+    returns.validate(government, published)
+    returns.publish(government, published_year)
+    return [
+        f"Registry: BZK's annual return {published_year} published, {last_year} submitted and "
+        "waiting for the government-wide coordinator."
+    ]

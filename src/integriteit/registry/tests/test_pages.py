@@ -434,6 +434,14 @@ def test_demo_registers_earlier_years_for_bzk(people):
     assert {c.taxonomy.version for c in old.violation_types.all()} == {"2018"}
     load_registry(context)  # idempotent
     assert Entry.objects.filter(organisation__slug="bzk").count() == entries.count()
+    # A published year for the figures page, and last year's return waiting for BZK.
+    from integriteit.registry.constants import ReturnStatus
+    from integriteit.registry.models import AnnualReturn, Publication
+
+    last_year = datetime.date.today().year - 1
+    assert list(Publication.objects.values_list("year", flat=True)) == [last_year - 1]
+    waiting = AnnualReturn.objects.get(organisation__slug="bzk", year=last_year)
+    assert waiting.status == ReturnStatus.SUBMITTED
 
 
 def test_a_coordinator_of_two_organisations_chooses_and_filters(people, make_staff, staff_client):
