@@ -54,6 +54,7 @@ from integriteit.organisations.models import Organisation
 from integriteit.registry import access as registry_access
 from integriteit.registry import imports as registry_imports
 from integriteit.registry import returns as registry_returns
+from integriteit.registry.models import AnnualReturn
 from integriteit.registry.tests.helpers import make_entry
 from integriteit.reports.attachments import clean
 from integriteit.testing import load_people, make_report
@@ -285,7 +286,7 @@ def _on_case(action: Action, method: str = "post", **extra: Callable[[Scenario],
     )
 
 
-def _on_return(may: Callable[[User, object], bool], method: str = "post") -> Gate:
+def _on_return(may: Callable[[User, AnnualReturn], bool], method: str = "post") -> Gate:
     return Gate(
         lambda s: {"pk": s.annual_return.pk},
         lambda user, s: may(user, s.annual_return),
