@@ -7,9 +7,9 @@
   coordinator (BZK) sees, validates, returns and publishes those of every organisation under BZK's
   coordination (`Organisation.outside_bzk_coordination` false). An organisation outside it
   (Defensie, seed 001 note 1) validates and publishes its own, by its competent authority.
-- Figures (suppressed, never an entry): the organisation's coordinators, competent authority
-  and management (managers) for their organisation; BZK for every organisation under its
-  coordination; published figures for every member of staff.
+- Figures: inside the organisation (its coordinators, competent authority, management) the
+  exact cells of its return; for anyone else, BZK included, only suppressed (`is_inside`);
+  published figures for every member of staff.
 """
 
 from django.db.models import Q, QuerySet
@@ -40,10 +40,6 @@ def entries_visible_to(user) -> QuerySet[Entry]:
     return Entry.objects.filter(organisation__in=organisations_for_entries(user))
 
 
-def under_bzk_coordination() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(outside_bzk_coordination=False)
-
-
 def organisations_for_returns(user) -> QuerySet[Organisation]:
     """Whose annual returns the user sees: her own organisation's as coordinator or competent
     authority; every organisation under BZK's coordination as government-wide coordinator."""
@@ -71,18 +67,6 @@ def organisations_to_validate(user) -> QuerySet[Organisation]:
     if is_government_wide_coordinator(user):
         return Organisation.objects.filter(own_outside | Q(outside_bzk_coordination=False))
     return Organisation.objects.filter(own_outside)
-
-
-def organisations_for_figures(user) -> QuerySet[Organisation]:
-    """Whose (suppressed) figures the user sees before publication."""
-    if not is_verified_staff(user):
-        return Organisation.objects.none()
-    own = organisation_ids_with_role(
-        user, [Role.COORDINATOR, Role.COMPETENT_AUTHORITY, Role.MANAGER]
-    )
-    if is_government_wide_coordinator(user):
-        return Organisation.objects.filter(Q(pk__in=own) | Q(outside_bzk_coordination=False))
-    return _organisations(own)
 
 
 def is_inside(user, organisation: Organisation) -> bool:

@@ -72,22 +72,6 @@ def categories(taxonomy: Taxonomy, codes) -> list[Category]:
     return found
 
 
-def category(kind: str, code: str, year: int | None = None) -> Category:
-    return categories(version_for(kind, year), [code])[0]
-
-
-def comparable(old: Category, new: Category) -> bool:
-    """Whether counts of `old` (an item of the version before `new`'s) can be set beside counts
-    of `new`: every old item that maps onto `new` maps onto `new` alone, and `new` has such an
-    item (a rename or a merge, never a split)."""
-    sources = list(new.predecessors.prefetch_related("successors"))
-    return (
-        bool(sources)
-        and old in sources
-        and all([s.pk for s in source.successors.all()] == [new.pk] for source in sources)
-    )
-
-
 def comparable_items(new_version: Taxonomy) -> set[str]:
     """The codes of `new_version` whose counts compare with the version before it."""
     result = set()
