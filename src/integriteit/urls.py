@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("integriteit.registry.urls")),
     path("", include("integriteit.advisers.urls")),
     path("", include("integriteit.notifications.urls")),
+    path("", include("integriteit.prevention.urls")),
     path("account/", include("integriteit.accounts.urls")),
     path("beheer/", admin.site.urls),
     prefix_default_language=False,

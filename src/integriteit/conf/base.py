@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "integriteit.registry",
     "integriteit.advisers",
     "integriteit.notifications",
+    "integriteit.prevention",
 ]
 
 MIDDLEWARE = [
