@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from integriteit.organisations.models import Organisation
 from integriteit.ui.uploads import refusal_of
 
-from . import imports
+from . import import_rows
 from .constants import TaxonomyKind
 from .models import ImportJob, Taxonomy
 
@@ -60,7 +60,10 @@ class MappingForm(forms.Form):
     def __init__(self, *args, job: ImportJob, samples: list[list[str]], **kwargs):
         super().__init__(*args, **kwargs)
         by_column = {column: field for field, column in job.mapping.items()}
-        choices = [("", _("(not imported)")), *[(name, label) for name, label in imports.FIELDS]]
+        choices = [
+            ("", _("(not imported)")),
+            *[(name, label) for name, label in import_rows.FIELDS],
+        ]
         self.columns = []
         for column, header in enumerate(job.headers):
             name = f"column_{column}"
@@ -96,17 +99,17 @@ class MappingForm(forms.Form):
                     f"column_{column}",
                     _("“%(field)s” is already taken by the column “%(other)s”.")
                     % {
-                        "field": dict(imports.FIELDS)[field],
+                        "field": dict(import_rows.FIELDS)[field],
                         "other": self.columns[mapping[field]].label,
                     },
                 )
             else:
                 mapping[field] = column
-        for field in imports.REQUIRED:
+        for field in import_rows.REQUIRED:
             if field not in mapping and not self.errors:
                 raise forms.ValidationError(
                     _("Choose the column that holds: %(field)s.")
-                    % {"field": dict(imports.FIELDS)[field]}
+                    % {"field": dict(import_rows.FIELDS)[field]}
                 )
         data["mapping"] = mapping
         return data

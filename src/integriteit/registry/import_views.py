@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from integriteit.accounts.decorators import staff_required
 
-from . import imports
+from . import import_files, import_rows, imports
 from .access import organisations_for_entries
 from .constants import ImportRowStatus, ImportStatus
 from .import_forms import MappingForm, RunForm, UploadForm
@@ -46,7 +46,7 @@ def import_start(request):
             job = imports.start(
                 request.user, form.cleaned_data["organisation"], upload.name, upload.read()
             )
-        except imports.ImportRefused as refused:
+        except import_files.ImportRefused as refused:
             form.add_error("file", refused.message)
         else:
             return redirect("registry:import_job", pk=job.pk)
@@ -66,7 +66,7 @@ def import_job(request, pk: int):
         if only_errors:
             rows = rows.filter(status=ImportRowStatus.INVALID)
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("pagina"))
-        labels = dict(imports.FIELDS)
+        labels = dict(import_rows.FIELDS)
         context.update(
             page=page,
             only_errors=only_errors,
@@ -91,7 +91,7 @@ def import_mapping(request, pk: int):
             imports.check(
                 request.user, job, form.cleaned_data["mapping"], form.cleaned_data["version"]
             )
-        except imports.ImportRefused as refused:
+        except import_files.ImportRefused as refused:
             messages.error(request, refused.message)
         else:
             messages.success(request, _("The file was checked. Nothing has been imported yet."))
@@ -120,7 +120,7 @@ def import_run(request, pk: int):
         job = imports.start_import(
             request.user, job, only_valid=form.cleaned_data.get("only_valid", False)
         )
-    except imports.ImportRefused as refused:
+    except import_files.ImportRefused as refused:
         messages.error(request, refused.message)
         return redirect("registry:import_job", pk=job.pk)
     # Small files are done here; the rest is left to `run_imports`, the page shows the progress.
@@ -134,7 +134,7 @@ def import_cancel(request, pk: int):
     job = _job(request, pk)
     try:
         imports.cancel(request.user, job)
-    except imports.ImportRefused as refused:
+    except import_files.ImportRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, _("The import was cancelled; the rows of the file were removed."))

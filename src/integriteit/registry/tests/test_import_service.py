@@ -15,7 +15,7 @@ from integriteit.accounts.constants import Role
 from integriteit.audit.models import AuditEntry
 from integriteit.cases.tests.flow import verified
 from integriteit.organisations.models import Organisation
-from integriteit.registry import imports
+from integriteit.registry import import_files, imports
 from integriteit.registry.constants import EntrySource, ImportRowStatus, ImportStatus
 from integriteit.registry.models import Entry, EntryChange, EntryMeasure, ImportJob, ImportRow
 from integriteit.registry.tests import defensie2015
@@ -167,7 +167,7 @@ def test_a_bad_row_is_shown_with_its_error_and_nothing_is_written(bzk, line, fie
     assert list(errors) == [3]
     assert field in errors[3] and all(errors[3][field])
     assert (job.valid_rows, job.invalid_rows) == (1, 1)
-    with pytest.raises(imports.ImportRefused):
+    with pytest.raises(import_files.ImportRefused):
         imports.start_import(user, job, only_valid=False)  # errors remain
     assert Entry.objects.count() == before
 
@@ -281,7 +281,7 @@ def _zip(parts: dict[str, bytes]) -> bytes:
 )
 def test_a_bad_file_is_refused_and_stores_nothing(bzk, name, content, why):
     organisation, user = bzk
-    with translation.override("en"), pytest.raises(imports.ImportRefused) as refused:
+    with translation.override("en"), pytest.raises(import_files.ImportRefused) as refused:
         imports.start(user, organisation, name, content)
     assert why in refused.value.message
     assert not ImportJob.objects.exists()
@@ -304,9 +304,9 @@ def test_abandoned_imports_are_cancelled_and_their_rows_removed(bzk):
 
 def test_too_many_rows(bzk, monkeypatch):
     organisation, user = bzk
-    monkeypatch.setattr(imports, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
     content = (HEADER + "A;1-1-2016;;nee;;;\n" * 4).encode()
-    with pytest.raises(imports.ImportRefused):
+    with pytest.raises(import_files.ImportRefused):
         imports.start(user, organisation, "lang.csv", content)
     assert not ImportJob.objects.exists()
 
