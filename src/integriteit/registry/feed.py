@@ -1,8 +1,14 @@
 """The registry follows each case (issue 11 §1): on `cases.signals.case_changed` the entry is
 brought in line with the case's facts, inside the case's own transaction, and frozen when the
 case closes. A frozen entry no longer follows its case (the removal of personal data leaves it
-as it is, RULES R9); a reopened case thaws it. Each change is recorded with what changed."""
+as it is, RULES R9); a reopened case thaws it. Each change is recorded with what changed.
 
+A coordinator's correction of a frozen entry outlives a reopening: it keeps standing while the
+case's fact it corrected stays what it was, and lapses once the case's handling changes that
+fact (the newer fact wins, recorded as a change of the case handling)."""
+
+import dataclasses
+import datetime
 import uuid
 
 from django.utils import timezone
@@ -34,6 +40,8 @@ def follow(report_id: uuid.UUID) -> Entry | None:
     if entry is not None and entry.frozen_at is not None and facts.closed:
         return entry
     values = _values_from(facts, executor_of(report_id))
+    if entry is not None:
+        values = _with_standing_corrections(entry, values)
     if entry is None:
         entry = Entry(report_id=report_id, source=EntrySource.SYSTEM)
     was_frozen = entry.frozen_at is not None
@@ -42,6 +50,35 @@ def follow(report_id: uuid.UUID) -> Entry | None:
     if was_frozen != facts.closed:
         entry.save(update_fields=["frozen_at", "updated_at"])
     return entry
+
+
+DATE_FIELDS = ("received_on", "acknowledged_on", "fed_back_on", "closed_on")
+
+
+def standing_corrections(entry: Entry) -> dict[str, tuple]:
+    """{field: (the case's value when corrected, the corrected value)} of the manual
+    corrections that no later change of the case handling has replaced."""
+    standing: dict[str, tuple] = {}
+    for change in entry.changes.order_by("at", "pk"):
+        for field, (before, after) in change.fields.items():
+            if change.source == EntrySource.MANUAL:
+                standing[field] = (before, after)
+            else:
+                standing.pop(field, None)
+    return standing
+
+
+def _with_standing_corrections(entry: Entry, values: EntryValues) -> EntryValues:
+    from_case = values.comparable_dict()
+    kept = {
+        field: corrected
+        for field, (corrected_from, corrected) in standing_corrections(entry).items()
+        if from_case.get(field) == corrected_from
+    }
+    for field in DATE_FIELDS:
+        if kept.get(field) is not None:
+            kept[field] = datetime.date.fromisoformat(kept[field])
+    return dataclasses.replace(values, **kept)
 
 
 def _values_from(facts: CaseFacts, executor: str | None) -> EntryValues:

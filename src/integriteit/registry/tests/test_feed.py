@@ -3,6 +3,7 @@ kept current as the case moves, frozen at closure, thawed by a reopening, and le
 removal of personal data (RULES R9), holding nothing that identifies anyone."""
 
 import contextlib
+import dataclasses
 import datetime
 
 import pytest
@@ -26,6 +27,7 @@ from integriteit.cases.retention import remove_personal_data
 from integriteit.cases.services import CaseError, TransitionRefused
 from integriteit.cases.tests.flow import Flow
 from integriteit.investigations.models import Investigation
+from integriteit.registry import services as registry_services
 from integriteit.registry.constants import EntrySource
 from integriteit.registry.entries import values_of
 from integriteit.registry.models import Entry
@@ -140,6 +142,27 @@ def test_a_reopened_case_thaws_its_entry(people):
     flow.reopen()
     entry = assert_entry_follows(flow.report)
     assert entry.frozen_at is None and entry.closed_on is None
+
+
+def test_a_correction_outlives_the_reopening_until_the_case_changes_its_fact(people):
+    flow = Flow(people).to(Phase.CLOSED, route="no_further_action")
+    entry = Entry.objects.get(report_id=flow.pk)
+    assert entry.persons_involved == 0
+    corrected = dataclasses.replace(values_of(entry), persons_involved=3)
+    registry_services.correct_entry(
+        flow.coordinator, entry, corrected, reason="Count from the paper file"
+    )
+    flow.reopen()
+    entry.refresh_from_db()
+    assert entry.frozen_at is None
+    assert entry.persons_involved == 3  # the case still says 0: the correction stands
+    flow.assign_investigator()
+    flow.record_subject(informed=False)  # the reopened case now says 1: its newer fact wins
+    entry.refresh_from_db()
+    assert entry.persons_involved == 1
+    latest = entry.changes.first()
+    assert latest is not None and latest.source == EntrySource.SYSTEM
+    assert latest.fields["persons_involved"] == [3, 1]
 
 
 def test_removal_of_personal_data_leaves_the_entry_as_it_was(people):
