@@ -6,3 +6,11 @@ class PreventionConfig(AppConfig):
     name = "integriteit.prevention"
     label = "prevention"
     verbose_name = _("Prevention and the policy cycle")
+
+    def ready(self) -> None:
+        from integriteit.accounts.demo import register_demo_content
+
+        from . import demo_position, navigation
+
+        navigation.register()
+        register_demo_content(demo_position.load_position)  # only `manage.py load_demo` loads it

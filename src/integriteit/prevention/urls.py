@@ -1,6 +1,9 @@
 from django.urls import include, path
 
+app_name = "prevention"
+
 urlpatterns = [
+    path("", include("integriteit.prevention.urls_position")),
     path("", include("integriteit.prevention.urls_declarations")),
     path("", include("integriteit.prevention.urls_analyses")),
 ]

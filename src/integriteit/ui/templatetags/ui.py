@@ -90,6 +90,12 @@ def cell_moment(value) -> str:
     return dates.cell_moment(value)
 
 
+@register.filter
+def yes_no(value) -> str:
+    """`{{ position.direct_access|yes_no }}`: "Ja" or "Nee"."""
+    return gettext("Yes") if value else gettext("No")
+
+
 _CHOICE_LABELS: dict[tuple[type, str], dict] = {}
 
 
