@@ -117,7 +117,7 @@ def build_exact(
     names = {"organisation": name, "year": year}
     data = published.Figures(year, EXACT, exact=True)
     data.tables.append(
-        published._funnel(
+        published.funnel_table(
             "funnel",
             _("Reports and what followed, %(organisation)s, %(year)s") % names,
             [(key, name, current)],
@@ -131,7 +131,7 @@ def build_exact(
     labels = published._type_labels(codes, year)
     one_column = {"row_totals": False, "column_totals": False}
     data.tables.append(
-        published._per_code(
+        published.per_code_table(
             "types",
             _("Reports by violation type, %(organisation)s, %(year)s") % names,
             [(_("Reports"), current)],
@@ -143,7 +143,7 @@ def build_exact(
         )
     )
     data.tables.append(
-        published._per_code(
+        published.per_code_table(
             "established",
             _("Established violations by type, %(organisation)s, %(year)s") % names,
             [(_("Established"), current)],
@@ -155,13 +155,13 @@ def build_exact(
         )
     )
     data.tables.append(
-        published._per_code(
+        published.per_code_table(
             "kinds",
             _("Reports by kind, %(organisation)s, %(year)s") % names,
             [(_("Reports"), current)],
             ("reports", "by_kind"),
-            published._kinds(kind),
-            published._kind_labels(),
+            published.kind_codes(kind),
+            published.kind_labels(),
             EXACT,
             row_totals=False,
             column_totals=not kind,
@@ -169,7 +169,7 @@ def build_exact(
     )
     measures = sorted(current["measures"])
     data.tables.append(
-        published._per_code(
+        published.per_code_table(
             "measures",
             _("Measures by kind (one per person), %(organisation)s, %(year)s") % names,
             [(_("Measures"), current)],
@@ -193,7 +193,7 @@ def build_exact(
         "fed_back_in_time": _("Fed back within 3 months"),
     }
     data.tables.append(
-        published._per_code(
+        published.per_code_table(
             "handling",
             _("Handling at the reference date, %(organisation)s, %(year)s") % names,
             [(_("Reports"), {"handled": handled})],
@@ -216,7 +216,7 @@ def build_exact(
     for item in cells.series_breaks([organisation.pk], year):
         data.notes.append(f"{name}: {item['note']}")
     if previous is not None:
-        published._year_on_year(
+        published.add_year_on_year(
             data,
             previous,
             current,

@@ -120,7 +120,7 @@ def _type_labels(codes, year: int, kind: str = taxonomy.VIOLATION_TYPE) -> dict[
     return labels
 
 
-def _funnel(key: str, caption: str, rows, threshold: int, **totals) -> Table:
+def funnel_table(key: str, caption: str, rows, threshold: int, **totals) -> Table:
     """Reports and what followed: one row per organisation, `rows` as (id, name, cells)."""
     return build_table(
         key,
@@ -133,7 +133,7 @@ def _funnel(key: str, caption: str, rows, threshold: int, **totals) -> Table:
     )
 
 
-def _per_code(
+def per_code_table(
     key: str,
     caption: str,
     columns: list[tuple[str, cells.Cells]],
@@ -158,19 +158,19 @@ def _per_code(
     )
 
 
-def _kind_labels() -> dict[str, str]:
+def kind_labels() -> dict[str, str]:
     from integriteit.reports.constants import Kind
 
     return {code: str(label) for code, label in Kind.choices}
 
 
-def _kinds(kind: str) -> list[str]:
+def kind_codes(kind: str) -> list[str]:
     from integriteit.reports.constants import Kind
 
     return [k for k in Kind.values if not kind or k == kind]
 
 
-def _year_on_year(
+def add_year_on_year(
     data: Figures,
     previous: cells.Cells,
     current: cells.Cells,
@@ -233,7 +233,7 @@ def build(
 
     columns = [(names[pk], inside[pk]) for pk in order(inside)]
     data.tables.append(
-        _funnel(
+        funnel_table(
             "funnel",
             _(
                 "Reports and what followed, per organisation, %(year)s (sector Rijk without "
@@ -249,7 +249,7 @@ def build(
         codes = [c for c in codes if c == type_code]
     labels = _type_labels(codes, year)
     data.tables.append(
-        _per_code(
+        per_code_table(
             "types",
             _("Reports by violation type, %(year)s (sector Rijk without Defensie)")
             % {"year": year},
@@ -262,7 +262,7 @@ def build(
         )
     )
     data.tables.append(
-        _per_code(
+        per_code_table(
             "established",
             _("Established violations by type, %(year)s (sector Rijk without Defensie)")
             % {"year": year},
@@ -275,20 +275,20 @@ def build(
         )
     )
     data.tables.append(
-        _per_code(
+        per_code_table(
             "kinds",
             _("Reports by kind, %(year)s (sector Rijk without Defensie)") % {"year": year},
             columns,
             ("reports", "by_kind"),
-            _kinds(kind),
-            _kind_labels(),
+            kind_codes(kind),
+            kind_labels(),
             threshold,
             column_totals=not kind,
         )
     )
     if outside:
         data.tables.append(
-            _funnel(
+            funnel_table(
                 "outside",
                 _("Reports and what followed, organisations outside BZK coordination, %(year)s")
                 % {"year": year},
@@ -327,7 +327,7 @@ def build(
                 and group_shown(sector["reports"]["by_type"].get(code, 0) - change, threshold)
             )
 
-        _year_on_year(
+        add_year_on_year(
             data,
             prev_sector,
             sector,
