@@ -24,7 +24,17 @@ orgs, users = regdata.orgs, regdata.users  # fixtures
 D = datetime.date
 URL = "/register/cijfers/organisatie/"
 INSIDE_BZK = ("coordinator", "authority", "manager", "director")
-OUTSIDE_BZK = ("bzk-coordinator", "auditor", "admin", "employee", "adviser", "investigator")
+OUTSIDE_BZK = (
+    "bzk-coordinator",
+    "auditor",
+    "admin",
+    "employee",
+    "adviser",
+    "adviser-ext",
+    "investigator",
+    "guide",
+    "employee-fin",
+)
 
 
 @pytest.fixture
