@@ -8,8 +8,9 @@
   coordination (`Organisation.outside_bzk_coordination` false). An organisation outside it
   (Defensie, seed 001 note 1) validates and publishes its own, by its competent authority.
 - Figures: inside the organisation (its coordinators, competent authority, management) the
-  exact cells of its return; for anyone else, BZK included, only suppressed (`is_inside`);
-  published figures for every member of staff.
+  exact cells of its return, and its figures computed live from the entries
+  (`organisations_for_own_figures`); for anyone else, BZK included, only suppressed
+  (`is_inside`); published figures for every member of staff.
 """
 
 from django.db.models import Q, QuerySet
@@ -69,13 +70,28 @@ def organisations_to_validate(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(own_outside)
 
 
+# Who works in an organisation's integrity system: its coordinators, competent authority and
+# management. For them a figure of the organisation has not left it.
+INSIDE_ROLES = (Role.COORDINATOR, Role.COMPETENT_AUTHORITY, Role.MANAGER)
+
+
 def is_inside(user, organisation: Organisation) -> bool:
     """Whether the user works in the organisation's integrity system (its coordinators,
     competent authority, management): only they see its figures unsuppressed. For anyone
     else, BZK included, a figure has left the organisation (issue 11 §5)."""
     return is_verified_staff(user) and organisation.pk in organisation_ids_with_role(
-        user, [Role.COORDINATOR, Role.COMPETENT_AUTHORITY, Role.MANAGER]
+        user, INSIDE_ROLES
     )
+
+
+def organisations_for_own_figures(user) -> QuerySet[Organisation]:
+    """Whose exact figures the user sees before publication, computed from the entries
+    ("Figures of my organisation", own_figures): the organisations she is inside
+    (`is_inside`). Never BZK's government-wide coordinator for another organisation, an
+    auditor, an adviser or an employee; never an entry."""
+    if not is_verified_staff(user):
+        return Organisation.objects.none()
+    return _organisations(organisation_ids_with_role(user, INSIDE_ROLES))
 
 
 def sees_published_figures(user) -> bool:

@@ -21,6 +21,7 @@ from .services import write_manual_entry
 FIRST_YEAR = 2019
 PER_YEAR = 5
 REASON = "Demo: paper file from before the system"
+LATE_REASON = "Demo: paper file found after the annual return was submitted"
 
 
 def _values(rng: random.Random, organisation_id: int, year: int, number: int) -> EntryValues:
@@ -87,7 +88,9 @@ def _signed_in(user):
 
 def _load_returns(context: DemoContext, last_year: int) -> list[str]:
     """BZK's return of the year before last validated and published, so the government-wide
-    figures page shows a year; last year's submitted and waiting for BZK's validation."""
+    figures page shows a year; last year's submitted and waiting for BZK's validation, with a
+    case registered after the submission (the difference BZK's management and competent
+    authority see on "Figures of my organisation")."""
     bzk = context.organisations["bzk"]
     coordinator = _signed_in(context.people["coordinator"])
     government = _signed_in(context.people["bzk-coordinator"])
@@ -99,10 +102,16 @@ def _load_returns(context: DemoContext, last_year: int) -> list[str]:
         annual_return = returns.open_return(coordinator, bzk, year)
         if annual_return.status == ReturnStatus.DRAFT:
             returns.submit(coordinator, annual_return, "Demo")
+    # A case of last year registered after its return was submitted: the return page and the
+    # figures of the organisation show where the registry now differs from the return.
+    late = _values(random.Random(last_year), bzk.pk, last_year, PER_YEAR + 1)  # noqa: S311
+    if not Entry.objects.filter(organisation=bzk, reference=late.reference).exists():
+        write_manual_entry(late, by=context.people["coordinator"], reason=LATE_REASON)
     published = AnnualReturn.objects.get(organisation=bzk, year=published_year)
     returns.validate(government, published)
     returns.publish(government, published_year)
     return [
         f"Registry: BZK's annual return {published_year} published, {last_year} submitted and "
-        "waiting for the government-wide coordinator."
+        "waiting for the government-wide coordinator; one case of that year registered after "
+        "the submission."
     ]

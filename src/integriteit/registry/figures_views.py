@@ -15,13 +15,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from integriteit.accounts.decorators import staff_required
 from integriteit.figures import exports
+from integriteit.organisations.models import Organisation
 from integriteit.reports.constants import Kind
 
-from . import access, published, returns
+from . import access, own_figures, published, returns
 from .constants import ReturnStatus
 from .models import AnnualReturn, Publication
 
@@ -300,3 +301,70 @@ def figures_pdf(request):
         data = published.of_publication(publication, **filters)
         html = document_html(publication, data)
     return exports.pdf_download(_export_name(publication), html)
+
+
+# --- Figures of my organisation (own_figures) ---------------------------------------------------
+
+OWN_EXPORT_KINDS = ("csv", "xlsx")
+
+
+def _own_figures(request) -> tuple[list[Organisation], own_figures.OwnFigures, dict]:
+    """The organisation asked for (the first of the user's when none is), if the user is inside
+    it; 404 for anyone else, for another organisation and for an id that is no id."""
+    organisations = list(access.organisations_for_own_figures(request.user).order_by("name"))
+    if not organisations:
+        raise Http404
+    wanted = request.GET.get("organisation", "")
+    organisation = (
+        next((o for o in organisations if str(o.pk) == wanted), None)
+        if wanted
+        else organisations[0]
+    )
+    if organisation is None:
+        raise Http404
+    filters = {
+        "type_code": request.GET.get("type", "")[:48],
+        "kind": request.GET.get("kind", "")[:32],
+    }
+    year = _year(request.GET.get("year"), own_figures.default_year())
+    own = own_figures.of_organisation(request.user, organisation, year, **filters)
+    return organisations, own, filters
+
+
+@require_safe
+@staff_required
+@_denied_as_404
+def own_figures_page(request):
+    organisations, own, filters = _own_figures(request)
+    query = request.GET.copy()
+    query["organisation"] = str(own.organisation.pk)
+    query["year"] = str(own.year)
+    return render(
+        request,
+        "registry/own_figures.html",
+        {
+            "own": own,
+            "figures": own.figures,
+            "organisations": organisations,
+            "years": sorted(set(own_figures.years_of(own.organisation)) | {own.year}, reverse=True),
+            "filters": filters,
+            "types": own.types,
+            "kinds": Kind.choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_safe
+@staff_required
+@_denied_as_404
+def own_figures_export(request, kind: str):
+    if kind not in OWN_EXPORT_KINDS:
+        raise Http404
+    _organisations, own, filters = _own_figures(request)
+    own_figures.record_export(request.user, own, kind, filters)
+    rows = own_figures.export_rows(own)
+    name = f"integriteit-{own.organisation.slug}-{own.year}"
+    if kind == "csv":
+        return exports.csv_download(name, rows)
+    return exports.xlsx_download(name, f"{own.name} {own.year}", rows)

@@ -9,6 +9,7 @@ total (seed 001 note 1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -61,18 +62,25 @@ class Figures:
     notes: list[str] = field(default_factory=list)
     completeness: list[tuple[str, str]] = field(default_factory=list)  # (organisation, status)
     year_on_year: list[tuple[str, str]] = field(default_factory=list)  # (type, change)
+    # Exact (inside the organisation, own_figures): nothing suppressed, `threshold` is 1.
+    exact: bool = False
+    handling: list[tuple[str, str]] = field(default_factory=list)  # (figure, value)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
 
     def charts(self) -> list[BarChart]:
-        """One chart per table: the funnel of the sector total; per type or kind the row
-        totals; for a table without totals its first column."""
+        """One chart per table: the funnel of the sector total (of the one organisation when
+        there is one); per type or kind the row totals; for a table without totals, or of one
+        column, its first column."""
         charts = []
         for table in self.tables:
             if not table.rows:
                 continue
-            if table.totals is not None and not table.row_totals:
+            if len(table.rows) == 1 and len(table.columns) > 1 and not table.row_totals:
+                # One organisation's funnel: a bar per column of its row.
+                charts.append(row_chart(table, table.rows[0].key, table.caption))
+            elif table.totals is not None and not table.row_totals and len(table.columns) > 1:
                 charts.append(row_chart(table, "total", table.caption))
             elif table.row_totals:
                 bars = [
@@ -101,13 +109,101 @@ def _names(ids) -> dict[str, str]:
     }
 
 
-def _type_labels(codes, year: int) -> dict[str, str]:
-    version = taxonomy.version_for(taxonomy.VIOLATION_TYPE, year)
+def _type_labels(codes, year: int, kind: str = taxonomy.VIOLATION_TYPE) -> dict[str, str]:
+    """The names of the codes of a list (violation types, measures) in `year`'s version, else
+    in any version that has them."""
+    version = taxonomy.version_for(kind, year)
     found = {c.code: c for c in Category.objects.filter(taxonomy=version, code__in=list(codes))}
-    extra = Category.objects.filter(taxonomy__kind=taxonomy.VIOLATION_TYPE, code__in=list(codes))
+    extra = Category.objects.filter(taxonomy__kind=kind, code__in=list(codes))
     labels = {c.code: c.name for c in extra}
     labels.update({code: c.name for code, c in found.items()})
     return labels
+
+
+def funnel_table(key: str, caption: str, rows, threshold: int, **totals) -> Table:
+    """Reports and what followed: one row per organisation, `rows` as (id, name, cells)."""
+    return build_table(
+        key,
+        caption,
+        funnel_columns(),
+        [(pk, name, funnel_values(c)) for pk, name, c in rows],
+        row_totals=False,
+        threshold=threshold,
+        **totals,
+    )
+
+
+def per_code_table(
+    key: str,
+    caption: str,
+    columns: list[tuple[str, cells.Cells]],
+    path: tuple[str, ...],
+    codes: list[str],
+    labels: dict[str, str],
+    threshold: int,
+    **totals,
+) -> Table:
+    """One row per code (a violation type, a kind, a measure), one column per (label, cells):
+    the count under `path` (e.g. ("reports", "by_type"))."""
+    return build_table(
+        key,
+        caption,
+        [label for label, _cells in columns],
+        [
+            (code, labels.get(code, code), [cells._get(c, path).get(code, 0) for _l, c in columns])
+            for code in codes
+        ],
+        threshold=threshold,
+        **totals,
+    )
+
+
+def kind_labels() -> dict[str, str]:
+    from integriteit.reports.constants import Kind
+
+    return {code: str(label) for code, label in Kind.choices}
+
+
+def kind_codes(kind: str) -> list[str]:
+    from integriteit.reports.constants import Kind
+
+    return [k for k in Kind.values if not kind or k == kind]
+
+
+def add_year_on_year(
+    data: Figures,
+    previous: cells.Cells,
+    current: cells.Cells,
+    codes: list[str],
+    labels: dict[str, str],
+    *,
+    reports_shown: bool,
+    type_shown: Callable[[str, int], bool],
+) -> None:
+    """The change from the year before, in total and per violation type, into `data`: a type
+    that does not map onto one type of the previous list is "not comparable" (cells.year_on_year)
+    and the change of the list is a note. `reports_shown` and `type_shown(code, change)` say
+    whether a change may be shown (outside the organisation: only when neither year's count is
+    suppressed)."""
+    if previous["versions"]["violation_type"] != current["versions"]["violation_type"]:
+        data.notes.append(
+            _(
+                "The list of violation types changed between %(old)s and %(new)s: types that "
+                "do not map onto one type are marked “not comparable”."
+            )
+            % {"old": data.year - 1, "new": data.year}
+        )
+    total_change = current["reports"]["total"] - previous["reports"]["total"]
+    data.year_on_year.append((_("Reports"), f"{total_change:+d}" if reports_shown else "*"))
+    change = cells.year_on_year(previous, current)["reports.by_type"]
+    for code in codes:
+        value = change.get(code, cells.NOT_COMPARABLE)
+        if value == cells.NOT_COMPARABLE:
+            data.year_on_year.append((labels.get(code, code), _("not comparable")))
+        elif type_shown(code, int(value)):
+            data.year_on_year.append((labels.get(code, code), f"{int(value):+d}"))
+        else:
+            data.year_on_year.append((labels.get(code, code), "*"))
 
 
 def build(
@@ -135,18 +231,17 @@ def build(
     def order(group):
         return sorted(group, key=lambda pk: names.get(pk, pk))
 
+    columns = [(names[pk], inside[pk]) for pk in order(inside)]
     data.tables.append(
-        build_table(
+        funnel_table(
             "funnel",
             _(
                 "Reports and what followed, per organisation, %(year)s (sector Rijk without "
                 "Defensie)"
             )
             % {"year": year},
-            funnel_columns(),
-            [(pk, names[pk], funnel_values(inside[pk])) for pk in order(inside)],
-            row_totals=False,
-            threshold=threshold,
+            [(pk, names[pk], inside[pk]) for pk in order(inside)],
+            threshold,
         )
     )
     codes = sorted({code for c in inside.values() for code in c["reports"]["by_type"]})
@@ -154,72 +249,52 @@ def build(
         codes = [c for c in codes if c == type_code]
     labels = _type_labels(codes, year)
     data.tables.append(
-        build_table(
+        per_code_table(
             "types",
             _("Reports by violation type, %(year)s (sector Rijk without Defensie)")
             % {"year": year},
-            [names[pk] for pk in order(inside)],
-            [
-                (
-                    code,
-                    labels.get(code, code),
-                    [inside[pk]["reports"]["by_type"].get(code, 0) for pk in order(inside)],
-                )
-                for code in codes
-            ],
+            columns,
+            ("reports", "by_type"),
+            codes,
+            labels,
+            threshold,
             column_totals=False,
-            threshold=threshold,
         )
     )
     data.tables.append(
-        build_table(
+        per_code_table(
             "established",
             _("Established violations by type, %(year)s (sector Rijk without Defensie)")
             % {"year": year},
-            [names[pk] for pk in order(inside)],
-            [
-                (
-                    code,
-                    labels.get(code, code),
-                    [inside[pk]["established"]["by_type"].get(code, 0) for pk in order(inside)],
-                )
-                for code in codes
-            ],
+            columns,
+            ("established", "by_type"),
+            codes,
+            labels,
+            threshold,
             column_totals=False,
-            threshold=threshold,
         )
     )
-    from integriteit.reports.constants import Kind
-
-    kinds = [k for k in Kind.values if not kind or k == kind]
     data.tables.append(
-        build_table(
+        per_code_table(
             "kinds",
             _("Reports by kind, %(year)s (sector Rijk without Defensie)") % {"year": year},
-            [names[pk] for pk in order(inside)],
-            [
-                (
-                    code,
-                    str(dict(Kind.choices)[code]),
-                    [inside[pk]["reports"]["by_kind"].get(code, 0) for pk in order(inside)],
-                )
-                for code in kinds
-            ],
+            columns,
+            ("reports", "by_kind"),
+            kind_codes(kind),
+            kind_labels(),
+            threshold,
             column_totals=not kind,
-            threshold=threshold,
         )
     )
     if outside:
         data.tables.append(
-            build_table(
+            funnel_table(
                 "outside",
                 _("Reports and what followed, organisations outside BZK coordination, %(year)s")
                 % {"year": year},
-                funnel_columns(),
-                [(pk, names[pk], funnel_values(outside[pk])) for pk in order(outside)],
-                row_totals=False,
+                [(pk, names[pk], outside[pk]) for pk in order(outside)],
+                threshold,
                 column_totals=False,
-                threshold=threshold,
             )
         )
     funnel = data.table("funnel")
@@ -242,52 +317,47 @@ def build(
         data.notes.append(f"{names.get(str(item['organisation_id']), '')}: {item['note']}")
     if previous is not None:
         prev_sector, sector = previous["sector"], publication_cells["sector"]
-        if prev_sector["versions"]["violation_type"] != sector["versions"]["violation_type"]:
-            data.notes.append(
-                _(
-                    "The list of violation types changed between %(old)s and %(new)s: types that "
-                    "do not map onto one type are marked “not comparable”."
-                )
-                % {"old": year - 1, "new": year}
-            )
-        total_change = sector["reports"]["total"] - prev_sector["reports"]["total"]
-        data.year_on_year.append(
-            (
-                _("Reports"),
-                f"{total_change:+d}"
-                if (funnel_totals := data.table("funnel").totals) is not None
-                and funnel_totals.cells[0].shown
-                and group_shown(prev_sector["reports"]["total"], threshold)
-                else "*",
-            )
-        )
-        change = cells.year_on_year(prev_sector, sector)["reports.by_type"]
-        for code in codes:
-            value = change.get(code, cells.NOT_COMPARABLE)
+        funnel_totals = funnel.totals
+
+        def type_shown(code: str, change: int) -> bool:
             type_total = data.table("types").row(code).total
-            shown_now = type_total is not None and type_total.shown
-            if value == cells.NOT_COMPARABLE:
-                data.year_on_year.append((labels.get(code, code), _("not comparable")))
-            elif shown_now and group_shown(
-                sector["reports"]["by_type"].get(code, 0) - value, threshold
-            ):
-                data.year_on_year.append((labels.get(code, code), f"{value:+d}"))
-            else:
-                data.year_on_year.append((labels.get(code, code), "*"))
+            return (
+                type_total is not None
+                and type_total.shown
+                and group_shown(sector["reports"]["by_type"].get(code, 0) - change, threshold)
+            )
+
+        add_year_on_year(
+            data,
+            prev_sector,
+            sector,
+            codes,
+            labels,
+            reports_shown=funnel_totals is not None
+            and funnel_totals.cells[0].shown
+            and group_shown(prev_sector["reports"]["total"], threshold),
+            type_shown=type_shown,
+        )
     return data
 
 
 def export_rows(data: Figures) -> list[list[str | int]]:
     rows: list[list[str | int]] = [
         [_("Year"), data.year],
-        [_("Cells under"), data.threshold, _("are suppressed")],
+        [_("Exact figures of the organisation, not suppressed: not for outside it")]
+        if data.exact
+        else [_("Cells under"), data.threshold, _("are suppressed")],
     ]
     for table in data.tables:
         rows.append([])
         rows.extend(table.export_rows())
-    rows.append([])
-    rows.append([_("Reports per 1,000 fte"), _("Staff (fte)"), _("Rate")])
-    rows.extend([rate.label, rate.fte, rate.display] for rate in data.rates)
+    if data.handling:
+        rows.append([])
+        rows.extend([label, value] for label, value in data.handling)
+    if data.rates or not data.exact:
+        rows.append([])
+        rows.append([_("Reports per 1,000 fte"), _("Staff (fte)"), _("Rate")])
+        rows.extend([rate.label, rate.fte, rate.display] for rate in data.rates)
     if data.year_on_year:
         rows.append([])
         rows.append([_("Change from the year before"), _("Reports")])

@@ -24,4 +24,10 @@ urlpatterns = [
     path("register/cijfers/csv/", views.figures_csv, name="figures_csv"),
     path("register/cijfers/xlsx/", views.figures_xlsx, name="figures_xlsx"),
     path("register/cijfers/pdf/", views.figures_pdf, name="figures_pdf"),
+    path("register/cijfers/organisatie/", views.own_figures_page, name="own_figures"),
+    path(
+        "register/cijfers/organisatie/<str:kind>/",
+        views.own_figures_export,
+        name="own_figures_export",
+    ),
 ]

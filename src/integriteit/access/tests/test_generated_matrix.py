@@ -85,6 +85,9 @@ NOT_AN_OBJECT = {
     "cases/tests/test_queue.py",
     "registry:export": "the format of the registry's export; its rows are the user's own "
     "entries, registry/tests/test_pages.py",
+    "registry:own_figures_export": "the format of the export of one's own organisation's "
+    "figures; the organisation is a query parameter checked per role and tampered, "
+    "registry/tests/test_own_figures.py",
     "reports:mailbox_attachment": "the reporter's mailbox: the session of the receipt code, "
     "reports/tests/test_mailbox*.py",
 }

@@ -442,6 +442,19 @@ def test_demo_registers_earlier_years_for_bzk(people):
     assert list(Publication.objects.values_list("year", flat=True)) == [last_year - 1]
     waiting = AnnualReturn.objects.get(organisation__slug="bzk", year=last_year)
     assert waiting.status == ReturnStatus.SUBMITTED
+    # BZK's manager and competent authority see BZK's figures of last year, and the case
+    # registered after the submission as a difference from the return.
+    from integriteit.registry import own_figures
+
+    bzk = Organisation.objects.get(slug="bzk")
+    for username in ("manager", "authority"):
+        user = people[username]
+        user.is_verified = lambda: True
+        own = own_figures.of_organisation(user, bzk, last_year)
+        assert own.figures is not None and own.return_note is not None
+        differences = {d.key: (d.submitted, d.now) for d in own.return_note.differences}
+        submitted, now = differences["reports.total"]
+        assert int(now) == int(submitted) + 1
 
 
 def test_a_coordinator_of_two_organisations_chooses_and_filters(people, make_staff, staff_client):
