@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from integriteit.accounts.demo import DemoContext
-from integriteit.accounts.models import User
+from integriteit.accounts.demo import DemoContext, signed_in
 from integriteit.organisations.models import Organisation
 from integriteit.reports import receipts
 from integriteit.reports import services as report_services
@@ -100,23 +99,16 @@ def demo_case(key: str) -> Report | None:
     return Report.objects.filter(receipt_lookup=lookup).first()
 
 
-def _signed_in(user: User) -> User:
-    """The demo person as the OTP middleware leaves them after the second factor: the services
-    check `is_verified`, which the middleware adds to the request's user at run time."""
-    setattr(user, "is_verified", lambda: True)  # noqa: B010 - not an attribute of the model
-    return user
-
-
 class _Case:
     """The demo people driving one case; `report` is read fresh, as the services lock and
     re-read the row themselves."""
 
     def __init__(self, context: DemoContext, report: Report):
         people = context.people
-        self.coordinator = _signed_in(people["coordinator"])
-        self.authority = _signed_in(people["authority"])
-        self.investigator = _signed_in(people["investigator"])
-        self.guide = _signed_in(people["guide"])
+        self.coordinator = signed_in(people["coordinator"])
+        self.authority = signed_in(people["authority"])
+        self.investigator = signed_in(people["investigator"])
+        self.guide = signed_in(people["guide"])
         self.subject = people["employee"]
         self.pk = report.pk
 
@@ -212,7 +204,7 @@ def _received(context: DemoContext) -> Report:
 
 def _overdue(context: DemoContext) -> Report:
     """Told to a manager ten days ago and registered by them; no one acknowledged it yet."""
-    manager = _signed_in(context.people["manager"])
+    manager = signed_in(context.people["manager"])
     report, _code = report_services.register_report(
         manager,
         report_services.ReportInput(
@@ -325,7 +317,7 @@ def _complaint(context: DemoContext) -> Report:
         submission_token("complaint"),
     )
     services.acknowledge(
-        _signed_in(context.people["complaints"]),
+        signed_in(context.people["complaints"]),
         complaint,
         "Wij hebben uw klacht ontvangen. Iemand die niet bij uw melding betrokken was, "
         "behandelt haar.",

@@ -10,7 +10,9 @@ class PreventionConfig(AppConfig):
     def ready(self) -> None:
         from integriteit.accounts.demo import register_demo_content
 
-        from . import demo_position, navigation
+        from . import demo_policy, demo_position, navigation
 
         navigation.register()
-        register_demo_content(demo_position.load_position)  # only `manage.py load_demo` loads it
+        # Only `manage.py load_demo` loads these.
+        register_demo_content(demo_position.load_position)
+        register_demo_content(demo_policy.load_policy)

@@ -16,7 +16,7 @@ from .access_position import organisations_to_read_position
 from .position_forms import PositionForm
 
 
-def _chosen(request, organisations):
+def chosen_organisation(request, organisations):
     """The organisation of `?organisatie=` among those given, the first without one; 404 for
     any other."""
     organisations = list(organisations)
@@ -38,7 +38,9 @@ def _page_url(organisation) -> str:
 @require_safe
 @staff_required
 def position_page(request):
-    organisations, organisation = _chosen(request, organisations_to_read_position(request.user))
+    organisations, organisation = chosen_organisation(
+        request, organisations_to_read_position(request.user)
+    )
     history = list(position.history(organisation))
     current = history[0] if history else None
     overview = []
@@ -66,7 +68,9 @@ def position_page(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def record_position(request):
-    _organisations, organisation = _chosen(request, organisations_to_read_position(request.user))
+    _organisations, organisation = chosen_organisation(
+        request, organisations_to_read_position(request.user)
+    )
     if not position.may_record(request.user, organisation):
         raise Http404
     history = position.history(organisation)

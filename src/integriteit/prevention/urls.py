@@ -4,6 +4,7 @@ app_name = "prevention"
 
 urlpatterns = [
     path("", include("integriteit.prevention.urls_position")),
+    path("", include("integriteit.prevention.urls_policy")),
     path("", include("integriteit.prevention.urls_declarations")),
     path("", include("integriteit.prevention.urls_analyses")),
 ]

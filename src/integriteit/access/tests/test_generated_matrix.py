@@ -51,6 +51,8 @@ from integriteit.notifications import selectors as notification_selectors
 from integriteit.notifications.constants import NotificationKind
 from integriteit.notifications.models import Notification
 from integriteit.organisations.models import Organisation
+from integriteit.prevention import access_policy as prevention_access_policy
+from integriteit.prevention import policy as prevention_policy
 from integriteit.registry import access as registry_access
 from integriteit.registry import imports as registry_imports
 from integriteit.registry import returns as registry_returns
@@ -266,6 +268,65 @@ class Scenario:
             b"Kenmerk;Datum ontvangst\nOUD-1;1-2-2016\n",
         )
 
+    @cached_property
+    def integrity_policy(self):
+        coordinator = verified(self.people["coordinator"])
+        today = timezone.localdate()
+        found = prevention_policy.create_policy(
+            coordinator,
+            Organisation.objects.get(slug="bzk"),
+            {
+                "title": "Integriteitsbeleid",
+                "period_start": today,
+                "period_end": today + datetime.timedelta(days=700),
+                "evaluation_due": today + datetime.timedelta(days=365),
+            },
+        )
+        prevention_policy.save_goal(
+            coordinator,
+            found,
+            {
+                "title": "Doel",
+                "indicator": "Indicator",
+                "target": "Streefwaarde",
+                "system_figure": "",
+                "measures": "",
+            },
+        )
+        return found
+
+    @cached_property
+    def policy_goal(self):
+        return self.integrity_policy.goals.get()
+
+    @cached_property
+    def policy_evaluation(self):
+        coordinator = verified(self.people["coordinator"])
+        found = self.integrity_policy
+        today = timezone.localdate()
+        prevention_policy.adopt(coordinator, found, today, "SG")
+        outcome = prevention_policy.GoalOutcome(self.policy_goal, "achieved", "Bereikt.", "")
+        return prevention_policy.evaluate(
+            coordinator,
+            found,
+            held_on=today,
+            conclusion="Bereikt.",
+            outcomes=[outcome],
+            next_evaluation_due=None,
+        )
+
+    @cached_property
+    def policy_action(self):
+        return prevention_policy.add_action(
+            verified(self.people["coordinator"]),
+            self.policy_evaluation,
+            {
+                "description": "Actie",
+                "owner": "HR",
+                "due_on": timezone.localdate() + datetime.timedelta(days=10),
+            },
+        )
+
 
 Rule = Callable[[User, Scenario], bool]
 
@@ -293,6 +354,26 @@ def _on_return(may: Callable[[User, AnnualReturn], bool], method: str = "post") 
     return Gate(
         lambda s: {"pk": s.annual_return.pk},
         lambda user, s: may(user, s.annual_return),
+        method,
+        "pk",
+    )
+
+
+def _on_policy(
+    method: str = "post", write: bool = True, **extra: Callable[[Scenario], object]
+) -> Gate:
+    def may(user: User, s: Scenario) -> bool:
+        if write:
+            return prevention_access_policy.may_write(user, s.integrity_policy)
+        return (
+            prevention_access_policy.policies_visible_to(user)
+            .filter(pk=s.integrity_policy.pk)
+            .exists()
+        )
+
+    return Gate(
+        lambda s: {"pk": s.integrity_policy.pk, **{key: get(s) for key, get in extra.items()}},
+        may,
         method,
         "pk",
     )
@@ -563,6 +644,15 @@ GATES: dict[str, Gate] = {
         "get",
         "organisation_id",
     ),
+    "prevention:policy_detail": _on_policy("get", write=False),
+    "prevention:policy_edit": _on_policy("get"),
+    "prevention:goal_new": _on_policy("get"),
+    "prevention:goal_edit": _on_policy("get", goal_pk=lambda s: s.policy_goal.pk),
+    "prevention:goal_remove": _on_policy(goal_pk=lambda s: s.policy_goal.pk),
+    "prevention:policy_adopt": _on_policy(),
+    "prevention:policy_evaluate": _on_policy("get"),
+    "prevention:action_add": _on_policy(evaluation_pk=lambda s: s.policy_evaluation.pk),
+    "prevention:action_done": _on_policy(action_pk=lambda s: s.policy_action.pk),
 }
 
 

@@ -34,6 +34,7 @@ NOT_IN_NAVIGATION = {
     "advisers:log_new": "from the conversation log",
     "registry:new": "from the registry",
     "registry:import_start": "from the registry",
+    "prevention:policy_new": "from the integrity policy page",
     "prevention:record_position": "from the page of the coordinator's position",
     "cases:evaluations_csv": "a download on the process evaluation page",
     "cases:evaluations_xlsx": "a download on the process evaluation page",
