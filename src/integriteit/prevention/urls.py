@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+app_name = "prevention"
+
 urlpatterns = [
     path("", include("integriteit.prevention.urls_declarations")),
     path("", include("integriteit.prevention.urls_analyses")),
