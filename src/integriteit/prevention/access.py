@@ -11,7 +11,7 @@ it and built on `access.rules` (ADR 0002).
 - The publication page is public: what it shows is decided by `selectors.published`.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from integriteit.access.rules import (
     SEAL_MISMATCH,
@@ -34,7 +34,10 @@ def led_unit_ids(user) -> set[int]:
     if not is_verified_staff(user):
         return set()
     led = set()
-    rows = RoleAssignment.objects.filter(user=user, role=Role.MANAGER, unit__isnull=False)
+    # A unit led is one of the role's own organisation (a row naming another's unit gives none).
+    rows = RoleAssignment.objects.filter(
+        user=user, role=Role.MANAGER, unit__organisation_id=F("organisation_id")
+    )
     for pk, organisation_id, unit_id, seal in rows.values_list(
         "pk", "organisation_id", "unit_id", "seal"
     ):

@@ -11,7 +11,7 @@ from integriteit.reports.forms import StyledFormMixin
 from integriteit.ui.fields import plausible_date
 
 from .declarations import DeclarationInput
-from .models import Decision, InterestKind, OathKind
+from .models import Decision, DesignatedFunction, InterestKind, OathKind
 
 
 def _date_field(label, required: bool = True, help_text=None) -> forms.DateField:
@@ -53,7 +53,7 @@ class DeclarationForm(StyledFormMixin, forms.Form):
     ends_on = _date_field(_("Ends on"), required=False)
     function = forms.ModelChoiceField(
         label=_("Designated function"),
-        queryset=None,
+        queryset=DesignatedFunction.objects.none(),
         required=False,
         help_text=_("If you hold a designated function, the declaration is made under it."),
     )
@@ -119,7 +119,9 @@ class WithdrawForm(StyledFormMixin, forms.Form):
 
 
 class InterestForm(StyledFormMixin, forms.Form):
-    function = forms.ModelChoiceField(label=_("Designated function"), queryset=None)
+    function = forms.ModelChoiceField(
+        label=_("Designated function"), queryset=DesignatedFunction.objects.none()
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=InterestKind.choices)
     description = forms.CharField(
         label=_("Description"),
@@ -225,7 +227,9 @@ class RegisterFilterForm(StyledFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("", _("All")), *Decision.choices], required=False
     )
-    function = forms.ModelChoiceField(label=_("Designated function"), queryset=None, required=False)
+    function = forms.ModelChoiceField(
+        label=_("Designated function"), queryset=DesignatedFunction.objects.none(), required=False
+    )
     paid = forms.ChoiceField(
         label=_("Paid"),
         choices=[("", _("All")), ("yes", _("Paid")), ("no", _("Unpaid"))],
