@@ -3,10 +3,13 @@ and re-confirming; the history; the publication rule; financial interests sealed
 by the official, the assessor and the coordinator; the oath; the re-confirmation reminder."""
 
 import datetime
+import json
+from io import StringIO
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -14,6 +17,8 @@ from integriteit.accounts.models import User
 from integriteit.audit.models import AuditEntry
 from integriteit.cases.reminders import send_due_reminders
 from integriteit.cases.tests.flow import verified
+from integriteit.crypto.holders import kek_versions_in_use
+from integriteit.crypto.keys import keyring, write_key_file
 from integriteit.prevention import access, selectors
 from integriteit.prevention import declarations as services
 from integriteit.prevention.models import (
@@ -447,3 +452,28 @@ def test_a_withdrawn_or_draft_declaration_is_never_due(people):
     services.withdraw(verified(people["employee"]), withdrawn)
     later = timezone.now() + datetime.timedelta(days=400)
     assert not selectors.due_for_reconfirmation(later).filter(pk__in=[draft.pk, withdrawn.pk])
+
+
+def test_a_financial_interest_survives_a_kek_rotation(key_file, people):
+    """FinancialInterest is a registered key holder: `rewrap_keys` reaches it, and it opens with
+    only the new KEK."""
+    function = designated(people)
+    interest = services.declare_interest(
+        verified(people["employee"]), function, InterestKind.SECURITIES, SECRET
+    )
+    old_version = keyring().current_kek
+    call_command("generate_keys", rotate=True, stdout=StringIO())
+    keyring.cache_clear()
+    out = StringIO()
+    call_command("rewrap_keys", stdout=out)
+    assert "prevention.FinancialInterest: 1 re-wrapped" in out.getvalue()
+    assert old_version not in kek_versions_in_use()
+    document = json.loads(key_file.read_text())
+    current = keyring().current_kek
+    document["keks"] = {current: document["keks"][current]}
+    write_key_file(key_file, json.dumps(document))
+    keyring.cache_clear()
+    [view] = services.opened_interests(
+        verified(people["employee"]), [FinancialInterest.objects.get(pk=interest.pk)]
+    )
+    assert view.description == SECRET

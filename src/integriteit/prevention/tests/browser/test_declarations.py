@@ -9,9 +9,11 @@ import re
 
 import pytest
 
-from integriteit.prevention.models import SideActivity
+from integriteit.cases.tests.flow import verified
+from integriteit.prevention import declarations as services
+from integriteit.prevention.models import InterestKind, SideActivity
 
-from ..declaration_helpers import designated
+from ..declaration_helpers import declared, designated
 from .conftest import assert_no_axe_violations, log_in_staff
 
 pytestmark = pytest.mark.browser
@@ -89,12 +91,6 @@ def test_the_public_pages_pass_axe(demo, page, path):
 
 
 def test_the_coordinators_pages_pass_axe(demo, page):
-    from integriteit.cases.tests.flow import verified
-    from integriteit.prevention import declarations as services
-    from integriteit.prevention.models import InterestKind
-
-    from ..declaration_helpers import declared
-
     function = designated(demo)
     declared(demo, function, decision="allowed")
     declared(demo, function)
