@@ -296,3 +296,37 @@ def test_the_public_pages_need_no_login(people):
         reverse("prevention:public_organisation", kwargs={"slug": "bzk"}) in index.content.decode()
     )
     assert client.get("/openbaar/nevenwerkzaamheden/bestaat-niet/").status_code == 404
+
+
+def test_editing_a_submitted_declaration_makes_a_new_version_on_the_page(people, staff_client):
+    function = designated(people)
+    declaration = declared(people, function, decision="allowed")
+    client = staff_client(people["employee"])
+    url = reverse("prevention:declaration_edit", kwargs={"declaration_id": declaration.pk})
+    form = client.get(url)
+    assert form.status_code == 200 and 'id="redraft-note"' in form.content.decode()
+    assert client.post(url, _form(function, employer="Universiteit Leiden")).status_code == 302
+    declaration.refresh_from_db()
+    assert (declaration.version, declaration.status, declaration.employer) == (
+        2,
+        "draft",
+        "Universiteit Leiden",
+    )
+    detail = staff_client(people["coordinator"]).get(
+        reverse("prevention:declaration_detail", kwargs={"declaration_id": declaration.pk})
+    )
+    page = detail.content.decode()
+    assert 'data-version="1" data-event="assessed"' in page
+    assert 'data-version="2" data-event="changed"' in page
+    assert "Haagse Hogeschool" in page  # the earlier version, kept
+
+
+def test_a_withdrawn_declaration_cannot_be_edited_on_the_page(people, staff_client):
+    declaration = declared(people)
+    services.withdraw(verified(people["employee"]), declaration)
+    client = staff_client(people["employee"])
+    url = reverse("prevention:declaration_edit", kwargs={"declaration_id": declaration.pk})
+    response = client.post(url, _form(None, employer="Anders"))
+    assert response.status_code == 302
+    declaration.refresh_from_db()
+    assert declaration.employer == "Haagse Hogeschool"
