@@ -11,41 +11,37 @@ it and built on `access.rules` (ADR 0002).
 - The publication page is public: what it shows is decided by `selectors.published`.
 """
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from integriteit.access.rules import (
-    SEAL_MISMATCH,
+    intact_units_led,
     is_staff_member,
     is_verified_staff,
     organisation_ids_with_role,
     organisations_with_role,
 )
-from integriteit.access.seals import role_assignment_intact
 from integriteit.accounts.constants import Role
 from integriteit.accounts.models import RoleAssignment, User
-from integriteit.audit.services import integrity_alert
 from integriteit.organisations.models import Organisation, Unit
 
 from .models import FinancialInterest, FunctionAssignment, OathRecord, SideActivity
 
 
 def led_unit_ids(user) -> set[int]:
-    """The units the user leads as manager, from role rows whose seal holds."""
+    """The units the user leads as manager, from role rows whose seal holds (read once per
+    request), each a unit of the role's own organisation (a row naming another's unit gives
+    none)."""
     if not is_verified_staff(user):
         return set()
-    led = set()
-    # A unit led is one of the role's own organisation (a row naming another's unit gives none).
-    rows = RoleAssignment.objects.filter(
-        user=user, role=Role.MANAGER, unit__organisation_id=F("organisation_id")
-    )
-    for pk, organisation_id, unit_id, seal in rows.values_list(
-        "pk", "organisation_id", "unit_id", "seal"
-    ):
-        if role_assignment_intact(seal, user.pk, organisation_id, Role.MANAGER, unit_id):
-            led.add(unit_id)
-        else:
-            integrity_alert("role_assignment", pk, SEAL_MISMATCH)
-    return led
+    pairs = intact_units_led(user)
+    if not pairs:
+        return set()
+    units = Unit.objects.filter(pk__in=sorted(unit for _organisation, unit in pairs))
+    return {
+        pk
+        for pk, organisation_id in units.values_list("pk", "organisation_id")
+        if (organisation_id, pk) in pairs
+    }
 
 
 def assessed_unit_ids(user) -> set[int]:

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from integriteit.accounts.models import User
+from integriteit.accounts.constants import Role
+from integriteit.accounts.models import RoleAssignment, User
 from integriteit.audit.models import AuditEntry
 from integriteit.cases.reminders import send_due_reminders
 from integriteit.cases.tests.flow import verified
@@ -477,3 +478,14 @@ def test_a_financial_interest_survives_a_kek_rotation(key_file, people):
         verified(people["employee"]), [FinancialInterest.objects.get(pk=interest.pk)]
     )
     assert view.description == SECRET
+
+
+def test_a_manager_row_whose_seal_fails_assesses_and_reads_nothing(people):
+    """A manager row changed in the database without the key (ADR 0012) gives no access."""
+    declaration = declared(people)
+    RoleAssignment.objects.filter(user=people["manager"], role=Role.MANAGER).update(seal="0" * 64)
+    manager = verified(User.objects.get(username="manager"))
+    assert access.led_unit_ids(manager) == set()
+    assert not access.declarations_visible_to(manager).filter(pk=declaration.pk).exists()
+    with pytest.raises(PermissionDenied):
+        services.assess(manager, declaration, "allowed", "", "Ok.")
