@@ -117,7 +117,7 @@ def roles_read_once():
 
 
 def _read_intact_roles(user) -> list[tuple[int, str, int | None]]:
-    intact = []
+    intact: list[tuple[int, str, int | None]] = []
     for pk, organisation_id, role, unit_id, seal in (
         RoleAssignment.objects.filter(user=user)
         .order_by("pk")
