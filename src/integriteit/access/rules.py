@@ -101,9 +101,9 @@ SEAL_MISMATCH = "access seal does not match"
 # The role rows read once per request (access.middleware.RolesPerRequest): a page asks the rules
 # of its navigation, its panels and its view, each of which needs the user's roles; reading and
 # checking the seals of the same rows a dozen times cost ~35 ms a page. Outside a request (services,
-# commands, tests) every call reads the database.
-_roles_in_this_request: ContextVar[dict[int, list[tuple[int, str]]] | None] = ContextVar(
-    "roles_in_this_request", default=None
+# commands, tests) every call reads the database. A row is (organisation, role, unit led).
+_roles_in_this_request: ContextVar[dict[int, list[tuple[int, str, int | None]]] | None] = (
+    ContextVar("roles_in_this_request", default=None)
 )
 
 
@@ -116,34 +116,47 @@ def roles_read_once():
         _roles_in_this_request.reset(token)
 
 
-def _read_intact_roles(user) -> list[tuple[int, str]]:
-    intact = []
+def _read_intact_roles(user) -> list[tuple[int, str, int | None]]:
+    intact: list[tuple[int, str, int | None]] = []
     for pk, organisation_id, role, unit_id, seal in (
         RoleAssignment.objects.filter(user=user)
         .order_by("pk")
         .values_list("pk", "organisation_id", "role", "unit_id", "seal")
     ):
         if role_assignment_intact(seal, user.pk, organisation_id, role, unit_id):
-            intact.append((organisation_id, role))
+            intact.append((organisation_id, role, unit_id))
         else:
             integrity_alert("role_assignment", pk, SEAL_MISMATCH)
     return intact
 
 
+def _intact_rows(user) -> list[tuple[int, str, int | None]]:
+    read = _roles_in_this_request.get()
+    if read is None:
+        return _read_intact_roles(user)
+    if user.pk not in read:
+        read[user.pk] = _read_intact_roles(user)
+    return read[user.pk]
+
+
 def intact_roles(user, roles: Iterable[str] | None = None) -> list[tuple[int, str]]:
     """(organisation, role) of the user's role rows whose seal holds; a row written without
     the key (an inserted coordinator row, a changed organisation) is dropped and alerted."""
-    read = _roles_in_this_request.get()
-    if read is None:
-        rows = _read_intact_roles(user)
-    else:
-        if user.pk not in read:
-            read[user.pk] = _read_intact_roles(user)
-        rows = read[user.pk]
+    rows = [(organisation_id, role) for organisation_id, role, _unit in _intact_rows(user)]
     if roles is None:
-        return list(rows)
+        return rows
     wanted = set(roles)
     return [row for row in rows if row[1] in wanted]
+
+
+def intact_units_led(user) -> set[tuple[int, int]]:
+    """(organisation, unit) of the user's manager rows whose seal holds and that name a unit,
+    from the same one reading as `intact_roles`."""
+    return {
+        (organisation_id, unit_id)
+        for organisation_id, role, unit_id in _intact_rows(user)
+        if role == Role.MANAGER and unit_id is not None
+    }
 
 
 def organisation_ids_with_role(user, roles) -> set[int]:

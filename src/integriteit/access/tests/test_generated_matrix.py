@@ -51,8 +51,11 @@ from integriteit.notifications import selectors as notification_selectors
 from integriteit.notifications.constants import NotificationKind
 from integriteit.notifications.models import Notification
 from integriteit.organisations.models import Organisation
+from integriteit.prevention import access as prevention_access
 from integriteit.prevention import access_policy as prevention_access_policy
+from integriteit.prevention import declarations as prevention_services
 from integriteit.prevention import policy as prevention_policy
+from integriteit.prevention.models import InterestKind
 from integriteit.registry import access as registry_access
 from integriteit.registry import imports as registry_imports
 from integriteit.registry import returns as registry_returns
@@ -90,6 +93,8 @@ NOT_AN_OBJECT = {
     "registry:own_figures_export": "the format of the export of one's own organisation's "
     "figures; the organisation is a query parameter checked per role and tampered, "
     "registry/tests/test_own_figures.py",
+    "prevention:public_organisation": "the public publication page of an organisation (its "
+    "slug), prevention/tests/test_declarations.py",
     "reports:mailbox_attachment": "the reporter's mailbox: the session of the receipt code, "
     "reports/tests/test_mailbox*.py",
 }
@@ -327,6 +332,43 @@ class Scenario:
             },
         )
 
+    @cached_property
+    def designated_function(self):
+        """BZK's designated function, held by the employee (R16)."""
+        coordinator = verified(self.people["coordinator"])
+        bzk = Organisation.objects.get(slug="bzk")
+        function = prevention_services.add_function(coordinator, bzk, "Inkoper", True, True)
+        prevention_services.assign_function(
+            coordinator, function, self.people["employee"], timezone.localdate()
+        )
+        return function
+
+    @cached_property
+    def declaration(self):
+        """The employee's side activity, submitted to her manager."""
+        official = verified(self.people["employee"])
+        declaration = prevention_services.save_draft(
+            official,
+            prevention_services.DeclarationInput(
+                description="Docent inkooprecht",
+                employer="Haagse Hogeschool",
+                paid=True,
+                starts_on=timezone.localdate(),
+                function=self.designated_function,
+            ),
+        )
+        prevention_services.submit(official, declaration)
+        return declaration
+
+    @cached_property
+    def interest(self):
+        return prevention_services.declare_interest(
+            verified(self.people["employee"]),
+            self.designated_function,
+            InterestKind.SECURITIES,
+            "Aandelen in een leverancier",
+        )
+
 
 Rule = Callable[[User, Scenario], bool]
 
@@ -413,6 +455,28 @@ def _own_log_entry(method: str) -> Gate:
         lambda user, s: adviser_access.log_entries_of(user).filter(pk=s.log_entry.pk).exists(),
         method,
         "entry_id",
+    )
+
+
+def _declaration_gate(rule, method: str = "post") -> Gate:
+    return Gate(
+        lambda s: {"declaration_id": s.declaration.pk},
+        lambda user, s: rule(user).filter(pk=s.declaration.pk).exists(),
+        method,
+        "declaration_id",
+    )
+
+
+def _function_gate(method: str = "post") -> Gate:
+    return Gate(
+        lambda s: {"function_id": s.designated_function.pk},
+        lambda user, s: (
+            prevention_access.organisations_to_coordinate(user)
+            .filter(pk=s.designated_function.organisation_id)
+            .exists()
+        ),
+        method,
+        "function_id",
     )
 
 
@@ -579,6 +643,34 @@ GATES: dict[str, Gate] = {
         adviser_access.annual_report_organisations_to_respond,
         "post",
         pk=lambda s: s.follow_up.pk,
+    ),
+    "prevention:declaration_detail": _declaration_gate(
+        prevention_access.declarations_visible_to, "get"
+    ),
+    "prevention:declaration_edit": _declaration_gate(prevention_access.own_declarations, "get"),
+    "prevention:declaration_submit": _declaration_gate(prevention_access.own_declarations),
+    "prevention:declaration_withdraw": _declaration_gate(prevention_access.own_declarations),
+    "prevention:declaration_reconfirm": _declaration_gate(prevention_access.own_declarations),
+    "prevention:declaration_assess": _declaration_gate(
+        prevention_access.declarations_to_assess, "get"
+    ),
+    "prevention:interest_withdraw": Gate(
+        lambda s: {"interest_id": s.interest.pk},
+        lambda user, s: prevention_access.own_interests(user).filter(pk=s.interest.pk).exists(),
+        "post",
+        "interest_id",
+    ),
+    "prevention:function_update": _function_gate(),
+    "prevention:function_assign": _function_gate(),
+    "prevention:assignment_end": Gate(
+        lambda s: {"assignment_id": s.designated_function.assignments.get().pk},
+        lambda user, s: (
+            prevention_access.assignments_to_manage(user)
+            .filter(function=s.designated_function)
+            .exists()
+        ),
+        "post",
+        "assignment_id",
     ),
     "registry:detail": Gate(
         lambda s: {"entry_id": s.registry_entry.pk},

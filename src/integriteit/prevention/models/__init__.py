@@ -2,6 +2,19 @@
 activities and financial interests (R16), the integrity risk analysis with its policy cycle, and
 the integrity coordinator's position."""
 
+from .declarations import (
+    Decision,
+    DeclarationStatus,
+    DesignatedFunction,
+    FinancialInterest,
+    FunctionAssignment,
+    InterestKind,
+    OathKind,
+    OathRecord,
+    ReconfirmationReminder,
+    SideActivity,
+    SideActivityVersion,
+)
 from .policy import (
     GoalEvaluation,
     GoalResult,
@@ -15,12 +28,23 @@ from .position import CoordinatorPosition, Placement
 
 __all__ = [
     "CoordinatorPosition",
+    "Decision",
+    "DeclarationStatus",
+    "DesignatedFunction",
+    "FinancialInterest",
+    "FunctionAssignment",
     "GoalEvaluation",
     "GoalResult",
     "IntegrityPolicy",
+    "InterestKind",
+    "OathKind",
+    "OathRecord",
     "Placement",
     "PolicyAction",
     "PolicyEvaluation",
     "PolicyGoal",
+    "ReconfirmationReminder",
+    "SideActivity",
+    "SideActivityVersion",
     "SystemFigure",
 ]
