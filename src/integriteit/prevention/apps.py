@@ -6,3 +6,8 @@ class PreventionConfig(AppConfig):
     name = "integriteit.prevention"
     label = "prevention"
     verbose_name = _("Prevention and the policy cycle")
+
+    def ready(self) -> None:
+        from . import setup_analyses
+
+        setup_analyses.ready()
