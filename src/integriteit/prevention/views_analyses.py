@@ -430,7 +430,8 @@ def snapshot_detail(request, snapshot_id):
 @_page
 def analysis_next_year(request, analysis_id):
     analysis = selectors.analysis_for(request.user, analysis_id, edit=True)
-    form = NextYearForm(request.POST or None, initial={"year": analysis.year + 1})
+    data = request.POST if request.method == "POST" else None
+    form = NextYearForm(data, initial={"year": analysis.year + 1})
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             form.is_valid()

@@ -51,6 +51,8 @@ from integriteit.notifications import selectors as notification_selectors
 from integriteit.notifications.constants import NotificationKind
 from integriteit.notifications.models import Notification
 from integriteit.organisations.models import Organisation
+from integriteit.prevention import access_analyses
+from integriteit.prevention.tests.analyses_helpers import make_risk as make_analysis_risk
 from integriteit.registry import access as registry_access
 from integriteit.registry import imports as registry_imports
 from integriteit.registry import returns as registry_returns
@@ -263,6 +265,30 @@ class Scenario:
             b"Kenmerk;Datum ontvangst\nOUD-1;1-2-2016\n",
         )
 
+    @cached_property
+    def analysis_risk(self):
+        return make_analysis_risk(verified(self.people["coordinator"]))
+
+    @cached_property
+    def analysis_measure(self):
+        from integriteit.prevention import services_analyses
+
+        risk = self.analysis_risk
+        return services_analyses.save_measure(
+            verified(self.people["coordinator"]),
+            risk.process.analysis,
+            {"kind": "rotation", "description": "Roulatie", "status": "in_place"},
+            [risk],
+        )
+
+    @cached_property
+    def analysis_snapshot(self):
+        from integriteit.prevention import services_analyses
+
+        return services_analyses.take_snapshot(
+            verified(self.people["coordinator"]), self.analysis_risk.process.analysis, "2026"
+        )
+
 
 Rule = Callable[[User, Scenario], bool]
 
@@ -330,6 +356,23 @@ def _own_log_entry(method: str) -> Gate:
         method,
         "entry_id",
     )
+
+
+def _on_analysis(
+    parameter: str, get: Callable[[Scenario], object], method: str = "get", edit: bool = False
+) -> Gate:
+    """A risk analysis page (issue 12 §1): its coordinators write, its management and
+    competent authority read (`edit` false), nobody else."""
+
+    def may(user, s: Scenario) -> bool:
+        rule = access_analyses.analyses_to_edit if edit else access_analyses.analyses_visible_to
+        return rule(user).filter(pk=s.analysis_risk.process.analysis_id).exists()
+
+    return Gate(lambda s: {parameter: getattr(get(s), "pk")}, may, method, parameter)
+
+
+def _analysis(s: Scenario):
+    return s.analysis_risk.process.analysis
 
 
 GATES: dict[str, Gate] = {
@@ -543,6 +586,29 @@ GATES: dict[str, Gate] = {
         lambda user, s: registry_imports.jobs_visible_to(user).filter(pk=s.import_job.pk).exists(),
         "post",
         "pk",
+    ),
+    "analyses:detail": _on_analysis("analysis_id", _analysis),
+    "analyses:heat_map": _on_analysis("analysis_id", _analysis),
+    "analyses:export": _on_analysis("analysis_id", _analysis),
+    "analyses:comparison": _on_analysis("analysis_id", _analysis),
+    "analyses:snapshot": _on_analysis("snapshot_id", lambda s: s.analysis_snapshot),
+    "analyses:edit": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "analyses:process_new": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "analyses:measure_new": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "analyses:take_snapshot": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "analyses:next_year": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "analyses:process_edit": _on_analysis(
+        "process_id", lambda s: s.analysis_risk.process, "post", edit=True
+    ),
+    "analyses:risk_new": _on_analysis(
+        "process_id", lambda s: s.analysis_risk.process, "post", edit=True
+    ),
+    "analyses:risk_edit": _on_analysis("risk_id", lambda s: s.analysis_risk, "post", edit=True),
+    "analyses:score": _on_analysis("risk_id", lambda s: s.analysis_risk, "post", edit=True),
+    "analyses:accept": _on_analysis("risk_id", lambda s: s.analysis_risk, "post", edit=True),
+    "analyses:review": _on_analysis("risk_id", lambda s: s.analysis_risk, "post", edit=True),
+    "analyses:measure_edit": _on_analysis(
+        "measure_id", lambda s: s.analysis_measure, "post", edit=True
     ),
     "notifications:mark_read": Gate(
         lambda s: {"notification_id": s.notification.pk},
