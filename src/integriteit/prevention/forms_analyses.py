@@ -3,11 +3,13 @@ the service refuses it (`add_refusal`), so nothing is lost."""
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from integriteit.organisations.models import Unit
+from integriteit.organisations.models import Organisation, Unit
 
 from . import matrices
 from .constants_analyses import (
@@ -39,7 +41,9 @@ class RefusalMixin:
 
 
 class AnalysisForm(RefusalMixin, forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"))  # type: ignore[arg-type]
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(), label=_("Organisation")
+    )
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.none(), required=False, label=_("Organisation unit")
     )
@@ -59,12 +63,14 @@ class AnalysisForm(RefusalMixin, forms.Form):
 
     def __init__(self, *args, organisations, fixed_organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
+        cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
         units = Unit.objects.filter(organisation__in=organisations).select_related("organisation")
-        self.fields["unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         if fixed_organisation is not None:
             del self.fields["organisation"]
-            self.fields["unit"].queryset = units.filter(organisation=fixed_organisation)
+            cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units.filter(
+                organisation=fixed_organisation
+            )
         elif organisations.count() == 1:
             self.fields["organisation"].initial = organisations.first()
         today = timezone.localdate()
@@ -137,7 +143,7 @@ class ScoreForm(RefusalMixin, forms.Form):
         super().__init__(*args, **kwargs)
         invalid = _("Choose one of the steps of the matrix %(matrix)s.") % {"matrix": matrix}
         for axis in (Axis.LIKELIHOOD, Axis.IMPACT):
-            field = self.fields[axis.value]
+            field = cast(forms.TypedChoiceField, self.fields[axis.value])
             field.choices = [
                 ("", _("Choose a step")),
                 *[
@@ -164,9 +170,9 @@ class MeasureForm(forms.Form):
 
     def __init__(self, *args, analysis, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["risks"].queryset = Risk.objects.filter(process__analysis=analysis).order_by(
-            "process__name", "title", "pk"
-        )
+        cast(forms.ModelMultipleChoiceField, self.fields["risks"]).queryset = Risk.objects.filter(
+            process__analysis=analysis
+        ).order_by("process__name", "title", "pk")
         self.fields["status"].initial = MeasureStatus.PLANNED
 
 

@@ -333,8 +333,8 @@ def take_snapshot(user, analysis: Analysis, label: str) -> Snapshot:
     return snapshot
 
 
-def _copy_score(score: Score, risk: Risk) -> None:
-    copied = Score.objects.create(
+def _copy_score(score: Score, risk: Risk) -> Score:
+    return Score.objects.create(
         risk=risk,
         **{
             name: getattr(score, name)
@@ -358,7 +358,6 @@ def _copy_score(score: Score, risk: Risk) -> None:
             )
         },
     )
-    return copied
 
 
 def start_from_previous(
@@ -386,14 +385,14 @@ def start_from_previous(
         )
         risks: dict[int, Risk] = {}
         for process in previous.processes.all():
-            copy = Process.objects.create(
+            process_copy = Process.objects.create(
                 analysis=analysis,
                 copied_from=process,
                 **{name: getattr(process, name) for name in PROCESS_FIELDS},
             )
             for risk in process.risks.all():
                 risks[risk.pk] = Risk.objects.create(
-                    process=copy,
+                    process=process_copy,
                     copied_from=risk,
                     review_on=risk.review_on,
                     **{name: getattr(risk, name) for name in RISK_FIELDS},

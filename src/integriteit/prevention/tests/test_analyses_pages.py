@@ -296,9 +296,7 @@ def test_the_register_exports_as_xlsx(people, staff_client, risk):
     assert rows[1][9] == "Standaard 5×5 v1"
 
 
-def test_the_register_loads_in_constant_queries(
-    people, staff_client, django_assert_max_num_queries
-):
+def test_the_register_loads_in_constant_queries(people, staff_client):
     coordinator = verified(people["coordinator"])
     analysis = make_analysis(coordinator)
     risk = make_risk(coordinator, analysis)

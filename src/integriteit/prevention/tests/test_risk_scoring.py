@@ -2,6 +2,8 @@
 the score keeps its grid when the matrix changes later, a score outside the matrix is refused
 with nothing written, and a retired measure gives no credit."""
 
+import datetime
+
 import pytest
 
 from integriteit.cases.tests.flow import verified
@@ -40,7 +42,7 @@ def test_a_score_stores_the_level_of_the_grid_and_its_version(coordinator):
     assert score.level_code == "high"
     assert score.review_days == 90
     risk.refresh_from_db()
-    assert risk.review_on == score.scored_on + __import__("datetime").timedelta(days=90)
+    assert risk.review_on == score.scored_on + datetime.timedelta(days=90)
 
 
 def test_the_level_is_a_grid_lookup_not_a_product(coordinator):
@@ -68,8 +70,8 @@ def test_a_stored_score_keeps_its_grid_when_the_matrix_changes(coordinator):
     stored = Score.objects.get(pk=score.pk)
     assert (stored.level_code, stored.level_name, stored.review_days) == ("low", "Laag", 360)
     assert stored.matrix_version == 1
-    row = selectors.register(risk.process.analysis)[0]
-    assert row.inherent.level_code == "low"
+    inherent = selectors.register(risk.process.analysis)[0].inherent
+    assert inherent is not None and inherent.level_code == "low"
 
 
 @pytest.mark.parametrize("likelihood, impact", [(0, 3), (6, 3), (3, 9), (-1, 2)])
@@ -104,7 +106,7 @@ def test_only_measures_in_place_give_credit_and_a_retired_one_voids_the_residual
     assert set(residual.credited.all()) == {in_place}
     assert planned not in residual.credited.all()
     row = selectors.register(analysis)[0]
-    assert row.after.level_code == "medium" and not row.residual_void
+    assert row.after is not None and row.after.level_code == "medium" and not row.residual_void
 
     services.save_measure(
         coordinator,
@@ -115,9 +117,10 @@ def test_only_measures_in_place_give_credit_and_a_retired_one_voids_the_residual
     )
     row = selectors.register(analysis)[0]
     assert row.residual_void
+    assert row.after is not None and row.inherent is not None
     assert row.after.kind == ScoreKind.INHERENT  # no credit for the retired measure
     risk.refresh_from_db()
-    assert risk.review_on == row.inherent.scored_on + __import__("datetime").timedelta(days=90)
+    assert risk.review_on == row.inherent.scored_on + datetime.timedelta(days=90)
 
 
 def test_only_the_coordinator_writes(people):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from integriteit.prevention.models import Analysis, Measure, Score
+from integriteit.prevention.models import Analysis, Measure, Risk, Score
 
 from .conftest import assert_no_axe_violations, log_in_staff
 
@@ -129,8 +129,8 @@ def test_every_page_of_the_demo_analysis_passes_axe(demo, new_page):
         == []
     )
     analysis = Analysis.objects.get()
-    risk = analysis.processes.order_by("pk").first().risks.first()
-    measure = analysis.measures.first()
+    risk = Risk.objects.filter(process__analysis=analysis).order_by("pk")[0]
+    measure = analysis.measures.order_by("pk")[0]
     page = new_page()
     log_in_staff(page, demo["coordinator"], check_axe=False)
     page.goto(f"/risicoanalyses/{analysis.pk}/")
