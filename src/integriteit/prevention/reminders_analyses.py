@@ -7,10 +7,10 @@ What is due, once each:
 - an accepted risk's acceptance, on its end date (Acceptance.until): it comes back for review.
 
 The e-mail goes to the organisation's integrity coordinators and says only that a risk of an
-analysis is due for review, the date and the link: no texts of risks. Each reminder's key (kind,
-object, due date) is recorded in RiskReminder in the transaction that queues the mail (outbox,
-ADR 0017); the unique key makes every run idempotent, also when two overlap, and a date that
-moves (a review sets the next one) gives a new key.
+analysis is due for review, the date and the link: not the analysis's title, no texts of
+risks. Each reminder's key (kind, object, due date) is recorded in RiskReminder in the
+transaction that queues the mail (outbox, ADR 0017); the unique key makes every run idempotent,
+also when two overlap, and a date that moves (a review sets the next one) gives a new key.
 """
 
 from __future__ import annotations
@@ -95,8 +95,11 @@ def what_is_due(item: DueItem) -> str:
 
 def _mails(item: DueItem, people: list[User]) -> list[tuple]:
     link = settings.SITE_URL + reverse("analyses:detail", kwargs={"analysis_id": item.analysis.pk})
-    subject = _("Reminder for the risk analysis “%(title)s”") % {"title": item.analysis.title}
-    body = _("%(what)s\n\nOpen the risk analysis after logging in: %(link)s") % {
+    subject = _("Reminder for a risk analysis in Integriteit")
+    body = _(
+        "%(what)s\n\nOpen the risk analysis after logging in: %(link)s\n"
+        "This e-mail contains no details of the analysis."
+    ) % {
         "what": what_is_due(item),
         "link": link,
     }
