@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import pytest
 import weasyprint
@@ -359,7 +360,7 @@ def _own_log_entry(method: str) -> Gate:
 
 
 def _on_analysis(
-    parameter: str, get: Callable[[Scenario], object], method: str = "get", edit: bool = False
+    parameter: str, get: Callable[[Scenario], Any], method: str = "get", edit: bool = False
 ) -> Gate:
     """A risk analysis page (issue 12 §1): its coordinators write, its management and
     competent authority read (`edit` false), nobody else."""
@@ -368,7 +369,7 @@ def _on_analysis(
         rule = access_analyses.analyses_to_edit if edit else access_analyses.analyses_visible_to
         return rule(user).filter(pk=s.analysis_risk.process.analysis_id).exists()
 
-    return Gate(lambda s: {parameter: getattr(get(s), "pk")}, may, method, parameter)
+    return Gate(lambda s: {parameter: get(s).pk}, may, method, parameter)
 
 
 def _analysis(s: Scenario):
