@@ -34,6 +34,7 @@ NOT_IN_NAVIGATION = {
     "advisers:log_new": "from the conversation log",
     "registry:new": "from the registry",
     "registry:import_start": "from the registry",
+    "analyses:new": "from the risk analyses",
     "cases:evaluations_csv": "a download on the process evaluation page",
     "cases:evaluations_xlsx": "a download on the process evaluation page",
     "accounts:login": "from the start page, and wherever a login is needed",
