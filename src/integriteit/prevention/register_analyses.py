@@ -67,7 +67,7 @@ def register_rows(rows: list[RiskRow]) -> list[list]:
         ]
     ]
     for row in rows:
-        after = row.after if row.inherent is not None else None
+        after = row.after
         score = row.inherent or after
         lines.append(
             [

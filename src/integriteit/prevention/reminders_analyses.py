@@ -5,6 +5,8 @@ cases.reminders' registry (registered from PreventionConfig.ready), as the inves
 What is due, once each:
 - a risk's review, on its review date (Risk.review_on, from the interval of its level);
 - an accepted risk's acceptance, on its end date (Acceptance.until): it comes back for review.
+Not for an analysis that next year's analysis starts from: its risks live on in that one (with
+their review dates), and their acceptances are decided again there.
 
 The e-mail goes to the organisation's integrity coordinators and says only that a risk of an
 analysis is due for review, the date and the link: not the analysis's title, no texts of
@@ -48,9 +50,9 @@ class DueItem:
 def due_items(today: datetime.date) -> list[DueItem]:
     items = [
         DueItem(ReminderKind.REVIEW, risk.pk, risk.review_on, risk.process.analysis)
-        for risk in Risk.objects.filter(review_on__lte=today).select_related(
-            "process__analysis__organisation"
-        )
+        for risk in Risk.objects.filter(
+            review_on__lte=today, process__analysis__followers__isnull=True
+        ).select_related("process__analysis__organisation")
         if risk.review_on is not None
     ]
     items += [
@@ -61,7 +63,9 @@ def due_items(today: datetime.date) -> list[DueItem]:
             acceptance.risk.process.analysis,
         )
         for acceptance in Acceptance.objects.filter(
-            status=AcceptanceStatus.ACTIVE, until__lte=today
+            status=AcceptanceStatus.ACTIVE,
+            until__lte=today,
+            risk__process__analysis__followers__isnull=True,
         ).select_related("risk__process__analysis__organisation")
     ]
     sent = set(

@@ -259,7 +259,8 @@ def snapshot_data(analysis: Analysis) -> dict:
                 "title": row.risk.title,
                 "owner": row.risk.owner,
                 "inherent": _score_data(row.inherent),
-                "residual": _score_data(row.after if row.residual is not None else None),
+                "residual": _score_data(row.residual),
+                "residual_holds": row.residual is not None and not row.residual_void,
                 "measures": [measure.pk for measure in row.measures],
                 "acceptance": (
                     {

@@ -187,3 +187,16 @@ def test_next_year_starts_from_last_years_and_shows_what_moved(coordinator):
     }
     # Last year's analysis is as it was.
     assert Analysis.objects.get(pk=last.pk).processes.get().risks.count() == 3
+
+
+def test_an_analysis_followed_by_next_years_is_reminded_no_more(coordinator, run):
+    risk = make_risk(coordinator)
+    services.score_risk(coordinator, risk, ScoreKind.INHERENT, 5, 5)
+    today = timezone.localdate()
+    services.accept_risk(coordinator, risk, decided_by="D", reason="R", until=today + DAY)
+    new = services.start_from_previous(
+        coordinator, risk.process.analysis, year=risk.process.analysis.year + 1
+    )
+    kinds, _mails = run(today + 30 * DAY)
+    assert kinds == ["risk_review"]  # the copied risk only; the old acceptance is not copied
+    assert RiskReminder.objects.get().object_id == selectors.risks_of(new).get().pk
