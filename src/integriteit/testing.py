@@ -30,6 +30,7 @@ def ensure_reference_data() -> None:
         ("integriteit.investigations.migrations.0002_baseline_protocol", "add_baseline"),
         ("integriteit.advisers.migrations.0002_basic_requirements", "add"),
         ("integriteit.registry.migrations.0002_taxonomies", "add"),
+        ("integriteit.prevention.migrations.0005_risks", "add_default_matrix"),
     ):
         getattr(import_module(module), function_name)(apps, None)
 

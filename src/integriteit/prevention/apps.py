@@ -9,26 +9,28 @@ class PreventionConfig(AppConfig):
 
     def ready(self) -> None:
         from integriteit.accounts.demo import register_demo_content
+        from integriteit.cases import reminders as case_reminders
+        from integriteit.crypto.holders import register_key_holder
 
-        from . import demo_policy, demo_position, navigation
+        from . import (
+            demo_declarations,
+            demo_policy,
+            demo_position,
+            navigation,
+            navigation_declarations,
+            reminders,
+            setup_analyses,
+        )
+        from .models import FinancialInterest
 
         navigation.register()
         # Only `manage.py load_demo` loads these.
         register_demo_content(demo_position.load_position)
         register_demo_content(demo_policy.load_policy)
-        self._ready_declarations()
-
-    def _ready_declarations(self) -> None:
-        """The register of side activities and financial interests (RULES R16): its sealed
-        descriptions, its reminders, its header entries and its demo content."""
-        from integriteit.accounts.demo import register_demo_content
-        from integriteit.cases import reminders as case_reminders
-        from integriteit.crypto.holders import register_key_holder
-
-        from . import demo_declarations, navigation_declarations, reminders
-        from .models import FinancialInterest
-
+        # The register of side activities (R16): sealed descriptions of financial interests,
+        # yearly re-confirmation reminders, its header entries and its demo content.
         register_key_holder(FinancialInterest, FinancialInterest.owner)
         case_reminders.register(reminders.send_due_reminders)
         navigation_declarations.register()
         register_demo_content(demo_declarations.load)
+        setup_analyses.ready()

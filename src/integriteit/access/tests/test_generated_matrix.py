@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import pytest
 import weasyprint
@@ -52,10 +53,12 @@ from integriteit.notifications.constants import NotificationKind
 from integriteit.notifications.models import Notification
 from integriteit.organisations.models import Organisation
 from integriteit.prevention import access as prevention_access
+from integriteit.prevention import access_analyses
 from integriteit.prevention import access_policy as prevention_access_policy
 from integriteit.prevention import declarations as prevention_services
 from integriteit.prevention import policy as prevention_policy
 from integriteit.prevention.models import InterestKind
+from integriteit.prevention.tests.analyses_helpers import make_risk as make_analysis_risk
 from integriteit.registry import access as registry_access
 from integriteit.registry import imports as registry_imports
 from integriteit.registry import returns as registry_returns
@@ -369,6 +372,30 @@ class Scenario:
             "Aandelen in een leverancier",
         )
 
+    @cached_property
+    def analysis_risk(self):
+        return make_analysis_risk(verified(self.people["coordinator"]))
+
+    @cached_property
+    def analysis_measure(self):
+        from integriteit.prevention import services_analyses
+
+        risk = self.analysis_risk
+        return services_analyses.save_measure(
+            verified(self.people["coordinator"]),
+            risk.process.analysis,
+            {"kind": "rotation", "description": "Roulatie", "status": "in_place"},
+            [risk],
+        )
+
+    @cached_property
+    def analysis_snapshot(self):
+        from integriteit.prevention import services_analyses
+
+        return services_analyses.take_snapshot(
+            verified(self.people["coordinator"]), self.analysis_risk.process.analysis, "2026"
+        )
+
 
 Rule = Callable[[User, Scenario], bool]
 
@@ -478,6 +505,23 @@ def _function_gate(method: str = "post") -> Gate:
         method,
         "function_id",
     )
+
+
+def _on_analysis(
+    parameter: str, get: Callable[[Scenario], Any], method: str = "get", edit: bool = False
+) -> Gate:
+    """A risk analysis page (issue 12 §1): its coordinators write, its management and
+    competent authority read (`edit` false), nobody else."""
+
+    def may(user, s: Scenario) -> bool:
+        rule = access_analyses.analyses_to_edit if edit else access_analyses.analyses_visible_to
+        return rule(user).filter(pk=s.analysis_risk.process.analysis_id).exists()
+
+    return Gate(lambda s: {parameter: get(s).pk}, may, method, parameter)
+
+
+def _analysis(s: Scenario):
+    return s.analysis_risk.process.analysis
 
 
 GATES: dict[str, Gate] = {
@@ -719,6 +763,37 @@ GATES: dict[str, Gate] = {
         lambda user, s: registry_imports.jobs_visible_to(user).filter(pk=s.import_job.pk).exists(),
         "post",
         "pk",
+    ),
+    "prevention:analyses:detail": _on_analysis("analysis_id", _analysis),
+    "prevention:analyses:heat_map": _on_analysis("analysis_id", _analysis),
+    "prevention:analyses:export": _on_analysis("analysis_id", _analysis),
+    "prevention:analyses:comparison": _on_analysis("analysis_id", _analysis),
+    "prevention:analyses:snapshot": _on_analysis("snapshot_id", lambda s: s.analysis_snapshot),
+    "prevention:analyses:edit": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "prevention:analyses:process_new": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "prevention:analyses:measure_new": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "prevention:analyses:take_snapshot": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "prevention:analyses:next_year": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "prevention:analyses:process_edit": _on_analysis(
+        "process_id", lambda s: s.analysis_risk.process, "post", edit=True
+    ),
+    "prevention:analyses:risk_new": _on_analysis(
+        "process_id", lambda s: s.analysis_risk.process, "post", edit=True
+    ),
+    "prevention:analyses:risk_edit": _on_analysis(
+        "risk_id", lambda s: s.analysis_risk, "post", edit=True
+    ),
+    "prevention:analyses:score": _on_analysis(
+        "risk_id", lambda s: s.analysis_risk, "post", edit=True
+    ),
+    "prevention:analyses:accept": _on_analysis(
+        "risk_id", lambda s: s.analysis_risk, "post", edit=True
+    ),
+    "prevention:analyses:review": _on_analysis(
+        "risk_id", lambda s: s.analysis_risk, "post", edit=True
+    ),
+    "prevention:analyses:measure_edit": _on_analysis(
+        "measure_id", lambda s: s.analysis_measure, "post", edit=True
     ),
     "notifications:mark_read": Gate(
         lambda s: {"notification_id": s.notification.pk},

@@ -39,6 +39,7 @@ NOT_IN_NAVIGATION = {
     "registry:import_start": "from the registry",
     "prevention:policy_new": "from the integrity policy page",
     "prevention:record_position": "from the page of the coordinator's position",
+    "prevention:analyses:new": "from the risk analyses",
     "cases:evaluations_csv": "a download on the process evaluation page",
     "cases:evaluations_xlsx": "a download on the process evaluation page",
     "accounts:login": "from the start page, and wherever a login is needed",
