@@ -684,10 +684,10 @@ def requirements(results: dict[str, dict]) -> dict[str, dict]:
             "queries": counts,
         }
     # Growth from one size to the next, against the growth of the data. The sizes are measured
-    # minutes apart on a shared machine, so each time is also taken relative to the empty page
-    # measured with it (the same fixed work: how fast the machine was then); the check uses that.
+    # minutes apart on a shared machine: the growth of the empty page (the same fixed work) says
+    # how much faster or slower the machine was meanwhile, reported beside it, not corrected for.
     sizes_ = list(results)
-    for name in ("bare_sql", "cells", "page"):
+    for name in ("cells", "page"):
         growth = {}
         for small, large in itertools.pairwise(sizes_):
             a, b = results[small], results[large]
@@ -697,10 +697,9 @@ def requirements(results: dict[str, dict]) -> dict[str, dict]:
                 "data": round(int(large) / int(small), 2),
                 "time": round(raw, 2),
                 "machine": round(machine, 2),
-                "time_on_same_machine": round(raw / machine, 2),
             }
         checks[f"{name}_grows_no_faster_than_data"] = {
-            "met": all(g["time_on_same_machine"] <= g["data"] for g in growth.values()),
+            "met": all(g["time"] <= g["data"] for g in growth.values()),
             "growth": growth,
         }
     return checks
@@ -735,8 +734,7 @@ def report(args: argparse.Namespace, results: dict[str, dict], checks: dict[str,
         detail = ""
         if "growth" in check:
             detail = "; ".join(
-                f"{step}: data ×{g['data']}, time ×{g['time']} (machine ×{g['machine']}, "
-                f"on the same machine ×{g['time_on_same_machine']})"
+                f"{step}: data ×{g['data']}, time ×{g['time']} (empty page ×{g['machine']})"
                 for step, g in check["growth"].items()
             )
         elif "ratios" in check:

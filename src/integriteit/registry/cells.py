@@ -33,17 +33,17 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
+    CharField,
     Count,
     DateField,
-    Exists,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     Sum,
+    Value,
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 
@@ -57,7 +57,7 @@ Cells = dict[str, Any]
 # The number of queries `cells_of_many` runs, whatever the data and however many organisations:
 # the year's two lists, then the counts (bench/registry.py and the tests check it). Elsewhere
 # than PostgreSQL (the tests' SQLite) the durations are one more query (`_sql_percentiles`).
-QUERIES = 5
+QUERIES = 3
 
 
 def queries() -> int:
@@ -160,6 +160,20 @@ def _of_entries(model, organisation_ids: list[int], year: int):
     )
 
 
+def _grouped(rows, section: str, code, n):
+    """One GROUP BY (organisation, code) of a child table's rows for `cells_of_many`."""
+    return (
+        rows.annotate(
+            section=Value(section, output_field=CharField()),
+            org=F("entry__organisation_id"),
+            code=ExpressionWrapper(code, output_field=CharField()),
+        )
+        .values("section", "org", "code")
+        .annotate(n=n)
+        .order_by()
+    )
+
+
 def cells_of_many(
     organisation_ids: Iterable[int], year: int, reference_date: datetime.date | None = None
 ) -> dict[int, Cells]:
@@ -214,12 +228,6 @@ def cells_of_many(
                 & Q(acknowledged_on__lte=reference_date),
             ),
             fed_back=Count("pk", filter=_in_time_feedback(reference_date)),
-            established=Count(
-                "pk",
-                filter=Q(
-                    Exists(EntryFinding.objects.filter(entry_id=OuterRef("pk"), established=True))
-                ),
-            ),
             **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Kind.values},
             **percentiles,
         )
@@ -234,7 +242,6 @@ def cells_of_many(
         cells["open"] = row["open"]
         cells["acknowledged_in_time"] = row["acknowledged"]
         cells["fed_back_in_time"] = row["fed_back"]
-        cells["established"]["total"] = row["established"]
         cells["reports"]["by_kind"] = {
             kind: row[f"kind_{kind}"] for kind in Kind.values if row[f"kind_{kind}"]
         }
@@ -245,33 +252,32 @@ def cells_of_many(
                 "p90": round(row["p90"], 1),
             }
 
-    types = _of_entries(Entry.violation_types.through, ids, year)
-    for row in (
-        types.values("entry__organisation_id", "category__code")
-        .annotate(n=Count("entry_id", distinct=True))
-        .order_by()
-    ):
-        by_type = result[row["entry__organisation_id"]]["reports"]["by_type"]
-        by_type[row["category__code"]] = by_type.get(row["category__code"], 0) + row["n"]
-
+    # The counts over the child tables (types, findings, measures) in one UNION ALL of GROUP BYs:
+    # (section, organisation, code, n).
     findings = _of_entries(EntryFinding, ids, year).filter(established=True)
-    for row in (
-        findings.values("entry__organisation_id", "violation_type__code")
-        .annotate(n=Count("entry_id", distinct=True))
-        .order_by()
-    ):
-        by_type = result[row["entry__organisation_id"]]["established"]["by_type"]
-        code = row["violation_type__code"]
-        by_type[code] = by_type.get(code, 0) + row["n"]
-
-    for row in (
-        _of_entries(EntryMeasure, ids, year)
-        .values("entry__organisation_id", "measure__code")
-        .annotate(n=Sum("count"))
-        .order_by()
-    ):
-        measures = result[row["entry__organisation_id"]]["measures"]
-        measures[row["measure__code"]] = measures.get(row["measure__code"], 0) + (row["n"] or 0)
+    distinct_entries = Count("entry_id", distinct=True)
+    children = _grouped(
+        _of_entries(Entry.violation_types.through, ids, year),
+        "type",
+        F("category__code"),
+        distinct_entries,
+    ).union(
+        _grouped(findings, "established", Value(""), distinct_entries),
+        _grouped(findings, "established_type", F("violation_type__code"), distinct_entries),
+        _grouped(_of_entries(EntryMeasure, ids, year), "measure", F("measure__code"), Sum("count")),
+        all=True,
+    )
+    for section, org, code, n in children.values_list("section", "org", "code", "n"):
+        cells = result[org]
+        if section == "established":
+            cells["established"]["total"] = n
+            continue
+        counts = {
+            "type": cells["reports"]["by_type"],
+            "established_type": cells["established"]["by_type"],
+            "measure": cells["measures"],
+        }[section]
+        counts[code] = counts.get(code, 0) + (n or 0)
 
     if percentiles:
         return result
