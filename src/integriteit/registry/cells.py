@@ -55,8 +55,9 @@ from .models import Category, Entry, EntryFinding, EntryMeasure, SeriesBreak, Ta
 Cells = dict[str, Any]
 
 # The number of queries `cells_of_many` runs, whatever the data and however many organisations:
-# the year's two lists, then the counts (bench/registry.py and the tests check it). Elsewhere
-# than PostgreSQL (the tests' SQLite) the durations are one more query (`_sql_percentiles`).
+# the year's lists, the GROUP BY over the year's entries, the UNION ALL of the GROUP BYs over
+# their types, findings and measures (bench/registry.py and the tests check it). Elsewhere than
+# PostgreSQL (the tests' SQLite) the durations are one more query (`_sql_percentiles`).
 QUERIES = 3
 
 

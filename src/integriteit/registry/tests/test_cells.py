@@ -178,4 +178,3 @@ def test_defensie_2015_funnel(people):
         "none": 153,
     }
     assert result["versions"]["measure"] == "legacy"
-
