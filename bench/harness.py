@@ -1,5 +1,5 @@
 """What the benchmarks share (bench/submissions.py, fault.py, dashboard.py, advisers.py,
-profile_submission.py; docs/benchmarks.md): the environment and a throw-away database, gunicorn
+registry.py, profile_submission.py; docs/benchmarks.md): the environment and a throw-away database, gunicorn
 with integriteit.conf.bench, a lean HTTP client, the reporter's real path, a staff login
 through the real pages, machine facts, CPU accounting and percentiles."""
 

@@ -3,8 +3,9 @@ reports it received in a year, counted at a reference date (standdatum).
 
 Every count is a SQL GROUP BY over the entries of the year, grouped by organisation, so the
 number of queries is the same for one organisation or all of them and for any number of
-entries (`QUERIES`). Only the durations of closed entries are read one by one (two dates each)
-to compute the median and the 90th percentile.
+entries (`queries()`). The median and 90th percentile of the durations of closed entries are
+PostgreSQL's PERCENTILE_CONT in the same GROUP BY; on another database (the tests' SQLite) the
+durations are read one by one (two dates each) and interpolated the same way here.
 
 The result is a plain, JSON-able dict (`Cells`), so a submitted return can freeze it.
 
@@ -29,16 +30,67 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DateField, ExpressionWrapper, F, Q, Sum
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+
+from integriteit.reports.constants import Kind
 
 from . import taxonomy
 from .models import Category, Entry, EntryFinding, EntryMeasure, SeriesBreak, Taxonomy
 
 Cells = dict[str, Any]
 
-# The number of queries `cells_of_many` runs, whatever the data (the bench checks it).
-QUERIES = 7
+# The number of queries `cells_of_many` runs, whatever the data and however many organisations:
+# the year's lists, the GROUP BY over the year's entries, the UNION ALL of the GROUP BYs over
+# their types, findings and measures (bench/registry.py and the tests check it). Elsewhere than
+# PostgreSQL (the tests' SQLite) the durations are one more query (`_sql_percentiles`).
+QUERIES = 3
+
+
+def queries() -> int:
+    return QUERIES if _sql_percentiles() else QUERIES + 1
+
+
+def _sql_percentiles() -> bool:
+    """PostgreSQL computes the durations' percentiles (PERCENTILE_CONT) in the GROUP BY;
+    elsewhere the durations are read and computed here, with the same interpolation."""
+    return connection.vendor == "postgresql"
+
+
+def _days_to_closure() -> Func:
+    return Func(
+        F("closed_on"),
+        F("received_on"),
+        template="(%(expressions)s)",
+        arg_joiner=" - ",
+        output_field=IntegerField(),
+    )
+
+
+class _PercentileDays(Aggregate):
+    """PostgreSQL's PERCENTILE_CONT (linear interpolation, as `percentile`) over the days from
+    receipt to closure."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, fraction: float, **extra):
+        super().__init__(_days_to_closure(), fraction=float(fraction), **extra)
 
 
 def default_reference_date(year: int) -> datetime.date:
@@ -46,14 +98,21 @@ def default_reference_date(year: int) -> datetime.date:
     return datetime.date(year + 1, 1, 31)
 
 
-def _empty(year: int, reference_date: datetime.date) -> Cells:
+def _versions(year: int) -> dict[str, str]:
+    found = taxonomy.versions_for([taxonomy.VIOLATION_TYPE, taxonomy.MEASURE], year)
+    return {
+        "violation_type": found[taxonomy.VIOLATION_TYPE].version,
+        "measure": found[taxonomy.MEASURE].version,
+    }
+
+
+def _empty(
+    year: int, reference_date: datetime.date, versions: dict[str, str] | None = None
+) -> Cells:
     return {
         "year": year,
         "reference_date": reference_date.isoformat(),
-        "versions": {
-            "violation_type": taxonomy.version_for(taxonomy.VIOLATION_TYPE, year).version,
-            "measure": taxonomy.version_for(taxonomy.MEASURE, year).version,
-        },
+        "versions": dict(versions or _versions(year)),
         "reports": {"total": 0, "by_type": {}, "by_kind": {}},
         "investigations": 0,
         "established": {"total": 0, "by_type": {}},
@@ -93,13 +152,37 @@ def _entries(organisation_ids: Iterable[int], year: int):
     return Entry.objects.filter(organisation_id__in=list(organisation_ids), received_on__year=year)
 
 
+def _of_entries(model, organisation_ids: list[int], year: int):
+    """The rows of a child table (types, findings, measures) of the year's entries: joined to
+    the entries and filtered there, so PostgreSQL reads the year's entries from the
+    (organisation, received_on) index and the children by entry, not whole tables."""
+    return model.objects.filter(
+        entry__organisation_id__in=organisation_ids, entry__received_on__year=year
+    )
+
+
+def _grouped(rows, section: str, code, n):
+    """One GROUP BY (organisation, code) of a child table's rows for `cells_of_many`."""
+    return (
+        rows.annotate(
+            section=Value(section, output_field=CharField()),
+            org=F("entry__organisation_id"),
+            code=ExpressionWrapper(code, output_field=CharField()),
+        )
+        .values("section", "org", "code")
+        .annotate(n=n)
+        .order_by()
+    )
+
+
 def cells_of_many(
     organisation_ids: Iterable[int], year: int, reference_date: datetime.date | None = None
 ) -> dict[int, Cells]:
-    """The cells of each organisation (by id) for `year`, in `QUERIES` queries."""
+    """The cells of each organisation (by id) for `year`, in `queries()` queries."""
     ids = list(organisation_ids)
     reference_date = reference_date or default_reference_date(year)
-    result = {pk: _empty(year, reference_date) for pk in ids}
+    versions = _versions(year)  # the lists of the year, read once for every organisation
+    result = {pk: _empty(year, reference_date, versions) for pk in ids}
     entries = _entries(ids, year)
     by_org = "organisation_id"
     start = Coalesce(
@@ -115,6 +198,15 @@ def cells_of_many(
         output_field=DateField(),
     )
     closed = Q(closed_on__isnull=False, closed_on__lte=reference_date)
+    percentiles = (
+        {
+            "closed_n": Count("pk", filter=closed),
+            "median": _PercentileDays(0.5, filter=closed),
+            "p90": _PercentileDays(0.9, filter=closed),
+        }
+        if _sql_percentiles()
+        else {}
+    )
     scalars = (
         entries.annotate(
             start_on=start,
@@ -137,6 +229,8 @@ def cells_of_many(
                 & Q(acknowledged_on__lte=reference_date),
             ),
             fed_back=Count("pk", filter=_in_time_feedback(reference_date)),
+            **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Kind.values},
+            **percentiles,
         )
         .order_by()
     )
@@ -149,44 +243,45 @@ def cells_of_many(
         cells["open"] = row["open"]
         cells["acknowledged_in_time"] = row["acknowledged"]
         cells["fed_back_in_time"] = row["fed_back"]
+        cells["reports"]["by_kind"] = {
+            kind: row[f"kind_{kind}"] for kind in Kind.values if row[f"kind_{kind}"]
+        }
+        if percentiles and row["closed_n"]:
+            cells["duration"] = {
+                "closed": row["closed_n"],
+                "median": round(row["median"], 1),
+                "p90": round(row["p90"], 1),
+            }
 
-    for row in entries.values(by_org, "kind").annotate(n=Count("pk")).order_by():
-        result[row[by_org]]["reports"]["by_kind"][row["kind"]] = row["n"]
+    # The counts over the child tables (types, findings, measures) in one UNION ALL of GROUP BYs:
+    # (section, organisation, code, n).
+    findings = _of_entries(EntryFinding, ids, year).filter(established=True)
+    distinct_entries = Count("entry_id", distinct=True)
+    children = _grouped(
+        _of_entries(Entry.violation_types.through, ids, year),
+        "type",
+        F("category__code"),
+        distinct_entries,
+    ).union(
+        _grouped(findings, "established", Value(""), distinct_entries),
+        _grouped(findings, "established_type", F("violation_type__code"), distinct_entries),
+        _grouped(_of_entries(EntryMeasure, ids, year), "measure", F("measure__code"), Sum("count")),
+        all=True,
+    )
+    for section, org, code, n in children.values_list("section", "org", "code", "n"):
+        cells = result[org]
+        if section == "established":
+            cells["established"]["total"] = n
+            continue
+        counts = {
+            "type": cells["reports"]["by_type"],
+            "established_type": cells["established"]["by_type"],
+            "measure": cells["measures"],
+        }[section]
+        counts[code] = counts.get(code, 0) + (n or 0)
 
-    types = Entry.violation_types.through.objects.filter(entry__in=entries)
-    for row in (
-        types.values("entry__organisation_id", "category__code")
-        .annotate(n=Count("entry_id", distinct=True))
-        .order_by()
-    ):
-        by_type = result[row["entry__organisation_id"]]["reports"]["by_type"]
-        by_type[row["category__code"]] = by_type.get(row["category__code"], 0) + row["n"]
-
-    findings = EntryFinding.objects.filter(entry__in=entries, established=True)
-    for row in (
-        findings.values("entry__organisation_id")
-        .annotate(n=Count("entry_id", distinct=True))
-        .order_by()
-    ):
-        result[row["entry__organisation_id"]]["established"]["total"] = row["n"]
-    for row in (
-        findings.values("entry__organisation_id", "violation_type__code")
-        .annotate(n=Count("entry_id", distinct=True))
-        .order_by()
-    ):
-        by_type = result[row["entry__organisation_id"]]["established"]["by_type"]
-        code = row["violation_type__code"]
-        by_type[code] = by_type.get(code, 0) + row["n"]
-
-    for row in (
-        EntryMeasure.objects.filter(entry__in=entries)
-        .values("entry__organisation_id", "measure__code")
-        .annotate(n=Sum("count"))
-        .order_by()
-    ):
-        measures = result[row["entry__organisation_id"]]["measures"]
-        measures[row["measure__code"]] = measures.get(row["measure__code"], 0) + (row["n"] or 0)
-
+    if percentiles:
+        return result
     durations: dict[int, list[int]] = defaultdict(list)
     for org, received, closed_on in entries.filter(closed).values_list(
         by_org, "received_on", "closed_on"

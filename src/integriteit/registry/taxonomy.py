@@ -49,14 +49,24 @@ def items_of(taxonomy: Taxonomy) -> list[Category]:
     return cache["items", taxonomy.pk]
 
 
-def version_for(kind: str, year: int | None = None) -> Taxonomy:
-    """The version of `kind` valid in `year` (this year when None); the oldest version for a
-    year before every version, so old registers can still be read."""
-    year = year or timezone.localdate().year
-    versions = _versions(kind)
+def _pick(versions: list[Taxonomy], year: int) -> Taxonomy:
     return next((v for v in versions if v.covers(year)), None) or (
         versions[0] if year < versions[0].valid_from else versions[-1]
     )
+
+
+def version_for(kind: str, year: int | None = None) -> Taxonomy:
+    """The version of `kind` valid in `year` (this year when None); the oldest version for a
+    year before every version, so old registers can still be read."""
+    return _pick(_versions(kind), year or timezone.localdate().year)
+
+
+def versions_for(kinds: list[str], year: int) -> dict[str, Taxonomy]:
+    """`version_for` of several lists in one query."""
+    found: dict[str, list[Taxonomy]] = {kind: [] for kind in kinds}
+    for version in Taxonomy.objects.filter(kind__in=kinds).order_by("valid_from"):
+        found[version.kind].append(version)
+    return {kind: _pick(versions, year) for kind, versions in found.items()}
 
 
 def categories(taxonomy: Taxonomy, codes) -> list[Category]:
