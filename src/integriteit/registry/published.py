@@ -15,8 +15,15 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from integriteit.figures.charts import Bar, BarChart, bar_chart, column_chart, row_chart
-from integriteit.figures.suppression import COMPLEMENTARY, Cell, group_shown, min_cell
-from integriteit.figures.tables import Row, Table, build_table
+from integriteit.figures.suppression import (
+    COMPLEMENTARY,
+    Cell,
+    group_shown,
+    min_cell,
+    suppress_together,
+    with_totals,
+)
+from integriteit.figures.tables import Row, Table, build_table, table_of
 from integriteit.organisations.models import Organisation
 
 from . import cells, taxonomy
@@ -139,8 +146,33 @@ def build(
         return sorted(group, key=lambda pk: names.get(pk, pk))
 
     columns = order(inside)
+    funnel_rows = [(pk, names[pk], funnel_values(inside[pk])) for pk in columns]
+    from integriteit.reports.constants import Kind
+
+    kind_rows = [
+        (
+            code,
+            str(dict(Kind.choices)[code]),
+            [inside[pk]["reports"]["by_kind"].get(code, 0) for pk in columns],
+        )
+        for code in Kind.values
+    ]
+    # An organisation's reports are in the funnel and in the totals of the kinds (and the
+    # sector's in both grand totals): the two tables are suppressed as one.
+    funnel_grid = with_totals(
+        [values for _key, _label, values in funnel_rows], row_totals=False, threshold=threshold
+    )
+    kinds_grid = with_totals([values for _key, _label, values in kind_rows], threshold=threshold)
+    pairs = (
+        [(funnel_grid.cells[j][0], kinds_grid.cells[-1][j]) for j in range(len(columns) + 1)]
+        if columns
+        else []
+    )
+    same = [(a, b) for a, b in pairs if a.value == b.value]  # every report has one kind
+    suppress_together([funnel_grid, kinds_grid], same)
     tables = [
-        build_table(
+        table_of(
+            funnel_grid,
             "funnel",
             _(
                 "Reports and what followed, per organisation, %(year)s (sector Rijk without "
@@ -148,9 +180,7 @@ def build(
             )
             % {"year": year},
             funnel_columns(),
-            [(pk, names[pk], funnel_values(inside[pk])) for pk in columns],
-            row_totals=False,
-            threshold=threshold,
+            funnel_rows,
         )
     ]
     codes = sorted({code for c in inside.values() for code in c["reports"]["by_type"]})
@@ -191,22 +221,13 @@ def build(
             threshold=threshold,
         )
     )
-    from integriteit.reports.constants import Kind
-
     tables.append(
-        build_table(
+        table_of(
+            kinds_grid,
             "kinds",
             _("Reports by kind, %(year)s (sector Rijk without Defensie)") % {"year": year},
             [names[pk] for pk in columns],
-            [
-                (
-                    code,
-                    str(dict(Kind.choices)[code]),
-                    [inside[pk]["reports"]["by_kind"].get(code, 0) for pk in columns],
-                )
-                for code in Kind.values
-            ],
-            threshold=threshold,
+            kind_rows,
         )
     )
     if outside:

@@ -426,3 +426,36 @@ def test_year_on_year_hides_a_change_that_would_give_a_hidden_figure_of_the_year
     assert [change for _label, change in filtered.year_on_year] == ["*", "*"]
     bzk_only = published.build(now, 2024, organisation=bzk, previous=before, threshold=5)
     assert [change for _label, change in bzk_only.year_on_year] == ["*", "*"]  # 3 is under 5
+
+
+def test_a_count_in_two_tables_is_hidden_in_both(orgs):
+    """FIN's 8 reports are all of one kind, beside BZK's 3 of that kind: the kinds table hides
+    FIN's 8 and with it both organisations' totals, which are their counts in the funnel too.
+    Suppressed apart, the funnel showed 19 and 8, and 11 - 8 gave BZK's 3 away. Suppressed
+    together, a count is hidden in both tables or in neither."""
+    from integriteit.registry import cells
+
+    bzk, fin = str(orgs["bzk"].pk), str(orgs["fin"].pk)
+    kinds = ["integrity_violation", "wrongdoing", "undesirable_behaviour", "handling_complaint"]
+    per_kind = {bzk: [6, 5, 3, 5], fin: [0, 0, 8, 0]}
+    organisations = {}
+    for pk, counts in per_kind.items():
+        c = _sector(2024, "2024", {"financial": sum(counts)}, sum(counts))
+        c["reports"]["by_kind"] = dict(zip(kinds, counts, strict=True))
+        organisations[pk] = c
+    data = published.build(
+        {
+            "organisations": organisations,
+            "outside": {},
+            "sector": cells.total(organisations.values(), 2024, D(2025, 1, 31)),
+        },
+        2024,
+        threshold=5,
+    )
+    funnel, by_kind = data.table("funnel"), data.table("kinds")
+    assert by_kind.row("undesirable_behaviour").cells[0].display(5) == "<5"
+    assert by_kind.totals is not None and funnel.totals is not None
+    for j, pk in enumerate([bzk, fin]):
+        assert funnel.row(pk).cells[0].shown == by_kind.totals.cells[j].shown, pk
+    assert funnel.totals.cells[0].shown == by_kind.totals.total.shown  # type: ignore[union-attr]
+    assert _recoverable(funnel) == [] and _recoverable(by_kind) == []

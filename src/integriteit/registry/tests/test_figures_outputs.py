@@ -96,7 +96,7 @@ entries_strategy = st.lists(
         Drawn,
         st.sampled_from(INSIDE + OUTSIDE),
         st.lists(st.sampled_from(TYPES), min_size=1, max_size=2, unique=True).map(tuple),
-        st.sampled_from([Kind.INTEGRITY_VIOLATION.value, Kind.WRONGDOING.value]),
+        st.sampled_from(Kind.values),
         st.sampled_from(OUTCOMES),
     ),
     max_size=36,
