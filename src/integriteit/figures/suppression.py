@@ -8,6 +8,9 @@ one hidden cell, and then, as long as any hidden cell can still be computed from
 are shown by combining several lines, one more cell beside it. Cells that are not suppressed
 keep their exact value.
 
+`suppress_together(grids, same)` does this for tables published side by side that hold some of
+the same counts (an organisation's reports in two tables), as one table.
+
 `group_shown(size)` is the same rule for a figure computed over a group (an average, a share):
 it is shown only for a group of at least the threshold.
 """
@@ -74,9 +77,55 @@ def suppress(
     threshold: int | None = None,
 ) -> Grid:
     """The table of `counts` with totals, primary and complementary suppression applied."""
-    grid = _with_totals(
+    grid = with_totals(
+        counts, row_totals=row_totals, column_totals=column_totals, threshold=threshold
+    )
+    _suppress(grid)
+    return grid
+
+
+def with_totals(
+    counts: Sequence[Sequence[int]],
+    *,
+    row_totals: bool = True,
+    column_totals: bool = True,
+    threshold: int | None = None,
+) -> Grid:
+    """The table of `counts` with its totals, nothing suppressed yet (for `suppress_together`)."""
+    return _with_totals(
         counts, row_totals, column_totals, min_cell() if threshold is None else threshold
     )
+
+
+def suppress_together(grids: Sequence[Grid], same: Sequence[tuple[Cell, Cell]] = ()) -> None:
+    """Suppress several tables published side by side as one: `same` pairs a cell of one table
+    with the cell of another that holds the same count (an organisation's reports in the funnel
+    and in the totals of the kinds). The second of each pair is replaced by the first, so the
+    pair is one cell, hidden in both tables or in neither, and every line of every table counts
+    when a hidden cell is checked for being computable: suppressed one by one, a table could
+    hide a count that the other shows, and that count would give away a cell beside it."""
+    if not grids:
+        return
+    if any(first.value != second.value for first, second in same):
+        raise ValueError("Only cells holding the same count are the same cell.")
+    replaced = {id(second): first for first, second in same}
+    for grid in grids:
+        for row in grid.cells:
+            row[:] = [replaced.get(id(c), c) for c in row]
+        for line in grid.lines:
+            line[:] = [replaced.get(id(c), c) for c in line]
+    unique = {id(c): c for grid in grids for c in grid.all_cells()}
+    joint = Grid(
+        [list(unique.values())],
+        row_totals=False,
+        column_totals=False,
+        threshold=grids[0].threshold,
+        lines=[line for grid in grids for line in grid.lines],
+    )
+    _suppress(joint)
+
+
+def _suppress(grid: Grid) -> None:
     for cell in grid.all_cells():
         if 0 < cell.value < grid.threshold:
             cell.suppressed = PRIMARY
@@ -85,7 +134,6 @@ def suppress(
         if not _hide_beside(grid, exposed[0]):
             break
         _hide_lone_cells(grid)
-    return grid
 
 
 def _hide_lone_cells(grid: Grid) -> None:

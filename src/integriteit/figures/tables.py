@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .suppression import Cell, suppress
+from .suppression import Cell, Grid, suppress
 
 
 @dataclass
@@ -78,14 +78,26 @@ def build_table(
         column_totals=column_totals,
         threshold=threshold,
     )
+    return table_of(grid, key, caption, columns, rows)
+
+
+def table_of(
+    grid: Grid,
+    key: str,
+    caption: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[str, str, Sequence[int]]],
+) -> Table:
+    """The labelled table of `grid`, the counts of `rows` already suppressed (by `suppress`, or
+    with other tables by `suppression.suppress_together`)."""
     width = len(columns)
 
     def labelled(key: str, label: str, cells: list[Cell]) -> Row:
-        return Row(label, cells[:width], cells[width] if row_totals else None, key)
+        return Row(label, cells[:width], cells[width] if grid.row_totals else None, key)
 
     body = [
         labelled(row_key, label, cells)
         for (row_key, label, _values), cells in zip(rows, grid.cells, strict=False)
     ]
-    totals = labelled("total", _("Total"), grid.cells[-1]) if column_totals and rows else None
-    return Table(key, caption, list(columns), body, grid.threshold, totals, row_totals)
+    totals = labelled("total", _("Total"), grid.cells[-1]) if grid.column_totals and rows else None
+    return Table(key, caption, list(columns), body, grid.threshold, totals, grid.row_totals)

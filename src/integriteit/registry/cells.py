@@ -368,19 +368,19 @@ def differences(frozen: Cells, current: Cells) -> dict[str, tuple]:
 NOT_COMPARABLE = "not_comparable"
 
 
-def _mapping(kind: str, old_version: str, new_version: str) -> dict[str, list[str]] | None:
+def mapping(kind: str, old_version: str, new_version: str) -> dict[str, list[str]] | None:
     """For each code of `new_version` whose counts compare with `old_version`, the old codes
     that add up to it; None when the versions are not one step apart."""
     new = Taxonomy.objects.get(kind=kind, version=new_version)
     if new.predecessor is None or new.predecessor.version != old_version:
         return None
     comparable = taxonomy.comparable_items(new)
-    mapping: dict[str, list[str]] = {}
+    found: dict[str, list[str]] = {}
     for item in Category.objects.filter(taxonomy=new, code__in=comparable).prefetch_related(
         "predecessors"
     ):
-        mapping[item.code] = [p.code for p in item.predecessors.all() if p.taxonomy_id != new.pk]
-    return mapping
+        found[item.code] = [p.code for p in item.predecessors.all() if p.taxonomy_id != new.pk]
+    return found
 
 
 def year_on_year(previous: Cells, current: Cells, kind: str = "violation_type") -> dict:
@@ -393,7 +393,7 @@ def year_on_year(previous: Cells, current: Cells, kind: str = "violation_type") 
         if kind == "violation_type"
         else [("measures",)]
     )
-    mapping = None if old == new else _mapping(kind, old, new)
+    comparable = None if old == new else mapping(kind, old, new)
     result: dict[str, dict[str, int | str]] = {}
     for path in sections:
         key = ".".join(path)
@@ -403,8 +403,8 @@ def year_on_year(previous: Cells, current: Cells, kind: str = "violation_type") 
         for code in sorted(codes):
             if old == new:
                 changes[code] = now.get(code, 0) - before.get(code, 0)
-            elif mapping is not None and code in mapping:
-                changes[code] = now.get(code, 0) - sum(before.get(c, 0) for c in mapping[code])
+            elif comparable is not None and code in comparable:
+                changes[code] = now.get(code, 0) - sum(before.get(c, 0) for c in comparable[code])
             else:
                 changes[code] = NOT_COMPARABLE
         result[key] = changes

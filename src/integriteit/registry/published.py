@@ -10,14 +10,21 @@ total (seed 001 note 1).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from integriteit.figures.charts import Bar, BarChart, bar_chart, column_chart, row_chart
-from integriteit.figures.suppression import group_shown, min_cell
-from integriteit.figures.tables import Table, build_table
+from integriteit.figures.suppression import (
+    COMPLEMENTARY,
+    Cell,
+    group_shown,
+    min_cell,
+    suppress_together,
+    with_totals,
+)
+from integriteit.figures.tables import Row, Table, build_table, table_of
 from integriteit.organisations.models import Organisation
 
 from . import cells, taxonomy
@@ -62,6 +69,7 @@ class Figures:
     notes: list[str] = field(default_factory=list)
     completeness: list[tuple[str, str]] = field(default_factory=list)  # (organisation, status)
     year_on_year: list[tuple[str, str]] = field(default_factory=list)  # (type, change)
+    year_on_year_note: str = ""  # why there is no change from the year before
     # Exact (inside the organisation, own_figures): nothing suppressed, `threshold` is 1.
     exact: bool = False
     handling: list[tuple[str, str]] = field(default_factory=list)  # (figure, value)
@@ -218,86 +226,140 @@ def build(
     completeness: list[tuple[str, str]] | None = None,
 ) -> Figures:
     """The tables of one year's published figures (`Publication.cells`), filtered to one
-    organisation (id as text) and/or one violation type when given."""
+    organisation (id as text) and/or one violation type and/or one kind when given.
+
+    The tables are always suppressed whole, every organisation, type and kind in them; a filter
+    then only picks rows and columns out of them (`_select`). A sub-table suppressed on its own
+    would show a cell that the whole table hides to protect another (one organisation's count
+    beside a small one): the filtered page and the whole page together would give it away."""
     threshold = min_cell() if threshold is None else threshold
     inside = dict(publication_cells["organisations"])
     outside = dict(publication_cells["outside"])
-    if organisation:
-        inside = {k: v for k, v in inside.items() if k == organisation}
-        outside = {k: v for k, v in outside.items() if k == organisation}
     names = _names(list(inside) + list(outside))
     data = Figures(year, threshold, completeness=completeness or [])
 
     def order(group):
         return sorted(group, key=lambda pk: names.get(pk, pk))
 
-    columns = [(names[pk], inside[pk]) for pk in order(inside)]
-    data.tables.append(
-        funnel_table(
+    columns = order(inside)
+    funnel_rows = [(pk, names[pk], funnel_values(inside[pk])) for pk in columns]
+    from integriteit.reports.constants import Kind
+
+    kind_rows = [
+        (
+            code,
+            str(dict(Kind.choices)[code]),
+            [inside[pk]["reports"]["by_kind"].get(code, 0) for pk in columns],
+        )
+        for code in Kind.values
+    ]
+    # An organisation's reports are in the funnel and in the totals of the kinds (and the
+    # sector's in both grand totals): the two tables are suppressed as one.
+    funnel_grid = with_totals(
+        [values for _key, _label, values in funnel_rows], row_totals=False, threshold=threshold
+    )
+    kinds_grid = with_totals([values for _key, _label, values in kind_rows], threshold=threshold)
+    pairs = (
+        [(funnel_grid.cells[j][0], kinds_grid.cells[-1][j]) for j in range(len(columns) + 1)]
+        if columns
+        else []
+    )
+    same = [(a, b) for a, b in pairs if a.value == b.value]  # every report has one kind
+    suppress_together([funnel_grid, kinds_grid], same)
+    tables = [
+        table_of(
+            funnel_grid,
             "funnel",
             _(
                 "Reports and what followed, per organisation, %(year)s (sector Rijk without "
                 "Defensie)"
             )
             % {"year": year},
-            [(pk, names[pk], inside[pk]) for pk in order(inside)],
-            threshold,
+            funnel_columns(),
+            funnel_rows,
         )
-    )
+    ]
     codes = sorted({code for c in inside.values() for code in c["reports"]["by_type"]})
-    if type_code:
-        codes = [c for c in codes if c == type_code]
     labels = _type_labels(codes, year)
-    data.tables.append(
-        per_code_table(
+    tables.append(
+        build_table(
             "types",
             _("Reports by violation type, %(year)s (sector Rijk without Defensie)")
             % {"year": year},
-            columns,
-            ("reports", "by_type"),
-            codes,
-            labels,
-            threshold,
+            [names[pk] for pk in columns],
+            [
+                (
+                    code,
+                    labels.get(code, code),
+                    [inside[pk]["reports"]["by_type"].get(code, 0) for pk in columns],
+                )
+                for code in codes
+            ],
             column_totals=False,
+            threshold=threshold,
         )
     )
-    data.tables.append(
-        per_code_table(
+    tables.append(
+        build_table(
             "established",
             _("Established violations by type, %(year)s (sector Rijk without Defensie)")
             % {"year": year},
-            columns,
-            ("established", "by_type"),
-            codes,
-            labels,
-            threshold,
+            [names[pk] for pk in columns],
+            [
+                (
+                    code,
+                    labels.get(code, code),
+                    [inside[pk]["established"]["by_type"].get(code, 0) for pk in columns],
+                )
+                for code in codes
+            ],
             column_totals=False,
+            threshold=threshold,
         )
     )
-    data.tables.append(
-        per_code_table(
+    tables.append(
+        table_of(
+            kinds_grid,
             "kinds",
             _("Reports by kind, %(year)s (sector Rijk without Defensie)") % {"year": year},
-            columns,
-            ("reports", "by_kind"),
-            kind_codes(kind),
-            kind_labels(),
-            threshold,
-            column_totals=not kind,
+            [names[pk] for pk in columns],
+            kind_rows,
         )
     )
     if outside:
-        data.tables.append(
-            funnel_table(
+        tables.append(
+            build_table(
                 "outside",
                 _("Reports and what followed, organisations outside BZK coordination, %(year)s")
                 % {"year": year},
-                [(pk, names[pk], outside[pk]) for pk in order(outside)],
-                threshold,
+                funnel_columns(),
+                [(pk, names[pk], funnel_values(outside[pk])) for pk in order(outside)],
+                row_totals=False,
                 column_totals=False,
+                threshold=threshold,
             )
         )
-    funnel = data.table("funnel")
+    whole = Figures(year, threshold, tables=tables)
+    if organisation:
+        inside = {k: v for k, v in inside.items() if k == organisation}
+        outside = {k: v for k, v in outside.items() if k == organisation}
+    rows_of = {"types": type_code, "established": type_code, "kinds": kind}
+    for table in tables:
+        if table.key == "outside" and organisation and organisation not in outside:
+            continue
+        if table.key in ("funnel", "outside"):
+            data.tables.append(_select(table, rows=organisation))
+        elif organisation and organisation not in columns:
+            data.tables.append(_select(table, rows=None))  # no organisation of the sector
+        else:
+            data.tables.append(
+                _select(
+                    table,
+                    rows=rows_of[table.key],
+                    column=columns.index(organisation) if organisation else None,
+                )
+            )
+    funnel = whole.table("funnel")
     fte = publication_cells.get("fte", {})
     for pk in order(inside) + order(outside):
         source = inside.get(pk) or outside[pk]
@@ -316,52 +378,165 @@ def build(
     for item in publication_cells.get("breaks", []):
         data.notes.append(f"{names.get(str(item['organisation_id']), '')}: {item['note']}")
     if previous is not None:
-        prev_sector, sector = previous["sector"], publication_cells["sector"]
-        funnel_totals = funnel.totals
-
-        def type_shown(code: str, change: int) -> bool:
-            type_total = data.table("types").row(code).total
-            return (
-                type_total is not None
-                and type_total.shown
-                and group_shown(sector["reports"]["by_type"].get(code, 0) - change, threshold)
-            )
-
-        add_year_on_year(
-            data,
-            prev_sector,
-            sector,
-            codes,
-            labels,
-            reports_shown=funnel_totals is not None
-            and funnel_totals.cells[0].shown
-            and group_shown(prev_sector["reports"]["total"], threshold),
-            type_shown=type_shown,
-        )
+        _year_on_year(data, publication_cells, previous, organisation, labels)
     return data
+
+
+def _select(table: Table, *, rows: str | None = "", column: int | None = None) -> Table:
+    """Some rows and one column of a table suppressed whole, each cell as it is there: `rows`
+    the key of the one row to keep ("" every row, None none), `column` the index of the one
+    column (an organisation) to keep. The totals become those of what is kept: with one row,
+    the column totals are that row; with one column, the row totals are that column (the same
+    cells, so hidden where they are)."""
+    if rows == "" and column is None:
+        return table
+    if rows is None:
+        return replace(table, rows=[], totals=None, columns=[])
+    kept = [row for row in table.rows if not rows or row.key == rows]
+    totals = table.totals
+    if column is not None:
+        kept = [Row(row.label, [row.cells[column]], row.cells[column], row.key) for row in kept]
+        if totals is not None:
+            totals = Row(totals.label, [totals.cells[column]], totals.cells[column], totals.key)
+    if rows and totals is not None:
+        # One row kept: in the funnel its totals are the row itself; the kinds show the row only.
+        one = kept[0] if kept and table.key == "funnel" else None
+        totals = Row(totals.label, list(one.cells), one.total, totals.key) if one else None
+    columns = table.columns if column is None else [table.columns[column]]
+    return replace(table, rows=kept, totals=totals if kept else None, columns=columns)
+
+
+def _row_cell(data: Figures, keys: tuple[str, ...], row_key: str, column: int) -> Cell | None:
+    """The cell in `column` of the row `row_key` of the first of these tables that has it."""
+    for table in data.tables:
+        if table.key in keys:
+            for row in table.all_rows():
+                if row.key == row_key:
+                    return row.all_cells()[column]
+    return None
+
+
+def _year_on_year(
+    data: Figures,
+    publication_cells: dict,
+    previous: dict,
+    organisation: str,
+    labels: dict[str, str],
+) -> None:
+    """The change from the year before, of the same selection: the sector, or the organisation
+    filtered on in both years. A change is shown only where both figures it is the difference
+    of are shown, each in its own year's suppressed tables (the previous year's built with the
+    same filter); otherwise "*", as the figure it would give away."""
+    year, threshold = data.year, data.threshold
+    if organisation:
+        now = publication_cells["organisations"].get(organisation) or publication_cells[
+            "outside"
+        ].get(organisation)
+        before = previous["organisations"].get(organisation) or previous["outside"].get(
+            organisation
+        )
+        if now is None:
+            return
+        if before is None:
+            data.year_on_year_note = _(
+                "%(organisation)s has no published annual return for %(year)s: there is no "
+                "change from the year before."
+            ) % {"organisation": _names([organisation]).get(organisation, ""), "year": year - 1}
+            return
+    else:
+        now, before = publication_cells["sector"], previous["sector"]
+        missing = set(previous["organisations"]) ^ set(publication_cells["organisations"])
+        if missing:
+            names = _names(missing)
+            data.notes.append(
+                _(
+                    "The sector's change from the year before compares different "
+                    "organisations: %(organisations)s published a return in only one of "
+                    "%(old)s and %(new)s."
+                )
+                % {
+                    "organisations": ", ".join(sorted(names.get(pk, pk) for pk in missing)),
+                    "old": year - 1,
+                    "new": year,
+                }
+            )
+    earlier = build(previous, year - 1, organisation=organisation, threshold=threshold)
+    old_version, new_version = (
+        before["versions"]["violation_type"],
+        now["versions"]["violation_type"],
+    )
+    if old_version != new_version:
+        data.notes.append(
+            _(
+                "The list of violation types changed between %(old)s and %(new)s: types that "
+                "do not map onto one type are marked “not comparable”."
+            )
+            % {"old": year - 1, "new": year}
+        )
+
+    def change(value: int, now_cell: Cell | None, before_cells: list[Cell | None]) -> str:
+        shown = now_cell is not None and now_cell.shown
+        if shown and all(cell is None or cell.shown for cell in before_cells):
+            return f"{value:+d}"
+        return "*"
+
+    reports, selected = ("funnel", "outside"), organisation or "total"
+    data.year_on_year.append(
+        (
+            _("Reports"),
+            change(
+                now["reports"]["total"] - before["reports"]["total"],
+                _row_cell(data, reports, selected, 0),
+                [_row_cell(earlier, reports, selected, 0) or Cell(0, COMPLEMENTARY)],
+            ),
+        )
+    )
+    comparable = (
+        None
+        if old_version == new_version
+        else cells.mapping("violation_type", old_version, new_version) or {}
+    )
+    for row in data.table("types").rows:
+        code = row.key
+        label = labels.get(code, code)
+        old_codes = [code] if comparable is None else comparable.get(code)
+        if old_codes is None:
+            data.year_on_year.append((label, _("not comparable")))
+            continue
+        value = now["reports"]["by_type"].get(code, 0) - sum(
+            before["reports"]["by_type"].get(c, 0) for c in old_codes
+        )
+        # A previous type with no report has no row: its 0 is shown.
+        data.year_on_year.append(
+            (
+                label,
+                change(
+                    value,
+                    row.total,
+                    [_row_cell(earlier, ("types",), c, -1) for c in old_codes],
+                ),
+            )
+        )
 
 
 def export_rows(data: Figures) -> list[list[str | int]]:
     rows: list[list[str | int]] = [
         [_("Year"), data.year],
-        [_("Exact figures of the organisation, not suppressed: not for outside it")]
-        if data.exact
-        else [_("Cells under"), data.threshold, _("are suppressed")],
+        [_("Cells under"), data.threshold, _("are suppressed")],
     ]
     for table in data.tables:
         rows.append([])
         rows.extend(table.export_rows())
-    if data.handling:
-        rows.append([])
-        rows.extend([label, value] for label, value in data.handling)
-    if data.rates or not data.exact:
-        rows.append([])
-        rows.append([_("Reports per 1,000 fte"), _("Staff (fte)"), _("Rate")])
-        rows.extend([rate.label, rate.fte, rate.display] for rate in data.rates)
+    rows.append([])
+    rows.append([_("Reports per 1,000 fte"), _("Staff (fte)"), _("Rate")])
+    rows.extend([rate.label, rate.fte, rate.display] for rate in data.rates)
     if data.year_on_year:
         rows.append([])
         rows.append([_("Change from the year before"), _("Reports")])
         rows.extend([label, change] for label, change in data.year_on_year)
+    if data.year_on_year_note:
+        rows.append([])
+        rows.append([_("Change from the year before"), data.year_on_year_note])
     return rows
 
 

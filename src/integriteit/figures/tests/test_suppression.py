@@ -15,6 +15,8 @@ from integriteit.figures.suppression import (
     computable,
     group_shown,
     suppress,
+    suppress_together,
+    with_totals,
 )
 
 THRESHOLD = 5
@@ -159,3 +161,69 @@ def test_the_threshold_is_one_setting(settings):
     settings.FIGURES_MIN_CELL = 3
     assert suppress([[2, 3]]).cells[0][0].display(3) == "<3"
     assert group_shown(3) and not group_shown(2)
+
+
+def _known(grids_shown, lines, links):
+    """The equations a reader of several tables knows over their hidden positions: each line
+    (parts minus sum), and each pair of positions holding the same count."""
+    hidden = [
+        (g, i, j)
+        for g, shown in enumerate(grids_shown)
+        for i, row in enumerate(shown)
+        for j, text in enumerate(row)
+        if not text.isdigit()
+    ]
+    matrix = []
+    for line in lines:
+        last = line[-1]
+        matrix.append([Fraction(-1 if p == last else 1 if p in line else 0) for p in hidden])
+    for a, b in links:
+        row = [Fraction(0)] * len(hidden)
+        if a in hidden:
+            row[hidden.index(a)] += 1
+        if b in hidden:
+            row[hidden.index(b)] -= 1
+        matrix.append(row)
+    return hidden, [row for row in matrix if any(row)]
+
+
+small_or_not = st.sampled_from([0, 0, 1, 2, 3, 4, 5, 6, 8, 12])
+side_by_side = st.integers(min_value=2, max_value=4).flatmap(
+    lambda width: st.tuples(
+        st.lists(st.lists(small_or_not, min_size=width, max_size=width), min_size=4, max_size=4),
+        st.lists(st.lists(small_or_not, min_size=2, max_size=2), min_size=width, max_size=width),
+    )
+)
+
+
+@hypothesis_settings(deadline=None, max_examples=300)
+@given(side_by_side)
+def test_tables_side_by_side_hide_their_shared_counts_together(tables):
+    """A table by kind (rows) per organisation (columns) with both totals, and a funnel per
+    organisation (rows) whose first column is the organisation's total of the first table:
+    suppressed together, a shared count is hidden in both or neither, and no hidden cell of
+    either follows from the two tables' sums and the shared counts."""
+    kinds, rest = tables
+    width = len(kinds[0])
+    totals = [sum(row[j] for row in kinds) for j in range(width)]
+    funnel = [[totals[j], *rest[j]] for j in range(width)]
+    k = with_totals(kinds, threshold=THRESHOLD)
+    f = with_totals(funnel, row_totals=False, threshold=THRESHOLD)
+    suppress_together([k, f], [(f.cells[j][0], k.cells[-1][j]) for j in range(width + 1)])
+    shown_k, shown_f = published(k), published(f)
+    for j in range(width + 1):
+        assert shown_k[-1][j] == shown_f[j][0]
+    for grid in (k, f):
+        for row in grid.cells:
+            for cell in row:
+                assert cell.suppressed == PRIMARY if 0 < cell.value < THRESHOLD else True
+    rows_k, cols_k = len(shown_k), len(shown_k[0])
+    lines = [[(0, i, j) for j in range(cols_k)] for i in range(rows_k)]
+    lines += [[(0, i, j) for i in range(rows_k)] for j in range(cols_k)]
+    lines += [[(1, i, j) for i in range(len(shown_f))] for j in range(len(shown_f[0]))]
+    links = [((1, j, 0), (0, rows_k - 1, j)) for j in range(width + 1)]
+    hidden, matrix = _known([shown_k, shown_f], lines, links)
+    base = rank(matrix)
+    for n, position in enumerate(hidden):
+        unit = [Fraction(int(m == n)) for m in range(len(hidden))]
+        assert rank([*matrix, unit]) > base, position

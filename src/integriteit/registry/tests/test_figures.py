@@ -8,10 +8,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from integriteit import testing
 from integriteit.figures.suppression import PRIMARY
 from integriteit.organisations.models import Organisation
 from integriteit.registry import published, returns
@@ -348,3 +349,113 @@ def test_reference_date(orgs, users, staff_client):
     assert annual_return.reference_date == D(2025, 2, 15)
     other = staff_client(users["government"])
     assert other.post(url, {"reference_date": "2025-03-01"}).status_code == 404
+
+
+def _year_of(year: int, counts: dict[str, int], version: str = "2024") -> dict:
+    """Publication cells of `year`: per organisation (id as text) its number of reports, all
+    financial."""
+    from integriteit.registry import cells
+
+    organisations = {pk: _sector(year, version, {"financial": n}, n) for pk, n in counts.items()}
+    return {
+        "organisations": organisations,
+        "outside": {},
+        "sector": cells.total(organisations.values(), year, D(year + 1, 1, 31)),
+    }
+
+
+def test_a_filtered_page_shows_no_cell_the_whole_page_hides(orgs):
+    """BZK's 3 reports are under the threshold, so FIN's 9 is hidden beside them (the total
+    would give BZK's away). The page filtered on FIN shows FIN's column of the whole table, as
+    hidden as it is there, not a table of FIN alone suppressed on its own."""
+    bzk, fin = str(orgs["bzk"].pk), str(orgs["fin"].pk)
+    year = _year_of(2024, {bzk: 3, fin: 9})
+    whole = published.build(year, 2024, threshold=5)
+    assert [c.display(5) for c in whole.table("funnel").row(fin).cells][:1] == ["*"]
+    assert whole.table("types").row("financial").cells[1].display(5) == "*"
+    filtered = published.build(year, 2024, organisation=fin, threshold=5)
+    for key in ("funnel", "types", "kinds"):
+        table = filtered.table(key)
+        shown = [c for _label, cells in table.display_rows() for c in cells]
+        assert "9" not in shown, key
+    assert filtered.table("funnel").row(fin).cells[0].display(5) == "*"
+    assert [rate.display for rate in filtered.rates] == ["–"]
+
+
+def test_year_on_year_compares_the_organisation_filtered_on(orgs):
+    bzk, fin = str(orgs["bzk"].pk), str(orgs["fin"].pk)
+    before, now = _year_of(2023, {bzk: 20, fin: 10}), _year_of(2024, {bzk: 30, fin: 12})
+    sector = published.build(now, 2024, previous=before, threshold=5)
+    assert [change for _label, change in sector.year_on_year] == ["+12", "+12"]
+    filtered = published.build(now, 2024, organisation=fin, previous=before, threshold=5)
+    assert [change for _label, change in filtered.year_on_year] == ["+2", "+2"]
+    assert filtered.year_on_year_note == ""
+
+
+def test_year_on_year_of_an_organisation_without_a_return_the_year_before(orgs, users):
+    bzk, fin = str(orgs["bzk"].pk), str(orgs["fin"].pk)
+    before, now = _year_of(2023, {bzk: 20}), _year_of(2024, {bzk: 30, fin: 12})
+    filtered = published.build(now, 2024, organisation=fin, previous=before, threshold=5)
+    assert filtered.year_on_year == []
+    assert "2023" in filtered.year_on_year_note and "FIN" in filtered.year_on_year_note
+    # The whole sector still compares, with a note that FIN is only in one of the years.
+    sector = published.build(now, 2024, previous=before, threshold=5)
+    assert [change for _label, change in sector.year_on_year] == ["+22", "+22"]
+    assert any("FIN" in note for note in sector.notes)
+    # On the page and in the CSV.
+    from integriteit.registry.models import Publication
+
+    for year, cells in ((2023, before), (2024, now)):
+        Publication.objects.create(
+            year=year, cells=cells, published_at=timezone.now(), published_by=users["government"]
+        )
+    client = testing.verified_client(users["employee"])
+    page = client.get(reverse("registry:figures"), {"organisation": fin})
+    assert b'data-year-on-year="none"' in page.content
+    assert page.context["figures"].year_on_year == []
+    csv_text = client.get(reverse("registry:figures_csv"), {"organisation": fin}).content.decode()
+    assert page.context["figures"].year_on_year_note in csv_text
+
+
+def test_year_on_year_hides_a_change_that_would_give_a_hidden_figure_of_the_year_before(orgs):
+    """In 2023 FIN's 9 reports were hidden beside BZK's 3: the change of FIN's reports would
+    give them away (12 - change), so it is hidden too."""
+    bzk, fin = str(orgs["bzk"].pk), str(orgs["fin"].pk)
+    before, now = _year_of(2023, {bzk: 3, fin: 9}), _year_of(2024, {bzk: 20, fin: 12})
+    filtered = published.build(now, 2024, organisation=fin, previous=before, threshold=5)
+    assert [change for _label, change in filtered.year_on_year] == ["*", "*"]
+    bzk_only = published.build(now, 2024, organisation=bzk, previous=before, threshold=5)
+    assert [change for _label, change in bzk_only.year_on_year] == ["*", "*"]  # 3 is under 5
+
+
+def test_a_count_in_two_tables_is_hidden_in_both(orgs):
+    """FIN's 8 reports are all of one kind, beside BZK's 3 of that kind: the kinds table hides
+    FIN's 8 and with it both organisations' totals, which are their counts in the funnel too.
+    Suppressed apart, the funnel showed 19 and 8, and 11 - 8 gave BZK's 3 away. Suppressed
+    together, a count is hidden in both tables or in neither."""
+    from integriteit.registry import cells
+
+    bzk, fin = str(orgs["bzk"].pk), str(orgs["fin"].pk)
+    kinds = ["integrity_violation", "wrongdoing", "undesirable_behaviour", "handling_complaint"]
+    per_kind = {bzk: [6, 5, 3, 5], fin: [0, 0, 8, 0]}
+    organisations = {}
+    for pk, counts in per_kind.items():
+        c = _sector(2024, "2024", {"financial": sum(counts)}, sum(counts))
+        c["reports"]["by_kind"] = dict(zip(kinds, counts, strict=True))
+        organisations[pk] = c
+    data = published.build(
+        {
+            "organisations": organisations,
+            "outside": {},
+            "sector": cells.total(organisations.values(), 2024, D(2025, 1, 31)),
+        },
+        2024,
+        threshold=5,
+    )
+    funnel, by_kind = data.table("funnel"), data.table("kinds")
+    assert by_kind.row("undesirable_behaviour").cells[0].display(5) == "<5"
+    assert by_kind.totals is not None and funnel.totals is not None
+    for j, pk in enumerate([bzk, fin]):
+        assert funnel.row(pk).cells[0].shown == by_kind.totals.cells[j].shown, pk
+    assert funnel.totals.cells[0].shown == by_kind.totals.total.shown  # type: ignore[union-attr]
+    assert _recoverable(funnel) == [] and _recoverable(by_kind) == []
