@@ -43,12 +43,64 @@ def funnel_columns() -> list[str]:
     ]
 
 
+# The measure that says no measure followed is no measure in the funnel or the measures' table.
+NO_MEASURE = frozenset({"none"})
+MEASURES_COLUMN = 3  # of the funnel
+
+
+def handling_columns() -> list[str]:
+    return [
+        _("Open at the reference date"),
+        _("Acknowledged within 7 days"),
+        _("Fed back within 3 months"),
+    ]
+
+
+def handling_values(c: cells.Cells) -> list[int]:
+    return [c["open"], c["acknowledged_in_time"], c["fed_back_in_time"]]
+
+
+def _timeliness(organisations: list[tuple[str, cells.Cells]], threshold: int) -> list[Timeliness]:
+    """Per organisation the median and 90th percentile of the duration, over at least
+    `threshold` closed reports, and the shares acknowledged and fed back in time, over at least
+    `threshold` reports of which at least `threshold` (or none) were in time: a share is a count
+    in disguise, so it is shown only where the count would be."""
+
+    def days(value) -> str:
+        return "–" if value is None else f"{value:.0f}"
+
+    def share(part: int, whole: int) -> str:
+        if (
+            not group_shown(whole, threshold)
+            or 0 < part < threshold
+            or 0 < whole - part < threshold
+        ):
+            return f"<{threshold}" if whole else "–"
+        return f"{round(100 * part / whole)}%"
+
+    found = []
+    for label, c in organisations:
+        closed = c["duration"]["closed"]
+        enough = group_shown(closed, threshold)
+        total = c["reports"]["total"]
+        found.append(
+            Timeliness(
+                label,
+                days(c["duration"]["median"]) if enough else f"<{threshold}" if closed else "–",
+                days(c["duration"]["p90"]) if enough else f"<{threshold}" if closed else "–",
+                share(c["acknowledged_in_time"], total),
+                share(c["fed_back_in_time"], total),
+            )
+        )
+    return found
+
+
 def funnel_values(c: cells.Cells) -> list[int]:
     return [
         c["reports"]["total"],
         c["investigations"],
         c["established"]["total"],
-        sum(n for code, n in c["measures"].items() if code != "none"),
+        sum(n for code, n in c["measures"].items() if code not in NO_MEASURE),
         c["criminal_complaints"],
     ]
 
@@ -58,6 +110,18 @@ class Rate:
     label: str
     fte: str
     display: str
+
+
+@dataclass
+class Timeliness:
+    """An organisation's duration and timeliness (R3–R4), each shown only where the group it
+    is taken over is large enough, or the count it is the share of is shown."""
+
+    label: str
+    median: str
+    p90: str
+    acknowledged: str
+    fed_back: str
 
 
 @dataclass
@@ -73,6 +137,7 @@ class Figures:
     # Exact (inside the organisation, own_figures): nothing suppressed, `threshold` is 1.
     exact: bool = False
     handling: list[tuple[str, str]] = field(default_factory=list)  # (figure, value)
+    timeliness: list[Timeliness] = field(default_factory=list)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -253,19 +318,41 @@ def build(
         )
         for code in Kind.values
     ]
-    # An organisation's reports are in the funnel and in the totals of the kinds (and the
-    # sector's in both grand totals): the two tables are suppressed as one.
+    # Every measure of the year's list, as every kind: a 0 is a figure too.
+    listed = [
+        item.code
+        for item in taxonomy.items_of(taxonomy.version_for(taxonomy.MEASURE, year))
+        if item.code not in NO_MEASURE
+    ]
+    present = {code for c in inside.values() for code in c["measures"] if code not in NO_MEASURE}
+    measure_codes = listed + sorted(present - set(listed))
+    measure_labels = _type_labels(measure_codes, year, taxonomy.MEASURE)
+    measure_rows = [
+        (
+            code,
+            measure_labels.get(code, code),
+            [inside[pk]["measures"].get(code, 0) for pk in columns],
+        )
+        for code in measure_codes
+    ]
+    # An organisation's reports are in the funnel and in the totals of the kinds, its measures
+    # in the funnel and in the totals of the measures (and the sector's in the grand totals):
+    # the three tables are suppressed as one.
     funnel_grid = with_totals(
         [values for _key, _label, values in funnel_rows], row_totals=False, threshold=threshold
     )
     kinds_grid = with_totals([values for _key, _label, values in kind_rows], threshold=threshold)
-    pairs = (
-        [(funnel_grid.cells[j][0], kinds_grid.cells[-1][j]) for j in range(len(columns) + 1)]
-        if columns
-        else []
+    measures_grid = with_totals(
+        [values for _key, _label, values in measure_rows], threshold=threshold
     )
-    same = [(a, b) for a, b in pairs if a.value == b.value]  # every report has one kind
-    suppress_together([funnel_grid, kinds_grid], same)
+    pairs = []
+    if columns:
+        for j in range(len(columns) + 1):
+            pairs.append((funnel_grid.cells[j][0], kinds_grid.cells[-1][j]))
+            if measure_rows:
+                pairs.append((funnel_grid.cells[j][MEASURES_COLUMN], measures_grid.cells[-1][j]))
+    same = [(a, b) for a, b in pairs if a.value == b.value]
+    suppress_together([funnel_grid, kinds_grid, measures_grid], same)
     tables = [
         table_of(
             funnel_grid,
@@ -326,6 +413,32 @@ def build(
             kind_rows,
         )
     )
+    tables.append(
+        table_of(
+            measures_grid,
+            "measures",
+            _("Measures by kind (one per person), %(year)s (sector Rijk without Defensie)")
+            % {"year": year},
+            [names[pk] for pk in columns],
+            measure_rows,
+        )
+    )
+    # Not the closed reports beside the open ones: with the reports of the funnel they would
+    # give a hidden count away (open + closed = reports).
+    tables.append(
+        build_table(
+            "handling",
+            _(
+                "Handling at the reference date, per organisation, %(year)s (sector Rijk without "
+                "Defensie)"
+            )
+            % {"year": year},
+            handling_columns(),
+            [(pk, names[pk], handling_values(inside[pk])) for pk in columns],
+            row_totals=False,
+            threshold=threshold,
+        )
+    )
     if outside:
         tables.append(
             build_table(
@@ -343,11 +456,11 @@ def build(
     if organisation:
         inside = {k: v for k, v in inside.items() if k == organisation}
         outside = {k: v for k, v in outside.items() if k == organisation}
-    rows_of = {"types": type_code, "established": type_code, "kinds": kind}
+    rows_of = {"types": type_code, "established": type_code, "kinds": kind, "measures": ""}
     for table in tables:
         if table.key == "outside" and organisation and organisation not in outside:
             continue
-        if table.key in ("funnel", "outside"):
+        if table.key in ("funnel", "outside", "handling"):
             data.tables.append(_select(table, rows=organisation))
         elif organisation and organisation not in columns:
             data.tables.append(_select(table, rows=None))  # no organisation of the sector
@@ -375,6 +488,11 @@ def build(
             else (f"<{threshold}" if pk in fte else "–")
         )
         data.rates.append(Rate(names[pk], fte.get(pk, "–"), rate))
+    data.timeliness = _timeliness(
+        [(names[pk], inside[pk]) for pk in order(inside)]
+        + [(names[pk], outside[pk]) for pk in order(outside)],
+        threshold,
+    )
     for item in publication_cells.get("breaks", []):
         data.notes.append(f"{names.get(str(item['organisation_id']), '')}: {item['note']}")
     if previous is not None:
@@ -527,6 +645,10 @@ def export_rows(data: Figures) -> list[list[str | int]]:
     for table in data.tables:
         rows.append([])
         rows.extend(table.export_rows())
+    if data.timeliness:
+        rows.append([])
+        rows.append(timeliness_header())
+        rows.extend([t.label, t.median, t.p90, t.acknowledged, t.fed_back] for t in data.timeliness)
     rows.append([])
     rows.append([_("Reports per 1,000 fte"), _("Staff (fte)"), _("Rate")])
     rows.extend([rate.label, rate.fte, rate.display] for rate in data.rates)
@@ -538,6 +660,16 @@ def export_rows(data: Figures) -> list[list[str | int]]:
         rows.append([])
         rows.append([_("Change from the year before"), data.year_on_year_note])
     return rows
+
+
+def timeliness_header() -> list[str | int]:
+    return [
+        _("Duration and timeliness per organisation (RULES R3–R4)"),
+        _("Median duration (days)"),
+        _("Duration, 90th percentile (days)"),
+        _("Acknowledged within 7 days"),
+        _("Fed back within 3 months"),
+    ]
 
 
 def completeness(year: int) -> list[tuple[str, str]]:

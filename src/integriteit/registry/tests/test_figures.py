@@ -236,6 +236,10 @@ def test_no_suppressed_cell_recoverable(orgs, per_type, funnel):
             },
             "measures": {"fine": funnel[3] if j == 0 else 0},
             "criminal_complaints": funnel[4] if j == 0 else 0,
+            "open": per_type[0][j],
+            "acknowledged_in_time": funnel[1] if j == 0 else 0,
+            "fed_back_in_time": funnel[2] if j == 0 else 0,
+            "duration": {"closed": funnel[2] if j == 0 else 0, "median": None, "p90": None},
         }
     names = {pk: f"Org {pk}" for pk in organisations}
     original = published._names

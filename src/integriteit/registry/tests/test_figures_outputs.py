@@ -176,6 +176,13 @@ def truth(organisations, drawn: list[Drawn], publishing: list[str]) -> dict[str,
         (d.organisation, d.types[0]) for d in counted if OUTCOMES.index(d.outcome) >= 2
     )
     by_kind = Counter((d.organisation, d.kind) for d in counted)
+    measured = Counter(d.organisation for d in counted if OUTCOMES.index(d.outcome) >= 3)
+    open_ = Counter(d.organisation for d in counted if OUTCOMES.index(d.outcome) < 2)
+    measures = [
+        item
+        for item in taxonomy.items_of(taxonomy.version_for(taxonomy.MEASURE, YEAR))
+        if item.code != "none"
+    ]
     columns = [name[s] for s in inside]
     tables = {
         "funnel": Truth({name[s]: funnel(s) for s in inside}, False, True),
@@ -194,6 +201,17 @@ def truth(organisations, drawn: list[Drawn], publishing: list[str]) -> dict[str,
             True,
             columns,
         ),
+        "measures": Truth(
+            {
+                item.name: [measured[s] if item.code == "fine" else 0 for s in inside]
+                for item in measures
+            },
+            True,
+            True,
+            columns,
+        ),
+        # Open at the reference date, acknowledged and fed back in time (no entry has a date).
+        "handling": Truth({name[s]: [open_[s], 0, 0] for s in inside}, False, True),
         "outside": Truth({name[s]: funnel(s) for s in outside}, False, False),
     }
     return tables
@@ -342,9 +360,14 @@ def check_across(tables: dict[str, Parsed]) -> None:
     kinds = dict(zip(tables["kinds"].header, dict(tables["kinds"].rows)[TOTAL()], strict=True))
     for label, shown in funnel.items():  # "Total" too: the sector's
         assert shown == kinds[label], (label, shown, kinds[label])
+    measures = dict(tables["measures"].rows).get(TOTAL())
+    if measures is not None:  # the funnel's measures and the measures' totals: one cell each
+        by_organisation = dict(zip(tables["measures"].header, measures, strict=True))
+        for label, cells in tables["funnel"].rows:
+            assert cells[3] == by_organisation[label], (label, cells[3], by_organisation[label])
 
 
-KEYS = ["funnel", "types", "established", "kinds", "outside"]
+KEYS = ["funnel", "types", "established", "kinds", "measures", "handling", "outside"]
 
 
 def check_filtered(whole: list[Parsed], filtered: list[Parsed], organisation: str) -> None:
@@ -355,7 +378,7 @@ def check_filtered(whole: list[Parsed], filtered: list[Parsed], organisation: st
         assert table.caption in by_caption, table.caption
         key, full = by_caption[table.caption]
         rows = dict(full.rows)
-        if key in ("funnel", "outside"):  # organisations as rows
+        if key in ("funnel", "handling", "outside"):  # organisations as rows
             assert [label for label, _cells in table.rows] in (
                 [organisation, TOTAL()],
                 [organisation],
