@@ -53,3 +53,11 @@ def may_view(user, analysis: Analysis) -> bool:
 
 def may_edit(user, analysis: Analysis) -> bool:
     return analyses_to_edit(user).filter(pk=analysis.pk).exists()
+
+
+def questionnaires_visible_to(user):
+    """The employees' questionnaires of the analyses the user reads (their counts; the texts
+    the employees wrote only for those who write the analysis: `may_edit`)."""
+    from .models import Questionnaire
+
+    return Questionnaire.objects.filter(analysis__in=analyses_visible_to(user))

@@ -21,7 +21,7 @@ class PreventionConfig(AppConfig):
             reminders,
             setup_analyses,
         )
-        from .models import FinancialInterest
+        from .models import FinancialInterest, Questionnaire
 
         navigation.register()
         # Only `manage.py load_demo` loads these.
@@ -30,6 +30,7 @@ class PreventionConfig(AppConfig):
         # The register of side activities (R16): sealed descriptions of financial interests,
         # yearly re-confirmation reminders, its header entries and its demo content.
         register_key_holder(FinancialInterest, FinancialInterest.owner)
+        register_key_holder(Questionnaire, Questionnaire.owner)
         case_reminders.register(reminders.send_due_reminders)
         navigation_declarations.register()
         register_demo_content(demo_declarations.load)

@@ -349,3 +349,15 @@ def overdue_measures(analysis: Analysis, today: datetime.date | None = None) -> 
             due_on__lt=today, status__in=[MeasureStatus.PLANNED, MeasureStatus.IN_PROGRESS]
         ).order_by("due_on", "pk")
     )
+
+
+def questionnaire_for(user, questionnaire_id, *, edit: bool = False):
+    """A questionnaire of an analysis the user reads (edit: writes), or 404."""
+    from .models import Questionnaire
+
+    questionnaires = access.questionnaires_visible_to(user).select_related(
+        "analysis__organisation", "analysis__matrix"
+    )
+    if edit:
+        questionnaires = questionnaires.filter(analysis__in=access.analyses_to_edit(user))
+    return _get(questionnaires, Questionnaire, questionnaire_id)

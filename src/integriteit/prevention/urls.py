@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("integriteit.prevention.urls_policy")),
     path("", include("integriteit.prevention.urls_declarations")),
     path("", include("integriteit.prevention.urls_analyses")),
+    path("", include("integriteit.prevention.urls_questionnaire")),
 ]

@@ -25,6 +25,7 @@ from .policy import (
     SystemFigure,
 )
 from .position import CoordinatorPosition, Placement
+from .questionnaire import Invitation, Questionnaire, QuestionnaireAnswer, Workshop
 from .risks import (
     Acceptance,
     Analysis,
@@ -54,6 +55,7 @@ __all__ = [
     "GoalResult",
     "IntegrityPolicy",
     "InterestKind",
+    "Invitation",
     "MatrixCell",
     "MatrixLevel",
     "MatrixStep",
@@ -65,6 +67,8 @@ __all__ = [
     "PolicyEvaluation",
     "PolicyGoal",
     "Process",
+    "Questionnaire",
+    "QuestionnaireAnswer",
     "ReconfirmationReminder",
     "Review",
     "Risk",
@@ -75,4 +79,5 @@ __all__ = [
     "SideActivityVersion",
     "Snapshot",
     "SystemFigure",
+    "Workshop",
 ]
