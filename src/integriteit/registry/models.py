@@ -132,7 +132,17 @@ class Entry(models.Model):
     class Meta:
         ordering = ["organisation", "-received_on", "reference"]
         unique_together = [("organisation", "reference")]
-        indexes = [models.Index(fields=["organisation", "received_on"])]
+        # The year's entries of some organisations (cells.cells_of_many, the register's list):
+        # with the id in the index, the joins from the child tables (types, findings, measures)
+        # to those entries read the index alone, not the entries' pages (PostgreSQL; elsewhere
+        # `include` is ignored). docs/benchmarks.md, "registry".
+        indexes = [
+            models.Index(
+                fields=["organisation", "received_on"],
+                include=["id"],
+                name="registry_entry_org_year_idx",
+            )
+        ]
         verbose_name = _("registry entry")
         verbose_name_plural = _("registry entries")
 
