@@ -171,4 +171,58 @@ def load_analyses(context: DemoContext) -> list[str]:
         reason="De overgebleven kans is klein; verdere maatregelen belemmeren het werk te veel.",
         until=today + datetime.timedelta(days=365),
     )
-    return [f"Risk analysis: {TITLE} ({len(risks)} risks, {len(MEASURES)} measures)"]
+    _employee_input(coordinator, analysis, today)
+    return [
+        f"Risk analysis: {TITLE} ({len(risks)} risks, {len(MEASURES)} measures, a workshop and "
+        f"a questionnaire answered by {len(ANSWERS)} employees)"
+    ]
+
+
+# What the employees of the directorate answered in the demo questionnaire.
+ANSWERS = [
+    ("Offertes worden soms door één persoon beoordeeld.", 3, 4, "Altijd twee beoordelaars."),
+    ("Vergunningaanvragers bellen ons rechtstreeks op.", 2, 3, "Eén loket voor contact."),
+    ("Gevoelige stukken liggen op de printer.", 4, 2, "Printen met een pas."),
+    ("Geschenken van leveranciers rond de feestdagen.", 3, 2, ""),
+    ("Inloggegevens worden gedeeld bij drukte.", 3, 4, "Voldoende accounts."),
+]
+
+
+def _employee_input(coordinator, analysis, today) -> None:
+    """A workshop whose risks are the analysis's (source "workshop"), and a questionnaire:
+    six invitations, five answered, so its results are shown."""
+    from . import questionnaire
+
+    questionnaire.add_workshop(
+        coordinator,
+        analysis,
+        {
+            "held_on": today - datetime.timedelta(days=35),
+            "participants": 9,
+            "outcome": "Twee dagdelen met medewerkers van inkoop, vergunningen en de "
+            "informatiehuishouding: de risico's van deze analyse, en de wens om offertes altijd "
+            "met twee te beoordelen.",
+        },
+    )
+    asked = questionnaire.create_questionnaire(
+        coordinator,
+        analysis,
+        {
+            "title": "Welke integriteitsrisico's ziet u in uw werk?",
+            "introduction": "Voor de risicoanalyse van de Directie Bedrijfsvoering.",
+            "closes_on": today + datetime.timedelta(days=21),
+        },
+    )
+    questionnaire.open_questionnaire(coordinator, asked)
+    codes = questionnaire.issue_invitations(coordinator, asked, len(ANSWERS) + 1)
+    for code, (risk, likelihood, impact, measure) in zip(codes, ANSWERS, strict=False):
+        questionnaire.answer(
+            questionnaire.digest(code),
+            questionnaire.AnswerValues(
+                activities=[VulnerableActivity.CONTRACTING.value],
+                risk=risk,
+                likelihood=likelihood,
+                impact=impact,
+                measure=measure,
+            ),
+        )

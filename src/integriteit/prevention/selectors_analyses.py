@@ -21,7 +21,17 @@ from integriteit.ui.ids import primary_key
 
 from . import access_analyses as access
 from .constants_analyses import AcceptanceStatus, MeasureStatus, ScoreKind
-from .models import Acceptance, Analysis, Measure, Process, Risk, Score, Snapshot
+from .models import (
+    Acceptance,
+    Analysis,
+    Measure,
+    Process,
+    Questionnaire,
+    Risk,
+    Score,
+    Snapshot,
+    Workshop,
+)
 
 # --- One object, through access --------------------------------------------------------------
 
@@ -353,11 +363,17 @@ def overdue_measures(analysis: Analysis, today: datetime.date | None = None) -> 
 
 def questionnaire_for(user, questionnaire_id, *, edit: bool = False):
     """A questionnaire of an analysis the user reads (edit: writes), or 404."""
-    from .models import Questionnaire
-
     questionnaires = access.questionnaires_visible_to(user).select_related(
         "analysis__organisation", "analysis__matrix"
     )
     if edit:
         questionnaires = questionnaires.filter(analysis__in=access.analyses_to_edit(user))
     return _get(questionnaires, Questionnaire, questionnaire_id)
+
+
+def questionnaires_of(analysis: Analysis) -> list:
+    return list(Questionnaire.objects.filter(analysis=analysis))
+
+
+def workshops_of(analysis: Analysis) -> list:
+    return list(Workshop.objects.filter(analysis=analysis))

@@ -167,8 +167,8 @@ def analysis_detail(request, analysis_id):
             "snapshots": list(analysis.snapshots.order_by("-taken_at", "-pk")),
             "heat_maps": heat_maps(analysis, rows),
             "followers": list(analysis.followers.order_by("year", "pk")),
-            "questionnaires": list(analysis.questionnaires.all()),
-            "workshops": list(analysis.workshops.all()),
+            "questionnaires": selectors.questionnaires_of(analysis),
+            "workshops": selectors.workshops_of(analysis),
             "today": today,
         },
     )

@@ -330,7 +330,7 @@ def build(
     measure_rows = [
         (
             code,
-            measure_labels.get(code, code),
+            str(measure_labels.get(code, code)),
             [inside[pk]["measures"].get(code, 0) for pk in columns],
         )
         for code in measure_codes

@@ -96,6 +96,8 @@ NOT_AN_OBJECT = {
     "registry:own_figures_export": "the format of the export of one's own organisation's "
     "figures; the organisation is a query parameter checked per role and tampered, "
     "registry/tests/test_own_figures.py",
+    "prevention:answer_link": "the employee's one-time invitation code, no login: checked by "
+    "its digest, prevention/tests/test_questionnaire.py",
     "prevention:public_organisation": "the public publication page of an organisation (its "
     "slug), prevention/tests/test_declarations.py",
     "reports:mailbox_attachment": "the reporter's mailbox: the session of the receipt code, "
@@ -524,6 +526,16 @@ def _analysis(s: Scenario):
     return s.analysis_risk.process.analysis
 
 
+def _questionnaire(s: Scenario):
+    from integriteit.prevention import questionnaire
+
+    return questionnaire.create_questionnaire(
+        verified(s.people["coordinator"]),
+        _analysis(s),
+        {"title": "Vragenlijst", "closes_on": timezone.localdate() + datetime.timedelta(days=7)},
+    )
+
+
 GATES: dict[str, Gate] = {
     "cases:detail": _on_case(Action.VIEW, "get"),
     "cases:acknowledge": _on_case(Action.ACKNOWLEDGE),
@@ -765,6 +777,18 @@ GATES: dict[str, Gate] = {
         "pk",
     ),
     "prevention:analyses:detail": _on_analysis("analysis_id", _analysis),
+    "prevention:questionnaire_new": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "prevention:workshop_new": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "prevention:questionnaire_detail": _on_analysis("questionnaire_id", _questionnaire),
+    "prevention:questionnaire_open": _on_analysis(
+        "questionnaire_id", _questionnaire, "post", edit=True
+    ),
+    "prevention:questionnaire_close": _on_analysis(
+        "questionnaire_id", _questionnaire, "post", edit=True
+    ),
+    "prevention:questionnaire_invite": _on_analysis(
+        "questionnaire_id", _questionnaire, "post", edit=True
+    ),
     "prevention:analyses:heat_map": _on_analysis("analysis_id", _analysis),
     "prevention:analyses:export": _on_analysis("analysis_id", _analysis),
     "prevention:analyses:comparison": _on_analysis("analysis_id", _analysis),

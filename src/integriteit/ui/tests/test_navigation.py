@@ -38,6 +38,7 @@ NOT_IN_NAVIGATION = {
     "prevention:register_export": "a download on the register of side activities",
     "registry:import_start": "from the registry",
     "prevention:policy_new": "from the integrity policy page",
+    "prevention:answered": "after answering a questionnaire by invitation link",
     "prevention:record_position": "from the page of the coordinator's position",
     "prevention:analyses:new": "from the risk analyses",
     "cases:evaluations_csv": "a download on the process evaluation page",
