@@ -22,11 +22,14 @@ from integriteit.organisations.models import Organisation
 from . import indicators
 from .access_policy import may_write, organisations_to_write_policy, policies_visible_to
 from .models import (
+    Analysis,
     GoalEvaluation,
     IntegrityPolicy,
+    Measure,
     PolicyAction,
     PolicyEvaluation,
     PolicyGoal,
+    Risk,
 )
 
 
@@ -105,8 +108,30 @@ def save_goal(user, policy: IntegrityPolicy, values: dict, goal: PolicyGoal | No
         for name in GOAL_FIELDS:
             setattr(goal, name, values[name])
         goal.save()
+        risks, measures = values.get("risks", []), values.get("analysis_measures", [])
+        if any(r.process.analysis.organisation_id != policy.organisation_id for r in risks) or any(
+            m.analysis.organisation_id != policy.organisation_id for m in measures
+        ):
+            raise PermissionDenied  # another organisation's risk analysis
+        goal.risks.set(risks)
+        goal.analysis_measures.set(measures)
         _audit(user, "policy_goal_saved", policy, {"goal": goal.pk})
     return goal
+
+
+def linkable(policy: IntegrityPolicy):
+    """The risks and measures a goal of the policy can be linked to: those of the
+    organisation's risk analyses of the policy's years and the year before."""
+    analyses = Analysis.objects.filter(
+        organisation_id=policy.organisation_id,
+        year__gte=policy.period_start.year - 1,
+        year__lte=policy.period_end.year,
+    )
+    risks = Risk.objects.filter(process__analysis__in=analyses).select_related("process__analysis")
+    measures = Measure.objects.filter(analysis__in=analyses).select_related("analysis")
+    return risks.order_by("process__analysis__year", "title", "pk"), measures.order_by(
+        "analysis__year", "description", "pk"
+    )
 
 
 def remove_goal(user, goal: PolicyGoal) -> None:
@@ -235,6 +260,7 @@ def policies_of(user, organisation: Organisation):
 class Cycle:
     """Where the organisation stands in the policy cycle."""
 
+    latest_analysis: Analysis | None  # the organisation's most recent risk analysis
     in_force: IntegrityPolicy | None
     drafts: list[IntegrityPolicy]
     last_evaluation: PolicyEvaluation | None
@@ -243,9 +269,12 @@ class Cycle:
     open_actions: int
 
 
-def cycle(policies: list[IntegrityPolicy], today: datetime.date | None = None) -> Cycle:
+def cycle(
+    organisation: Organisation, policies: list[IntegrityPolicy], today: datetime.date | None = None
+) -> Cycle:
     """From the organisation's policies (newest first): the adopted one whose period holds
-    today (else the latest adopted), the drafts, and what is overdue."""
+    today (else the latest adopted), the drafts, what is overdue, and the latest risk analysis
+    the policy can start from."""
     today = today or timezone.localdate()
     adopted = [p for p in policies if p.adopted_on]
     in_force = next(
@@ -261,6 +290,9 @@ def cycle(policies: list[IntegrityPolicy], today: datetime.date | None = None) -
         open_actions = actions.count()
         overdue_actions = list(actions.filter(due_on__lt=today))
     return Cycle(
+        latest_analysis=Analysis.objects.filter(organisation=organisation)
+        .order_by("-analysed_on", "-pk")
+        .first(),
         in_force=in_force,
         drafts=[p for p in policies if not p.adopted_on],
         last_evaluation=last_evaluation,

@@ -1,9 +1,11 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from integriteit.ui.fields import plausible_date
+from integriteit.ui.fields import ModelMultipleChoiceField, plausible_date
 
-from .models import GoalResult, IntegrityPolicy, PolicyAction, PolicyGoal
+from .models import GoalResult, IntegrityPolicy, Measure, PolicyAction, PolicyGoal, Risk
 
 
 def _dated(form: forms.BaseForm) -> None:
@@ -23,11 +25,44 @@ class PolicyForm(forms.ModelForm):
         _dated(self)
 
 
+class RiskChoices(ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title} ({obj.process.analysis.year})"
+
+
+class MeasureChoices(ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.description} ({obj.analysis.year})"
+
+
 class GoalForm(forms.ModelForm):
+    risks = RiskChoices(
+        label=_("Risks the goal addresses"),
+        queryset=Risk.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    analysis_measures = MeasureChoices(
+        label=_("Measures of the risk analyses that serve it"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
     class Meta:
         model = PolicyGoal
         fields = ["title", "indicator", "target", "system_figure", "measures"]
         widgets = {"measures": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, linkable, **kwargs):
+        """`linkable`: (risks, measures) of the organisation's analyses (policy.linkable)."""
+        super().__init__(*args, **kwargs)
+        risks, measures = linkable
+        cast(RiskChoices, self.fields["risks"]).queryset = risks
+        cast(MeasureChoices, self.fields["analysis_measures"]).queryset = measures
+        if self.instance.pk:
+            self.initial["risks"] = list(self.instance.risks.all())
+            self.initial["analysis_measures"] = list(self.instance.analysis_measures.all())
 
 
 class AdoptForm(forms.Form):

@@ -52,7 +52,7 @@ def policy_list(request):
             "organisations": organisations,
             "organisation": organisation,
             "policies": policies,
-            "cycle": policy.cycle(policies),
+            "cycle": policy.cycle(organisation, policies),
             "may_write": organisations_to_write_policy(request.user)
             .filter(pk=organisation.pk)
             .exists(),
@@ -104,7 +104,10 @@ def policy_detail(request, pk: int):
     found = _policy(request, pk)
     writes = may_write(request.user, found)
     figures = indicators.figures_of(found)
-    goals = [GoalRow(goal, figures.get(goal.system_figure)) for goal in found.goals.all()]
+    goals = [
+        GoalRow(goal, figures.get(goal.system_figure))
+        for goal in found.goals.prefetch_related("risks__process__analysis", "analysis_measures")
+    ]
     evaluations = [
         EvaluationRow(evaluation, ActionForm(prefix=_action_prefix(evaluation)) if writes else None)
         for evaluation in found.evaluations.prefetch_related("goal_results__goal", "actions")
@@ -152,7 +155,11 @@ def goal_edit(request, pk: int, goal_pk: int | None = None):
     if found.adopted_on:
         messages.error(request, _("The goals of an adopted policy stay as adopted."))
         return redirect(_detail(found, "goals"))
-    form = GoalForm(request.POST or None, instance=goal if request.method == "GET" else None)
+    form = GoalForm(
+        request.POST or None,
+        instance=goal if request.method == "GET" else None,
+        linkable=policy.linkable(found),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             policy.save_goal(request.user, found, form.cleaned_data, goal)

@@ -80,7 +80,22 @@ class PolicyGoal(models.Model):
         choices=SystemFigure.choices,
         blank=True,
     )
-    measures = models.TextField(_("measures that serve this goal"), max_length=5000, blank=True)
+    measures = models.TextField(
+        _("other measures that serve this goal"),
+        max_length=5000,
+        blank=True,
+        help_text=_("Measures that are not in a risk analysis, such as a campaign."),
+    )
+    # The risks the goal addresses and the measures of the risk analyses that serve it.
+    risks = models.ManyToManyField(
+        "prevention.Risk", blank=True, related_name="policy_goals", verbose_name=_("risks")
+    )
+    analysis_measures = models.ManyToManyField(
+        "prevention.Measure",
+        blank=True,
+        related_name="policy_goals",
+        verbose_name=_("measures of the risk analyses"),
+    )
 
     class Meta:
         ordering = ["pk"]

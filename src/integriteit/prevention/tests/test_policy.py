@@ -140,6 +140,7 @@ def test_from_draft_to_evaluation_with_the_figures_beside_the_goal(coordinator, 
 def test_where_are_we(coordinator, drafted):
     listing = coordinator.get(LIST)
     assert listing.context["cycle"].in_force is None
+    assert listing.context["cycle"].latest_analysis is None
     assert listing.context["cycle"].drafts == [drafted]
     adopt(coordinator, drafted)
     coordinator.post(url("policy_evaluate", drafted), evaluation_data(drafted))
@@ -289,3 +290,39 @@ def test_another_organisation_and_a_tampered_id(staff_client, make_staff, drafte
     )
     wrong_pair = url("goal_edit", other_policy, goal_pk=goal.pk)
     assert coordinator.get(wrong_pair).status_code == 404  # the goal of another policy
+
+
+def test_a_goal_links_the_risks_and_measures_of_the_organisations_analyses(
+    people, coordinator, drafted, make_staff
+):
+    from integriteit.cases.tests.flow import verified
+    from integriteit.organisations.models import Organisation
+    from integriteit.prevention import services_analyses
+    from integriteit.prevention.tests.analyses_helpers import make_analysis, make_risk
+
+    risk = make_risk(people["coordinator"], make_analysis(people["coordinator"], year=THIS_YEAR))
+    measure = services_analyses.save_measure(
+        verified(people["coordinator"]),
+        risk.process.analysis,
+        {"kind": "four_eyes", "description": "Vier ogen bij offertes", "status": "in_place"},
+        [risk],
+    )
+    elsewhere = make_staff(Role.COORDINATOR, "fin", username="coordinator-fin-2")
+    fin_analysis = services_analyses.create_analysis(
+        verified(elsewhere),
+        Organisation.objects.get(slug="fin"),
+        services_analyses.AnalysisValues(
+            title="FIN", year=THIS_YEAR, analysed_on=TODAY, object_kind="unit"
+        ),
+    )
+    fin_risk = make_risk(elsewhere, fin_analysis)
+    goal = drafted.goals.get()
+    edit = url("goal_edit", drafted, goal_pk=goal.pk)
+    response = coordinator.post(edit, goal_data(risks=[fin_risk.pk]))
+    assert response.status_code == 200 and "risks" in response.context["form"].errors
+    response = coordinator.post(edit, goal_data(risks=[risk.pk], analysis_measures=[measure.pk]))
+    assert response.status_code == 302
+    assert list(goal.risks.all()) == [risk]
+    assert list(goal.analysis_measures.all()) == [measure]
+    page = coordinator.get(url("policy_detail", drafted)).content.decode()
+    assert "Vier ogen bij offertes" in page and risk.title in page
