@@ -24,6 +24,7 @@ class PreventionConfig(AppConfig):
         from .models import FinancialInterest, Questionnaire
 
         navigation.register()
+        setup_analyses.ready()  # first: the demo policy's goals link the demo analysis's risks
         # Only `manage.py load_demo` loads these.
         register_demo_content(demo_position.load_position)
         register_demo_content(demo_policy.load_policy)
@@ -34,4 +35,3 @@ class PreventionConfig(AppConfig):
         case_reminders.register(reminders.send_due_reminders)
         navigation_declarations.register()
         register_demo_content(demo_declarations.load)
-        setup_analyses.ready()

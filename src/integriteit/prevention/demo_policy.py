@@ -9,6 +9,13 @@ from integriteit.accounts.demo import DemoContext, signed_in
 from . import policy
 from .models import GoalResult, IntegrityPolicy, PolicyAction, SystemFigure
 
+# A goal served by the demo risk analysis: its procurement risks and measures are linked to it.
+PROCUREMENT_GOAL = (
+    "Inkoop zonder bevoordeling",
+    "Aandeel gunningen boven € 50.000 met een tweede beoordelaar",
+    "100% vanaf het tweede jaar",
+)
+
 GOALS = [
     (
         "Meldingen worden op tijd bevestigd en teruggekoppeld",
@@ -63,9 +70,28 @@ def load_policy(context: DemoContext) -> list[str]:
                 "measures": measures,
             },
         )
+    risks, measures = policy.linkable(found)
+    procurement_risks = [r for r in risks if r.process.area == "procurement"]
+    if procurement_risks:
+        title, indicator, target = PROCUREMENT_GOAL
+        policy.save_goal(
+            coordinator,
+            found,
+            {
+                "title": title,
+                "indicator": indicator,
+                "target": target,
+                "system_figure": "",
+                "measures": "",
+                "risks": procurement_risks,
+                "analysis_measures": [
+                    m for m in measures if set(m.risks.all()) & set(procurement_risks)
+                ],
+            },
+        )
     policy.adopt(coordinator, found, datetime.date(start.year, 2, 1), "De secretaris-generaal")
     held_on = min(today, datetime.date(start.year, 12, 15))
-    results = [GoalResult.PARTLY, GoalResult.ACHIEVED, GoalResult.NOT_MEASURABLE]
+    results = [GoalResult.PARTLY, GoalResult.ACHIEVED, GoalResult.NOT_MEASURABLE, GoalResult.PARTLY]
     evaluation = policy.evaluate(
         coordinator,
         found,
@@ -76,7 +102,7 @@ def load_policy(context: DemoContext) -> list[str]:
             policy.GoalOutcome(
                 goal, result, "Zie de cijfers hiernaast.", "Een tweede medewerker meldpunt."
             )
-            for goal, result in zip(found.goals.all(), results, strict=True)
+            for goal, result in zip(found.goals.all(), results, strict=False)
         ],
         next_evaluation_due=datetime.date(start.year + 1, 12, 1),
     )
