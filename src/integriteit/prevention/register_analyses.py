@@ -1,7 +1,7 @@
 """What the register of an analysis shows outside its page: the heat maps before and after
 measures (through `figures.heatmap`, the project's one chart helper) and the rows of the XLSX
-(through `figures.exports`, the one export layer). The management report (PDF, issue 12 §5)
-takes both from here."""
+(through `figures.exports`, the one export layer). The management report (PDF, issue 12 §5,
+`report_analyses`) takes its heat maps from here."""
 
 from __future__ import annotations
 

@@ -17,6 +17,11 @@ urlpatterns = [
         views.analysis_export,
         name="export",
     ),
+    path(
+        "risicoanalyses/<int:analysis_id>/rapport.pdf",
+        views.analysis_report,
+        name="report",
+    ),
     path("risicoanalyses/<int:analysis_id>/proces/", views.process_new, name="process_new"),
     path("risicoanalyses/<int:analysis_id>/maatregel/", views.measure_new, name="measure_new"),
     path(

@@ -1,6 +1,7 @@
 """The integrity risk analysis pages (issue 12 §1): the list, an analysis with its register and
 heat maps, the forms of its processes, risks, scores, measures, acceptances and reviews, the
-snapshot, next year's analysis, the comparison and the XLSX of the register.
+snapshot, next year's analysis, the comparison, the XLSX of the register and the management
+report (PDF).
 
 Everything starts at `selectors_analyses` (through `access_analyses`): the organisation's
 coordinators write, its management and competent authority read; for anyone else, and for an
@@ -40,6 +41,7 @@ from .forms_analyses import (
 )
 from .matrices import OutsideMatrix
 from .register_analyses import heat_maps, register_rows
+from .report_analyses import report_html
 
 PAGE_SIZE = 25
 GET_POST = ["GET", "HEAD", "POST"]
@@ -201,6 +203,22 @@ def analysis_export(request, analysis_id):
     return exports.xlsx_download(
         f"risicoregister-{analysis.year}-{analysis.pk}", _("Risk register"), rows
     )
+
+
+@require_safe
+@staff_required
+def analysis_report(request, analysis_id):
+    """The management report (issue 12 §5) as PDF, in Dutch, for whoever reads the analysis."""
+    analysis = selectors.analysis_for(request.user, analysis_id)
+    html = report_html(analysis)
+    record(
+        Actor.of(request.user),
+        "prevention.report_exported",
+        "risk_analysis",
+        analysis.pk,
+        {"format": "pdf"},
+    )
+    return exports.pdf_download(f"managementrapportage-{analysis.year}-{analysis.pk}", html)
 
 
 # --- Processes and risks ---------------------------------------------------------------------

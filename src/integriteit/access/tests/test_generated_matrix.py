@@ -791,6 +791,7 @@ GATES: dict[str, Gate] = {
     ),
     "prevention:analyses:heat_map": _on_analysis("analysis_id", _analysis),
     "prevention:analyses:export": _on_analysis("analysis_id", _analysis),
+    "prevention:analyses:report": _on_analysis("analysis_id", _analysis),
     "prevention:analyses:comparison": _on_analysis("analysis_id", _analysis),
     "prevention:analyses:snapshot": _on_analysis("snapshot_id", lambda s: s.analysis_snapshot),
     "prevention:analyses:edit": _on_analysis("analysis_id", _analysis, "post", edit=True),

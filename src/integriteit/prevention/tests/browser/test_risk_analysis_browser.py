@@ -113,6 +113,9 @@ def test_a_coordinator_runs_a_risk_analysis(demo, new_page):
     assert manager.locator("tr[data-risk]").count() == 1
     assert manager.locator("#add-process, #snapshot-form").count() == 0
     assert_no_axe_violations(manager)
+    with manager.expect_download() as download:  # the management report (issue 12 §5)
+        manager.click("a[data-report=pdf]")
+    assert download.value.suggested_filename.endswith(f"-{analysis.pk}.pdf")
 
 
 def test_every_page_of_the_demo_analysis_passes_axe(demo, new_page):
