@@ -6,6 +6,7 @@ with a clear message; only the analysis's coordinators reach the pages (404 othe
 import io
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
@@ -15,6 +16,7 @@ from integriteit.audit.models import AuditEntry
 from integriteit.cases.tests.flow import verified
 from integriteit.prevention import risk_import
 from integriteit.prevention.constants_analyses import RiskSource, ScoreKind
+from integriteit.prevention.matrices import OutsideMatrix
 from integriteit.prevention.models import Analysis, Process, Risk, Score
 
 from .analyses_helpers import make_analysis, make_process
@@ -231,10 +233,10 @@ def test_a_formula_is_refused(people, staff_client, analysis, name, content):
     assert client.session.get(f"prevention.risk_import.{analysis.pk}") is None
 
 
-def test_a_matrix_that_changed_undoes_the_whole_import(coordinator, analysis, monkeypatch):
+def test_a_matrix_that_changed_undoes_the_whole_import(coordinator, analysis):
     parsed = risk_import.read_register(coordinator, analysis, "r.csv", GOOD_CSV)
     parsed.rows[-1].scores["inherent"] = [9, 9]  # as if the matrix took it no longer
-    with pytest.raises(Exception):  # noqa: B017 - OutsideMatrix, from score_risk
+    with pytest.raises(OutsideMatrix):
         risk_import.import_rows(coordinator, analysis, parsed)
     assert not _risks(analysis).exists()
     assert Process.objects.filter(analysis=analysis).count() == 1
@@ -269,7 +271,7 @@ def test_another_organisation_and_a_tampered_id_are_404(people, staff_client, an
 def test_rows_of_another_analysis_are_not_imported(coordinator, analysis):
     other = make_analysis(coordinator, title="Andere analyse")
     parsed = risk_import.read_register(coordinator, other, "r.csv", GOOD_CSV)
-    with pytest.raises(Exception):  # noqa: B017 - PermissionDenied
+    with pytest.raises(PermissionDenied):
         risk_import.import_rows(coordinator, analysis, parsed)
     assert not _risks(analysis).exists()
 
