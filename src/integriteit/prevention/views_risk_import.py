@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -26,14 +27,18 @@ def _session_key(analysis_id: int) -> str:
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Risk register file"),
-        help_text=gettext_lazy(
+    file = forms.FileField(label=gettext_lazy("Risk register file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
             "A CSV file (UTF-8, separated by semicolons or commas) or an Excel workbook (.xlsx) "
-            "with one row per risk and the column names in the first row. At most 2 MB and "
-            "2,000 rows."
-        ),
-    )
+            "with one row per risk and the column names in the first row. At most %(size)s and "
+            "%(rows)s rows."
+        ) % {
+            "size": filesizeformat(service.MAX_BYTES),
+            "rows": f"{service.MAX_ROWS:,}".replace(",", "."),
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

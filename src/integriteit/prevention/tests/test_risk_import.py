@@ -198,7 +198,7 @@ def test_too_many_rows_are_refused(people, staff_client, analysis):
     with translation.override("en"):
         response = _upload(client, analysis, content)
         assert response.status_code == 200
-        assert "more than 2.000 rows" in response.content.decode()
+        assert "more than 1.000 rows" in response.content.decode()
     assert 'id="form-errors"' in response.content.decode()
     assert client.session.get(f"prevention.risk_import.{analysis.pk}") is None
     assert not _risks(analysis).exists()
