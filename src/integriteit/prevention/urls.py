@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("integriteit.prevention.urls_declarations")),
     path("", include("integriteit.prevention.urls_analyses")),
     path("", include("integriteit.prevention.urls_questionnaire")),
+    path("", include("integriteit.prevention.urls_risk_import")),
 ]

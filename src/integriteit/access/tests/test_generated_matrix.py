@@ -817,6 +817,8 @@ GATES: dict[str, Gate] = {
     "prevention:analyses:review": _on_analysis(
         "risk_id", lambda s: s.analysis_risk, "post", edit=True
     ),
+    "prevention:risk_import": _on_analysis("analysis_id", _analysis, "post", edit=True),
+    "prevention:risk_import_check": _on_analysis("analysis_id", _analysis, "post", edit=True),
     "prevention:analyses:measure_edit": _on_analysis(
         "measure_id", lambda s: s.analysis_measure, "post", edit=True
     ),
