@@ -12,17 +12,18 @@ from integriteit.figures.heatmap import HeatMap, heat_map
 from . import matrices
 from .constants_analyses import Axis, MeasureStatus
 from .models import Analysis
-from .selectors_analyses import RiskRow, heat_counts
+from .selectors_analyses import RiskRow, heat_counts, heat_counts_of
 
 
-def heat_maps(analysis: Analysis, rows: list[RiskRow]) -> list[HeatMap]:
+def heat_maps(analysis: Analysis, rows: list[RiskRow] | None = None) -> list[HeatMap]:
     """Two grids of the analysis's matrix: the risks by their score before measures, and by
-    their score after measures as it counts (a residual that holds, else the inherent)."""
+    their score after measures as it counts (a residual that holds, else the inherent). From
+    the register's rows when the page has them, else counted by the database."""
     matrix = analysis.matrix
     likelihood = [(s.value, s.label) for s in matrices.steps(matrix, Axis.LIKELIHOOD)]
     impact = [(s.value, s.label) for s in matrices.steps(matrix, Axis.IMPACT)]
     bands = {key: (level.name, level.colour) for key, level in matrices.grid(matrix).items()}
-    counts = heat_counts(rows)
+    counts = heat_counts(rows) if rows is not None else heat_counts_of(analysis)
     return [
         heat_map(
             key,

@@ -105,6 +105,6 @@ def register(
         found = found.filter(function_id=function)
     if paid in ("yes", "no"):
         found = found.filter(paid=paid == "yes")
-    return found.select_related("official", "function", "assessed_by").order_by(
+    return found.select_related("official", "function").order_by(
         "official__last_name", "official__first_name", "-pk"
     )

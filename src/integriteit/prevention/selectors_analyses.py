@@ -12,6 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -216,6 +217,72 @@ def heat_counts(rows: list[RiskRow]) -> HeatCounts:
         after = row.after
         if after is not None:
             counts.after[(after.likelihood, after.impact)] += 1
+    return counts
+
+
+# The counts of `heat_counts(register(analysis))` computed by the database (PostgreSQL, and
+# SQLite for the tests): the latest score of
+# each kind per risk (created_at, then pk, as current_scores); a residual score holds while none
+# of the measures it credited is retired (residual_holds); after measures a risk counts with its
+# residual score that holds, else its inherent one; a risk without an inherent score is unscored.
+HEAT_COUNTS_SQL = """
+WITH ranked AS (
+    SELECT s.id, s.risk_id, s.kind, s.likelihood, s.impact,
+           ROW_NUMBER() OVER (
+               PARTITION BY s.risk_id, s.kind ORDER BY s.created_at DESC, s.id DESC
+           ) AS n
+    FROM prevention_score s
+    JOIN prevention_risk r ON r.id = s.risk_id
+    JOIN prevention_process p ON p.id = r.process_id
+    WHERE p.analysis_id = %(analysis)s
+), latest AS (
+    SELECT risk_id, kind, likelihood, impact, NOT EXISTS (
+        SELECT 1 FROM prevention_score_credited c
+        JOIN prevention_measure m ON m.id = c.measure_id
+        WHERE c.score_id = ranked.id AND m.status = %(retired)s
+    ) AS holds
+    FROM ranked WHERE n = 1
+), per_risk AS MATERIALIZED (
+    SELECT risk_id,
+           max(likelihood) FILTER (WHERE kind = %(inherent)s) AS before_l,
+           max(impact) FILTER (WHERE kind = %(inherent)s) AS before_i,
+           max(likelihood) FILTER (WHERE kind = %(residual)s AND holds) AS residual_l,
+           max(impact) FILTER (WHERE kind = %(residual)s AND holds) AS residual_i
+    FROM latest GROUP BY risk_id
+)
+SELECT 'before', before_l, before_i, count(*) FROM per_risk
+WHERE before_l IS NOT NULL GROUP BY before_l, before_i
+UNION ALL
+SELECT 'after', coalesce(residual_l, before_l), coalesce(residual_i, before_i), count(*)
+FROM per_risk WHERE before_l IS NOT NULL GROUP BY 2, 3
+UNION ALL
+SELECT 'unscored', NULL, NULL, (
+    SELECT count(*) FROM prevention_risk r JOIN prevention_process p ON p.id = r.process_id
+    WHERE p.analysis_id = %(analysis)s
+) - (SELECT count(*) FROM per_risk WHERE before_l IS NOT NULL)
+"""
+
+
+def heat_counts_of(analysis: Analysis) -> HeatCounts:
+    """`heat_counts(register(analysis))` in one query whatever the number of risks, grouped by
+    the database (HEAT_COUNTS_SQL): the heat map page shows only the counts, and reading every
+    risk with its scores to count them took 0.7 s at 5,000 risks (bench/prevention.py)."""
+    counts = HeatCounts()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            HEAT_COUNTS_SQL,
+            {
+                "analysis": analysis.pk,
+                "inherent": ScoreKind.INHERENT.value,
+                "residual": ScoreKind.RESIDUAL.value,
+                "retired": MeasureStatus.RETIRED.value,
+            },
+        )
+        for part, likelihood, impact, n in cursor.fetchall():
+            if part == "unscored":
+                counts.unscored = n
+            else:
+                getattr(counts, part)[(likelihood, impact)] = n
     return counts
 
 

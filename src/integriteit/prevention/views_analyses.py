@@ -180,11 +180,11 @@ def analysis_detail(request, analysis_id):
 @staff_required
 def analysis_heat_map(request, analysis_id):
     analysis = selectors.analysis_for(request.user, analysis_id)
-    rows = selectors.register(analysis)
+    # Only the counts are shown: the database counts them (bench/prevention.py).
     return render(
         request,
         "prevention/analyses/heat_map.html",
-        {"analysis": analysis, "heat_maps": heat_maps(analysis, rows), "rows": rows},
+        {"analysis": analysis, "heat_maps": heat_maps(analysis)},
     )
 
 

@@ -328,3 +328,44 @@ def test_the_register_loads_in_constant_queries(people, staff_client):
         )
         services.score_risk(coordinator, more, ScoreKind.RESIDUAL, 1, 2)
     assert queries() <= few + 2
+
+
+def test_the_heat_map_counts_in_the_database_as_the_register_does(people, staff_client):
+    """heat_counts_of (the heat map page, bench/prevention.py) counts as heat_counts over the
+    register: the latest score of each kind, a residual that no longer holds when a measure it
+    credited is retired, a risk with only an inherent score, and one without scores."""
+    from integriteit.prevention import selectors_analyses as selectors
+
+    coordinator = verified(people["coordinator"])
+    analysis = make_analysis(coordinator)
+    rescored = make_risk(coordinator, analysis, "Opnieuw gescoord")
+    services.score_risk(coordinator, rescored, ScoreKind.INHERENT, 2, 2)
+    services.score_risk(coordinator, rescored, ScoreKind.INHERENT, 4, 4)
+    voided = make_risk(coordinator, analysis, "Maatregel vervallen")
+    services.score_risk(coordinator, voided, ScoreKind.INHERENT, 5, 4)
+    measure = services.save_measure(
+        coordinator,
+        analysis,
+        {"kind": MeasureKind.FOUR_EYES, "description": "Vier ogen", "status": "in_place"},
+        [voided],
+    )
+    services.score_risk(coordinator, voided, ScoreKind.RESIDUAL, 2, 3)
+    holding = make_risk(coordinator, analysis, "Maatregel werkt")
+    services.score_risk(coordinator, holding, ScoreKind.INHERENT, 3, 3)
+    services.score_risk(coordinator, holding, ScoreKind.RESIDUAL, 1, 3)
+    make_risk(coordinator, analysis, "Nog niet gescoord")
+    services.save_measure(
+        coordinator,
+        analysis,
+        {"kind": MeasureKind.FOUR_EYES, "description": "Vier ogen", "status": "retired"},
+        [voided],
+        measure,
+    )
+    expected = selectors.heat_counts(selectors.register(analysis))
+    assert expected.after[(5, 4)] == 1 and expected.after[(1, 3)] == 1 and expected.unscored == 1
+    assert selectors.heat_counts_of(analysis) == expected
+    page = staff_client(people["coordinator"]).get(
+        reverse("prevention:analyses:heat_map", kwargs={"analysis_id": analysis.pk})
+    )
+    html = page.content.decode()
+    assert 'data-heat-map="after"' in html and 'data-cell="4-4" data-count="1"' in html
