@@ -107,7 +107,7 @@ messages: install
 
 # The benchmarks (docs/benchmarks.md); one of them with e.g. `make bench BENCH_ONLY=dashboard`.
 # `fault` restarts the PostgreSQL cluster once (bench/fault.py --help; BENCH_ONLY to leave it out).
-BENCH_ONLY ?= submissions dashboard advisers fault prevention registry
+BENCH_ONLY ?= submissions dashboard advisers fault registry prevention
 bench: install var/keys.json
 	@for name in $(BENCH_ONLY); do $(PY) bench/$$name.py || exit 1; done
 
