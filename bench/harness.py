@@ -12,9 +12,11 @@ import platform
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
@@ -469,3 +471,54 @@ def print_machine(postgres_url: str) -> dict:
         f"Python {info['python']}, PostgreSQL {info['postgres']}"
     )
     return info
+
+
+# --- In-process measuring (bench/registry.py, bench/prevention.py) ---------------------------
+
+# An empty staff page, the floor of every staff page measured in-process.
+EMPTY_PAGE = "/bench-leeg/"
+
+
+def empty_page_urls(name: str) -> str:
+    """A root URLconf: the project's, and an empty staff page (the floor of every staff page:
+    middleware, session, user and second factor, the base template)."""
+    from django.shortcuts import render
+    from django.urls import path
+
+    from integriteit import urls
+    from integriteit.accounts.decorators import staff_required
+
+    @staff_required
+    def empty(request):
+        return render(request, "ui/base.html", {})
+
+    module = types.ModuleType(name)
+    module.urlpatterns = [path(EMPTY_PAGE.strip("/") + "/", empty), *urls.urlpatterns]  # type: ignore[attr-defined]
+    for name in ("handler400", "handler403", "handler404", "handler500"):
+        setattr(module, name, getattr(urls, name))
+    sys.modules[module.__name__] = module
+    return module.__name__
+
+
+def timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def stats(times: list[float]) -> dict:
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "min_ms": round(min(times), 2),
+        "max_ms": round(max(times), 2),
+        "runs_ms": [round(t, 2) for t in times],
+    }
+
+
+def queries_of(call: Callable[[], object]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured.captured_queries)

@@ -35,30 +35,32 @@ import os
 import random
 import re
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-import types
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime as dt
 from pathlib import Path
 
 from harness import (  # bench/ is on sys.path when run as a script
+    EMPTY_PAGE,
     RESULTS,
     ROOT,
     bench_environment,
+    empty_page_urls,
     git_commit,
     prepare_database,
     print_machine,
+    queries_of,
     recreate_database,
+    stats,
+    timed,
     use_django,
 )
 
 COORDINATOR = "coordinator"  # demo: BZK's integrity coordinator (accounts/demo.py)
 ASSESSOR = "manager"
-EMPTY_PAGE = "/bench-leeg/"
 MAX_RATIO = 1.5
 PAGE_SIZE = 25  # prevention.views.declarations.PAGE_SIZE
 FUNCTIONS = 5
@@ -443,51 +445,6 @@ def check_bare_sql(analysis, organisation_id: int, client) -> None:
 # --- Measuring --------------------------------------------------------------------------------
 
 
-def empty_page_urls() -> str:
-    """A root URLconf: the project's, and an empty staff page (the floor of every staff page:
-    middleware, session, user and second factor, the base template)."""
-    from django.shortcuts import render
-    from django.urls import path
-
-    from integriteit import urls
-    from integriteit.accounts.decorators import staff_required
-
-    @staff_required
-    def empty(request):
-        return render(request, "ui/base.html", {})
-
-    module = types.ModuleType("prevention_bench_urls")
-    module.urlpatterns = [path(EMPTY_PAGE.strip("/") + "/", empty), *urls.urlpatterns]  # type: ignore[attr-defined]
-    for name in ("handler400", "handler403", "handler404", "handler500"):
-        setattr(module, name, getattr(urls, name))
-    sys.modules[module.__name__] = module
-    return module.__name__
-
-
-def timed(call: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    call()
-    return (time.perf_counter() - start) * 1000
-
-
-def stats(times: list[float]) -> dict:
-    return {
-        "median_ms": round(statistics.median(times), 2),
-        "min_ms": round(min(times), 2),
-        "max_ms": round(max(times), 2),
-        "runs_ms": [round(t, 2) for t in times],
-    }
-
-
-def queries_of(call: Callable[[], object]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    return len(captured.captured_queries)
-
-
 PAIRS = (("heat_map", "heat_map_sql"), ("register", "register_sql"))
 
 
@@ -600,7 +557,7 @@ def main() -> int:
         organisation_id = Organisation.objects.get(slug="bzk").pk
         analysis = analysis_for_bench()
         risks = declarations = 0
-        with override_settings(ROOT_URLCONF=empty_page_urls()):
+        with override_settings(ROOT_URLCONF=empty_page_urls("prevention_bench_urls")):
             client = testing.verified_client(User.objects.get(username=COORDINATOR))
             for risk_size, declaration_size in zip(args.risks, args.declarations, strict=True):
                 start = time.perf_counter()

@@ -39,28 +39,30 @@ import itertools
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
-import types
 from collections.abc import Callable
 from datetime import datetime as dt
 from pathlib import Path
 
 from harness import (  # bench/ is on sys.path when run as a script
+    EMPTY_PAGE,
     RESULTS,
     ROOT,
     bench_environment,
+    empty_page_urls,
     git_commit,
     prepare_database,
     print_machine,
+    queries_of,
     recreate_database,
+    stats,
+    timed,
     use_django,
 )
 
 GOVERNMENT = "bzk-coordinator"  # demo: BZK's government-wide coordinator (accounts/demo.py)
-EMPTY_PAGE = "/bench-leeg/"
 MAX_RATIO = 2.0
 
 
@@ -453,51 +455,6 @@ def bare_cells(rows: list[tuple], organisation_ids: list[int], year: int) -> dic
 # --- Measuring --------------------------------------------------------------------------------
 
 
-def empty_page_urls() -> str:
-    """A root URLconf: the project's, and an empty staff page (the floor of every staff page:
-    middleware, session, user and second factor, the base template)."""
-    from django.shortcuts import render
-    from django.urls import path
-
-    from integriteit import urls
-    from integriteit.accounts.decorators import staff_required
-
-    @staff_required
-    def empty(request):
-        return render(request, "ui/base.html", {})
-
-    module = types.ModuleType("registry_bench_urls")
-    module.urlpatterns = [path(EMPTY_PAGE.strip("/") + "/", empty), *urls.urlpatterns]  # type: ignore[attr-defined]
-    for name in ("handler400", "handler403", "handler404", "handler500"):
-        setattr(module, name, getattr(urls, name))
-    sys.modules[module.__name__] = module
-    return module.__name__
-
-
-def timed(call: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    call()
-    return (time.perf_counter() - start) * 1000
-
-
-def stats(times: list[float]) -> dict:
-    return {
-        "median_ms": round(statistics.median(times), 2),
-        "min_ms": round(min(times), 2),
-        "max_ms": round(max(times), 2),
-        "runs_ms": [round(t, 2) for t in times],
-    }
-
-
-def queries_of(call: Callable[[], object]) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    return len(captured.captured_queries)
-
-
 def measure(client, organisation_ids: list[int], year: int, runs: int, export_runs: int) -> dict:
     from integriteit.registry import cells
 
@@ -601,7 +558,7 @@ def main() -> int:
         organisation_ids = organisations(args.organisations)
         demo_entries = Entry.objects.count()
         filled = 0
-        with override_settings(ROOT_URLCONF=empty_page_urls()):
+        with override_settings(ROOT_URLCONF=empty_page_urls("registry_bench_urls")):
             client = testing.verified_client(User.objects.get(username=GOVERNMENT))
             for size in args.sizes:
                 start = time.perf_counter()
